@@ -1,0 +1,80 @@
+"""The `mustafid` command: parses arguments, then calls the plain functions the tests call.
+
+Each subcommand lives in ``mustafid/commands/<name>.py`` and exposes ``add_arguments(parser)`` and
+``run(args) -> int``; heavy imports happen inside ``run``. User errors exit 1 with a bilingual message,
+bugs exit 3 with a traceback to paste into an issue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import traceback
+from typing import Sequence
+
+from .errors import UserError
+
+# name -> (module, one-line help). Order is the order of `mustafid --help`.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "build": ("build", "build the bilingual site for an association / بناء موقع الجمعية"),
+    "serve": ("serve", "build the site and run the intake server on 127.0.0.1 / تشغيل الموقع وخادم استقبال الطلبات"),
+    "schema": ("schema", "export one JSON Schema per form into forms/schema/ / تصدير مخططات النماذج"),
+    "validate": ("validate", "validate submission records / التحقق من سجلات الطلبات"),
+    "submit": ("submit", "enter a request taken by interview, phone or letter / إدخال طلب ورد بالمقابلة أو الهاتف أو خطاب"),
+    "review": ("review", "list open requests / عرض الطلبات المفتوحة"),
+    "show": ("show", "show one request's review summary / عرض ملخص طلب"),
+    "verify": ("verify", "mark a request's data and documents verified / اعتماد التحقق من طلب"),
+    "request-info": ("request_info", "ask the applicant for missing information / طلب معلومات ناقصة"),
+    "resubmit": ("resubmit", "return a request from needs_info to received / إعادة طلب بعد استكمال المعلومات"),
+    "decide": ("decide", "record the committee's decision and merge / تسجيل قرار اللجنة"),
+    "serve-record": ("serve_record", "record the service provided / تسجيل تقديم الخدمة"),
+    "withdraw": ("withdraw", "withdraw an open request / سحب طلب مفتوح"),
+    "lifecycle-check": ("lifecycle_check", "check status changes between two revisions (CI) / فحص انتقالات الحالة"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mustafid",
+        description="Mustafid — مستفيد: the association's policy site and request intake, with records kept in git.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        try:
+            mod = importlib.import_module(f"mustafid.commands.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"mustafid.commands.{module}":
+                raise
+            continue  # not built yet
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except UserError as exc:
+        print(exc.format(), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("توقف بطلب المستخدم / interrupted", file=sys.stderr)
+        return 130
+    except Exception:  # a bug: say so, and give what to paste into an issue
+        print("خطأ غير متوقع في مستفيد، يرجى الإبلاغ عنه مع النص التالي.\n"
+              "Unexpected error in Mustafid (a bug); please report it with the text below.", file=sys.stderr)
+        if os.environ.get("MUSTAFID_NO_TRACEBACK") != "1":
+            traceback.print_exc()
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

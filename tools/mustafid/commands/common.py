@@ -1,0 +1,29 @@
+"""Arguments several subcommands share."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+
+def add_association(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--association", "-a", type=Path, default=Path(os.environ.get("MUSTAFID_ASSOCIATION", ".")),
+        help="the association's folder (holds association.yml and forms/); default: the current folder "
+             "or $MUSTAFID_ASSOCIATION",
+    )
+
+
+def add_repo(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--repo", type=Path, default=Path(os.environ.get("MUSTAFID_REPO", ".")),
+        help="the git repository holding submissions/ (default: the current folder or $MUSTAFID_REPO)",
+    )
+
+
+def add_actor(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as", dest="actor", default=os.environ.get("MUSTAFID_ACTOR"),
+        help="your id in the association's roster (default: $MUSTAFID_ACTOR)",
+    )

@@ -1,0 +1,53 @@
+"""Bilingual text: every user-facing string exists in Arabic and English."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+LANGS = ("ar", "en")
+DEFAULT_LANG = "ar"
+
+_AR_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+@dataclass(frozen=True, slots=True)
+class T:
+    """A text in both languages."""
+
+    ar: str
+    en: str
+
+    def __call__(self, lang: str) -> str:
+        return self.ar if lang == "ar" else self.en
+
+    @classmethod
+    def from_mapping(cls, value: Mapping[str, Any]) -> "T":
+        return cls(ar=str(value["ar"]), en=str(value["en"]))
+
+    def format(self, **kw: object) -> "T":
+        return T(self.ar.format(**kw), self.en.format(**kw))
+
+
+def arabic_digits(text: str | int) -> str:
+    """Render ASCII digits as Arabic-Indic ones, for Arabic prose (dates, counts)."""
+    return str(text).translate(_AR_DIGITS)
+
+
+def period_text(days: int) -> T:
+    """The promised decision period in words, derived from the number of days in association.yml."""
+    named = {
+        7: T("أسبوع", "one week"),
+        14: T("أسبوعين", "two weeks"),
+        21: T("ثلاثة أسابيع", "three weeks"),
+        30: T("شهر", "one month"),
+        60: T("شهرين", "two months"),
+    }
+    if days in named:
+        return named[days]
+    if days == 1:
+        return T("يوم واحد", "one day")
+    if days == 2:
+        return T("يومين", "two days")
+    unit = "أيام" if 3 <= days <= 10 else "يومًا"
+    return T(f"{arabic_digits(days)} {unit}", f"{days} days")

@@ -1,0 +1,74 @@
+"""YAML reading and writing, each ruamel.yaml instance configured on its own (never global state).
+
+- ``load_rt``: round-trip (comments, key order, line numbers) for files people edit.
+- ``line_of``: the 1-based line of a dotted path in a round-trip document.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+
+def rt_yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.allow_duplicate_keys = False
+    y.preserve_quotes = True
+    y.width = 4096
+    y.indent(mapping=2, sequence=4, offset=2)
+    return y
+
+
+def load_rt(text: str) -> Any:
+    return rt_yaml().load(text)
+
+
+def dump_rt(doc: Any) -> str:
+    buf = io.StringIO()
+    rt_yaml().dump(doc, buf)
+    return buf.getvalue()
+
+
+def to_plain(node: Any) -> Any:
+    """Round-trip nodes to plain dicts/lists/scalars (what JSON Schema validators expect)."""
+    if isinstance(node, dict):
+        return {str(k): to_plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [to_plain(v) for v in node]
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def line_of(doc: Any, path: tuple[Any, ...] | list[Any]) -> int | None:
+    """1-based line of the deepest node of ``path`` that exists in a round-trip document."""
+    node, line = doc, None
+    for key in path:
+        if isinstance(node, CommentedMap) and key in node:
+            try:
+                line = node.lc.key(key)[0] + 1
+            except (KeyError, TypeError, AttributeError):
+                pass
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
+            try:
+                line = node.lc.item(key)[0] + 1
+            except (KeyError, TypeError, AttributeError):
+                pass
+            node = node[key]
+        else:
+            break
+    if line is None and hasattr(doc, "lc"):
+        line = (doc.lc.line or 0) + 1
+    return line
+
+
+def read_text(path: Path, limit: int = 2_000_000) -> str:
+    data = path.read_bytes()
+    if len(data) > limit:
+        raise ValueError(f"file is larger than {limit} bytes")
+    return data.decode("utf-8")
