@@ -1,0 +1,142 @@
+"""The record format (docs/architecture.md "The record"): ids, paths, building, YAML dump and load.
+
+Ids are 8 Crockford base32 symbols, the last a Luhn mod 32 check symbol, shown as ``K7M3-9QXD``: no I, L, O
+or U, so they can be read out on the phone; a mistyped symbol or a swap of two neighbours is caught.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import secrets
+from pathlib import PurePosixPath
+from typing import Any, Mapping, Sequence
+
+from .normalize import normalize_text
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_VALUE = {c: i for i, c in enumerate(ALPHABET)}
+# What people say or type for a symbol that is not in the alphabet (Crockford's decoding rules).
+_ALIASES = str.maketrans({"I": "1", "L": "1", "O": "0", "U": "V"})
+RECORD_ID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
+RIYADH = dt.timezone(dt.timedelta(hours=3), "AST")
+CHANNELS = ("web", "interview", "phone", "letter", "email", "social_media")
+STATUSES = ("received", "needs_info", "verified", "approved", "rejected", "served", "withdrawn")
+# Top-level keys in the order they are written (lifecycle first, answers after).
+RECORD_KEYS = ("id", "form", "form_version", "association", "channel", "submitted_at", "submitted_at_hijri",
+               "status", "flags", "duplicate_of", "declaration", "data", "documents", "verification",
+               "info_requests", "decision", "service", "withdrawal")
+
+
+def _check_symbol(symbols: str) -> str:
+    """Luhn mod N (N=32) over the symbols, right to left."""
+    factor, total, n = 2, 0, len(ALPHABET)
+    for ch in reversed(symbols):
+        addend = factor * _VALUE[ch]
+        factor = 1 if factor == 2 else 2
+        total += addend // n + addend % n
+    return ALPHABET[(n - total % n) % n]
+
+
+def new_record_id() -> str:
+    body = "".join(secrets.choice(ALPHABET) for _ in range(7))
+    full = body + _check_symbol(body)
+    return f"{full[:4]}-{full[4:]}"
+
+
+def parse_record_id(text: str) -> str | None:
+    """The canonical id for what someone typed (lower case, no hyphen, Arabic digits, O for 0…), or None."""
+    s = normalize_text(text, identifier=True).upper().replace("-", "").translate(_ALIASES)
+    if len(s) != 8 or any(c not in _VALUE for c in s) or _check_symbol(s[:7]) != s[7]:
+        return None
+    return f"{s[:4]}-{s[4:]}"
+
+
+def is_record_id(text: str) -> bool:
+    """Exactly the canonical form (what a stored record must hold)."""
+    return bool(RECORD_ID_RE.match(text)) and parse_record_id(text) == text
+
+
+def record_path(form_id: str, submitted_at: str | dt.datetime, record_id: str) -> str:
+    """``submissions/<form>/<yyyy>/<mm>/<id>.yml`` (sharded: no git tree holds thousands of entries)."""
+    when = submitted_at if isinstance(submitted_at, dt.datetime) else dt.datetime.fromisoformat(submitted_at)
+    when = when.astimezone(RIYADH) if when.tzinfo else when
+    return f"submissions/{form_id}/{when.year:04d}/{when.month:02d}/{record_id}.yml"
+
+
+def schema_ref(path: str) -> str:
+    """The relative ``$schema`` of a record at ``path`` (from its folder to forms/schema/)."""
+    parts = PurePosixPath(path).parts
+    form = parts[1] if len(parts) > 1 else "?"
+    return "../" * (len(parts) - 1) + f"forms/schema/{form}.schema.json"
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(RIYADH).replace(microsecond=0)
+
+
+def make_record(form: Any, data: Mapping[str, Any], *, association: str, channel: str = "web",
+                consent: bool = True, documents: Sequence[Mapping[str, Any]] = (), record_id: str | None = None,
+                submitted_at: dt.datetime | None = None, status: str = "received",
+                flags: Sequence[str] = (), duplicate_of: Sequence[str] = ()) -> dict[str, Any]:
+    """A new record (status ``received``) for answers already checked by ``validate_input``."""
+    from .validators import hijri_of
+
+    when = (submitted_at or now()).astimezone(RIYADH).replace(microsecond=0)
+    at = when.isoformat()
+    return {
+        "id": record_id or new_record_id(), "form": form.id, "form_version": form.version,
+        "association": association, "channel": channel, "submitted_at": at,
+        "submitted_at_hijri": hijri_of(when.date()), "status": status, "flags": list(flags),
+        "duplicate_of": list(duplicate_of),
+        "declaration": {"confirmed": True, "consent": bool(consent), "at": at},
+        "data": dict(data), "documents": [dict(d) for d in documents],
+        "verification": None, "info_requests": [], "decision": None, "service": None, "withdrawal": None,
+    }
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    y = YAML(typ="rt")
+    y.width = 4096
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.allow_unicode = True
+    return y
+
+
+def _quoted(node: Any) -> Any:
+    """Every string double-quoted: ids, phones, IBANs and dates must never be read back as numbers or dates
+    (``0501234567``, ``1446-09-01``, ``no``), and one rule for all strings is simpler to trust."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+
+    if isinstance(node, Mapping):
+        return {str(k): _quoted(v) for k, v in node.items()}
+    if isinstance(node, (list, tuple)):
+        return [_quoted(v) for v in node]
+    if isinstance(node, str):
+        # Long multi-line answers stay readable in review diffs as literal blocks (still strings on reading).
+        return LiteralScalarString(node) if "\n" in node else DoubleQuotedScalarString(node)
+    return node
+
+
+def dump_record(record: Mapping[str, Any], form: Any = None, path: str | None = None) -> str:
+    """The record as YAML, with the ``# yaml-language-server: $schema=`` line editors use.
+
+    The schema line is relative to the record's own path (``path``, or the one ``record_path`` gives)."""
+    path = path or record_path(str(record["form"]), str(record["submitted_at"]), str(record["id"]))
+    ordered = {k: record[k] for k in RECORD_KEYS if k in record}
+    ordered.update({k: v for k, v in record.items() if k not in ordered})
+    buf = io.StringIO()
+    buf.write(f"# yaml-language-server: $schema={schema_ref(path)}\n")
+    _yaml().dump(_quoted(ordered), buf)
+    return buf.getvalue()
+
+
+def load_record(text: str) -> Any:
+    """A record for editing (round-trip: comments and key order survive). Validation reads with the fast
+    loader in records_io instead."""
+    from .yamlio import load_rt
+
+    return load_rt(text)
