@@ -18,7 +18,7 @@ from .errors import Problem
 from .formdef import (CALC_OPS, CONDITION_OPS, DEFAULT_ACCEPT, FIELD_TYPES, TAGS, Choice, Declaration, Field,
                       FormDef, Page, Rule)
 from .text import T
-from .yamlio import line_of, load_rt, read_text, to_plain
+from .yamlio import line_of, load_rt, read_text
 
 STANDARD_LIBRARY = Path(__file__).with_name("formlib.yml")
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -71,7 +71,24 @@ def _load_yaml(path: Path, problems: list[Problem]) -> tuple[Any, Any]:
         problems.append(Problem(str(path), "", "ملف YAML غير صالح: راجع المسافات البادئة والنقطتين",
                                 "not valid YAML: " + str(exc).splitlines()[0], mark.line + 1 if mark else None, "yaml"))
         return None, None
-    return doc, to_plain(doc)
+    return doc, _plain(doc)
+
+
+def _plain(node: Any) -> Any:
+    """Round-trip nodes to builtin types (ruamel's ScalarInt/ScalarFloat would leak into schemas and JSON)."""
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    return node
 
 
 def load_library(forms_dir: Path, problems: list[Problem]) -> dict[str, Any]:

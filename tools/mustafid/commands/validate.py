@@ -1,0 +1,72 @@
+"""`mustafid validate [PATH...]`: check submission records; every problem of every file, then exit 1 if any.
+
+No PATH: every record under the repository's submissions/. `--changed-since REV`: only the records changed
+since REV (a pull request's base). Output: `file:line: field.path: Arabic | English`, or `--format json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .common import add_association, add_repo
+
+PARALLEL_FROM = 300  # below this, starting workers costs more than it saves
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="record files or folders to check (default: every record under submissions/)")
+    add_association(p)
+    add_repo(p)
+    p.add_argument("--changed-since", metavar="REV",
+                   help="check only records added or changed since this git revision (e.g. origin/main)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                   help="worker processes for large runs (default: the number of cores)")
+
+
+def collect(paths: list[Path], repo: Path, changed_since: str | None) -> list[Path]:
+    from ..errors import UserError
+
+    if changed_since:
+        proc = subprocess.run(["git", "-C", str(repo), "diff", "--name-only", "--diff-filter=ACMR", "-z",
+                               changed_since, "--", "submissions"], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise UserError(f"تعذر على git المقارنة مع {changed_since}: هل المراجعة موجودة وهل أنت في مستودع git؟",
+                            f"git could not compare with {changed_since}: does the revision exist, and is this a git repository?")
+        return sorted(repo / n for n in proc.stdout.split("\0") if n.endswith((".yml", ".yaml")))
+    roots = paths or [repo / "submissions"]
+    out: list[Path] = []
+    for root in roots:
+        if root.is_dir():
+            out += sorted(p for p in root.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
+        elif root.exists():
+            out.append(root)
+        else:
+            raise UserError(f"المسار غير موجود: {root}", f"no such path: {root}")
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..association import load_association
+    from ..errors import problems_to_json
+    from ..formdef import load_forms
+    from ..recordrun import check_files
+
+    assoc = load_association(args.association)
+    forms = load_forms(assoc)
+    files = collect(list(args.paths), args.repo, args.changed_since)
+    problems = check_files(files, forms, assoc.id, jobs=args.jobs if len(files) >= PARALLEL_FROM else 1)
+    if args.format == "json":
+        print(problems_to_json(problems))
+    else:
+        for p in problems:
+            print(p.format())
+    bad = len({p.file for p in problems})
+    print(f"فُحص {len(files)} سجلاً، وفي {bad} منها مشكلات ({len(problems)} مشكلة) | "
+          f"checked {len(files)} records, {bad} with problems ({len(problems)} problems)", file=sys.stderr)
+    return 1 if problems else 0
