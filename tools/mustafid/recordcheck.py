@@ -22,7 +22,7 @@ MAX_BYTES = 256_000  # a record is a few KB; anything this large is a mistake or
 # be in a record at all: unquoted numbers with a leading zero or +, dates and times, digit groups; tags;
 # anchors and aliases (alias bombs).
 _RISKY = re.compile(r"[:-] +(?:0[0-9_]|[0-9]+[-_:/ ][0-9]|\+)")
-_SCHEMAS: dict[tuple[str, int], Any] = {}
+_SCHEMAS: dict[int, tuple[FormDef, Any]] = {}
 
 
 def _problem(file: str, path: str, ar: str, en: str, line: int | None = None, code: str = "") -> Problem:
@@ -34,10 +34,11 @@ def _validator(form: FormDef) -> Any:
 
     from .jsonschema_export import form_json_schema
 
-    key = (form.id, form.version)
-    if key not in _SCHEMAS:
-        _SCHEMAS[key] = jsonschema_rs.validator_for(form_json_schema(form))
-    return _SCHEMAS[key]
+    # Keyed by the form object: two associations may both have `support-request` version 1, differently.
+    hit = _SCHEMAS.get(id(form))
+    if hit is None or hit[0] is not form:
+        hit = _SCHEMAS[id(form)] = (form, jsonschema_rs.validator_for(form_json_schema(form)))
+    return hit[1]
 
 
 def submissions_rel(path: Path) -> str | None:
