@@ -1,0 +1,138 @@
+"""validate_input: web-form fields in, normalised typed answers and problems out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+import pytest
+
+from mustafid.fastcheck import data_ok
+from mustafid.formdef import FormDef
+from mustafid.validation import FileInfo, check_data, to_raw, validate_input
+from tests.forms.factory import make_valid, raw_answers
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def _codes(problems: list[Any]) -> dict[str, str]:
+    return {p.path: p.code for p in problems}
+
+
+def _base(form: FormDef, seed: int = 3, **want: Any) -> dict[str, Any]:
+    rng = random.Random(seed)
+    for _ in range(500):
+        raw = raw_answers(form, rng)
+        data, problems = validate_input(form, raw, require_declaration=False, today=TODAY)
+        if not problems and all(data.get(k) == v for k, v in want.items()):
+            return raw
+    raise AssertionError(want)
+
+
+def test_arabic_digits_and_bidi_are_normalised(ajaa_forms: dict[str, FormDef]) -> None:
+    form = ajaa_forms["support-request"]
+    raw = _base(form, housing="owned")
+    raw.update(national_id="\u200f١٠٠٠٠٠٠٠٠٨", mobile="٠٥٠ ١٢٣ ٤٥٦٧", first_name="  نـورة\u200b ")
+    data, problems = validate_input(form, raw, require_declaration=False, today=TODAY)
+    assert problems == []
+    assert data["national_id"] == "1000000008" and data["mobile"] == "+966501234567"
+    assert data["first_name"] == "نـورة"  # tatweel is kept in names (only identifiers drop it)
+
+
+def test_relevance_drops_answers_that_do_not_apply_and_requires_those_that_do(ajaa_forms: dict[str, FormDef]) -> None:
+    form = ajaa_forms["support-request"]
+    raw = _base(form, housing="owned")
+    data, _ = validate_input(form, {**raw, "monthly_rent": "1500"}, require_declaration=False, today=TODAY)
+    assert "monthly_rent" not in data
+    _, problems = validate_input(form, {**raw, "housing": "rented", "monthly_rent": ""}, require_declaration=False, today=TODAY)
+    assert _codes(problems).get("monthly_rent") == "required"
+
+
+def test_filtered_city_list(ajaa_forms: dict[str, FormDef]) -> None:
+    form = ajaa_forms["support-request"]
+    raw = _base(form)
+    _, problems = validate_input(form, {**raw, "region": "hail", "city": "jeddah"}, require_declaration=False, today=TODAY)
+    assert _codes(problems)["city"] == "filtered_choice"
+    _, problems = validate_input(form, {**raw, "region": "makkah", "city": "jeddah"}, require_declaration=False, today=TODAY)
+    assert "city" not in _codes(problems)
+
+
+def test_repeat_groups_count_and_empty_rows(ajaa_forms: dict[str, FormDef]) -> None:
+    form = ajaa_forms["support-request"]
+    raw = {k: v for k, v in _base(form).items() if not k.startswith("family.")}
+    rows = {"family_count": "2", "family.0.name": "سارة", "family.0.relationship": "daughter", "family.0.age": "١٢",
+            "family.1.name": "", "family.1.relationship": "", "family.1.age": "",   # an empty row the page rendered
+            "family.2.name": "فهد", "family.2.relationship": "son", "family.2.age": "9"}
+    data, problems = validate_input(form, {**raw, **rows}, require_declaration=False, today=TODAY)
+    assert problems == [] and [m["name"] for m in data["family"]] == ["سارة", "فهد"] and data["family"][0]["age"] == 12
+    _, problems = validate_input(form, {**raw, **rows, "family_count": "3"}, require_declaration=False, today=TODAY)
+    assert _codes(problems)["family"] == "count_mismatch"
+    _, problems = validate_input(form, {**raw, **rows, "family.2.national_id": "1000000000"}, require_declaration=False, today=TODAY)
+    assert _codes(problems)["family.1.national_id"] == "national_id_checksum"  # renumbered after the empty row
+
+
+def test_calculated_total_income(ajaa_forms: dict[str, FormDef]) -> None:
+    form = ajaa_forms["support-request"]
+    raw = _base(form)
+    raw.update({"income_sources": ["salary", "citizen_account"], "salary": "3,000", "citizen_account": "٥٠٠٫٥٠"})
+    data, problems = validate_input(form, raw, require_declaration=False, today=TODAY)
+    assert problems == [] and data["total_income"] == 3500.5
+
+
+def test_cross_field_rule(ajaa_forms: dict[str, FormDef]) -> None:
+    form = ajaa_forms["new-beneficiary"]
+    raw = _base(form)
+    _, problems = validate_input(form, {**raw, "category": "widow", "marital_status": "married"},
+                                 require_declaration=False, today=TODAY)
+    assert _codes(problems)["marital_status"] == "widow_is_widowed"
+
+
+def test_constraint_with_its_message(ajaa_forms: dict[str, FormDef]) -> None:
+    form = ajaa_forms["support-request"]
+    _, problems = validate_input(form, {**_base(form), "iban_holder_confirm": "لا"}, require_declaration=False, today=TODAY)
+    (p,) = [p for p in problems if p.path == "iban_holder_confirm"]
+    assert p.code == "constraint" and "باسم مقدم الطلب" in p.ar
+
+
+def test_declaration_and_consent_are_required(ajaa_forms: dict[str, FormDef]) -> None:
+    form = ajaa_forms["support-request"]
+    _, problems = validate_input(form, _base(form), today=TODAY)
+    assert _codes(problems) == {"declaration.confirmed": "declaration", "declaration.consent": "consent"}
+    _, problems = validate_input(form, {**_base(form), "_declaration": "yes", "_consent": "yes"}, today=TODAY)
+    assert problems == []
+
+
+def test_files(ajaa_forms: dict[str, FormDef]) -> None:
+    form = ajaa_forms["suggestion-or-complaint"]
+    raw = {**_base(form), "_declaration": "yes", "_consent": "yes"}
+    big = FileInfo("scan.pdf", "application/pdf", 9_000_000, "0" * 64)
+    exe = FileInfo("x.exe", "application/octet-stream", 10, "0" * 64)
+    _, problems = validate_input(form, raw, files={"attachment": [big, exe]}, today=TODAY)
+    assert {p.code for p in problems} == {"file_count", "file_size", "file_type"}
+
+
+def test_required_message_of_its_own(ajaa_forms: dict[str, FormDef]) -> None:
+    form = ajaa_forms["support-request"]
+    _, problems = validate_input(form, {**_base(form), "mobile": ""}, require_declaration=False, today=TODAY)
+    (p,) = [p for p in problems if p.path == "mobile"]
+    assert p.code == "required" and "لنتواصل معك" in p.ar
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_generated_records_round_trip_and_fast_check_agrees(seed: int, all_forms: dict[str, dict[str, FormDef]]) -> None:
+    rng = random.Random(seed)
+    for assoc, forms in all_forms.items():
+        for form in forms.values():
+            rec = make_valid(form, rng, assoc)
+            day = dt.date.fromisoformat(rec["submitted_at"][:10])
+            assert check_data(form, rec["data"], day, rec["documents"]) == []
+            assert data_ok(form, rec["data"], day, rec["documents"])
+            again, problems = validate_input(form, to_raw(form, rec["data"]), require_declaration=False, today=day)
+            assert problems == [] and again == rec["data"]
+            # Break one answer at random: if check_data finds a problem, the fast check must not say "clean".
+            data = dict(rec["data"])
+            key = rng.choice(sorted(data))
+            data[key] = rng.choice(["", "x", 0, -1, 10**9, True, [], "1000000000", "+966521234567", "2026-02-30"])
+            if check_data(form, data, day, rec["documents"]):
+                assert not data_ok(form, data, day, rec["documents"])
