@@ -63,7 +63,16 @@ def _t(ctx: _Ctx, value: Any, path: list[Any], *, optional: bool = False) -> T |
     return None
 
 
-def _load_yaml(path: Path, problems: list[Problem]) -> tuple[Any, Any]:
+def _load_yaml(path: Path, problems: list[Problem], fast: bool = False) -> tuple[Any, Any]:
+    if fast:
+        # Definitions are read on every command: a Rust loader first; ruamel (lines) only if anything is wrong.
+        import ryaml
+
+        try:
+            return None, _plain(ryaml.loads(read_text(path)))
+        except Exception:  # noqa: BLE001 - the careful pass reports it
+            problems.append(Problem(str(path), "", "", "", None, "retry"))
+            return None, None
     try:
         doc = load_rt(read_text(path))
     except (YAMLError, UnicodeDecodeError, ValueError) as exc:
@@ -91,12 +100,12 @@ def _plain(node: Any) -> Any:
     return node
 
 
-def load_library(forms_dir: Path, problems: list[Problem]) -> dict[str, Any]:
+def load_library(forms_dir: Path, problems: list[Problem], fast: bool = False) -> dict[str, Any]:
     lib: dict[str, Any] = {"choices": {}, "groups": {}, "texts": {}}
     for path in (STANDARD_LIBRARY, forms_dir / "_library.yml"):
         if not path.is_file():
             continue
-        _, data = _load_yaml(path, problems)
+        _, data = _load_yaml(path, problems, fast)
         if isinstance(data, dict):
             for key in lib:
                 lib[key].update(data.get(key) or {})
@@ -104,13 +113,20 @@ def load_library(forms_dir: Path, problems: list[Problem]) -> dict[str, Any]:
 
 
 def parse_forms_dir(forms_dir: Path) -> tuple[dict[str, FormDef], list[Problem]]:
+    forms, problems = _parse_forms_dir(forms_dir, fast=True)
+    if problems:  # read again carefully, for the lines
+        forms, problems = _parse_forms_dir(forms_dir, fast=False)
+    return forms, problems
+
+
+def _parse_forms_dir(forms_dir: Path, fast: bool) -> tuple[dict[str, FormDef], list[Problem]]:
     problems: list[Problem] = []
-    lib = load_library(forms_dir, problems)
+    lib = load_library(forms_dir, problems, fast)
     forms: dict[str, FormDef] = {}
     for path in sorted(forms_dir.glob("*.yml")):
         if path.name.startswith("_"):
             continue
-        doc, data = _load_yaml(path, problems)
+        doc, data = _load_yaml(path, problems, fast)
         if data is None:
             continue
         ctx = _Ctx(str(path), doc)

@@ -284,6 +284,14 @@ def check_file(path: Path, forms: Mapping[str, FormDef], assoc_id: str | None = 
     except OSError as exc:
         return [_problem(file, "", "تعذرت قراءة الملف", f"cannot read the file: {exc.strerror}", None, "read")]
     rel = submissions_rel(path)
-    if fast_ok(text, forms, assoc_id, rel):
-        return []
-    return slow_problems(text, forms, file, assoc_id, rel)
+    try:
+        if fast_ok(text, forms, assoc_id, rel):
+            return []
+    except Exception:  # noqa: BLE001 - the fast path only ever says "clean"; on any surprise, read carefully
+        pass
+    try:
+        return slow_problems(text, forms, file, assoc_id, rel)
+    except Exception as exc:  # noqa: BLE001 - a bug in Mustafid must not stop the other files being checked
+        return [_problem(file, "", "تعذر فحص هذا الملف بسبب خطأ في مستفيد: أبلغ عنه مع هذا السطر",
+                         f"this file could not be checked because of a bug in Mustafid ({type(exc).__name__}): please report it",
+                         None, "internal")]
