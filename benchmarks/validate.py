@@ -78,15 +78,19 @@ def main() -> int:
         print(f"generated {args.count} records in {time.perf_counter() - t:.1f} s: {dict(per_form)}")
 
         bindir = Path(sys.executable).parent
-        t = time.perf_counter()
-        proc = subprocess.run([str(bindir / "mustafid"), "validate", "--association", str(repo), "--repo", str(repo)],
-                              capture_output=True, text=True)
-        ours = time.perf_counter() - t
-        if proc.returncode != 0:
-            print(proc.stdout[-3000:], proc.stderr[-3000:])
-            print("mustafid validate found problems in generated records: that is a bug")
-            return 1
-        print(f"mustafid validate:  {ours:6.2f} s  {args.count / ours:9.0f} records/s  (cores: {os.cpu_count()})")
+        runs = []
+        for _ in range(3):  # the first run also compiles bytecode and warms the page cache: report both
+            t = time.perf_counter()
+            proc = subprocess.run([str(bindir / "mustafid"), "validate", "--association", str(repo), "--repo", str(repo)],
+                                  capture_output=True, text=True)
+            runs.append(time.perf_counter() - t)
+            if proc.returncode != 0:
+                print(proc.stdout[-3000:], proc.stderr[-3000:])
+                print("mustafid validate found problems in generated records: that is a bug")
+                return 1
+        ours = min(runs)
+        print(f"mustafid validate:  {ours:6.2f} s  {args.count / ours:9.0f} records/s  best of 3 "
+              f"(first run {runs[0]:.2f} s; cores: {os.cpu_count()})")
         if args.skip_baseline:
             return 0
         t = time.perf_counter()

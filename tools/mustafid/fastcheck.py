@@ -18,7 +18,7 @@ from . import validators as V
 from .conditions import answered, evaluate
 from .formdef import Field, FormDef
 from .normalize import normalize_text
-from .validation import _calc, check_documents, resolve_date
+from .validation import _calc, resolve_date
 
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Characters normalize_text would remove or change in any text (so a stored text holding them is not canonical).
@@ -33,7 +33,7 @@ class _Plan:
         self.order = {name: {c.value: i for i, c in enumerate(lst)} for name, lst in form.choices.items()}
         self.data_fields: dict[int, tuple[tuple[Field, ...], frozenset[str]]] = {}
         self.patterns: dict[str, re.Pattern[str]] = {}
-        self.has_files = any(f.type == "file" for _, f in form.walk())
+        self.files = tuple((p, f) for p, f in form.walk() if f.type == "file" and "*" not in p)
 
         def rec(fields: Sequence[Field]) -> None:
             held = tuple(f for f in fields if f.holds_data)
@@ -147,7 +147,7 @@ def _fields_ok(form: FormDef, plan: _Plan, fields: Sequence[Field], values: Mapp
         return False
     for f in held:
         present = f.id in values
-        if not evaluate(f.relevant, data, item):
+        if f.relevant is not None and not evaluate(f.relevant, data, item):
             if present:
                 return False
             continue
@@ -193,4 +193,26 @@ def data_ok(form: FormDef, data: Any, today: dt.date | None, documents: Sequence
         return False
     if any(evaluate(r.when, data) and not evaluate(r.check, data) for r in form.rules):
         return False
-    return not (plan.has_files or documents) or not check_documents(form, data, documents)
+    return _documents_ok(plan, data, documents)
+
+
+def _documents_ok(plan: _Plan, data: Mapping[str, Any], documents: Sequence[Mapping[str, Any]]) -> bool:
+    """check_documents' rules, without building messages."""
+    seen: dict[str, int] = {}
+    for d in documents:
+        seen[d.get("field", "")] = seen.get(d.get("field", ""), 0) + 1
+    for path, f in plan.files:
+        n = seen.pop(path, 0)
+        if n == 0:
+            if f.required and (f.relevant is None or evaluate(f.relevant, data)):
+                return False
+        elif n > 1 and not f.multiple:
+            return False
+    if seen:  # documents for fields the form does not have: let the careful path word it
+        return False
+    for d in documents:
+        f = next((f for p, f in plan.files if p == d.get("field")), None)
+        if f is None or str(d.get("name", "")).rsplit(".", 1)[-1].lower() not in f.accept or \
+                int(d.get("size", 0)) > f.max_size_mb * 1_000_000:
+            return False
+    return True
