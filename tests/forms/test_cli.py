@@ -95,3 +95,13 @@ def test_schema_writes_and_checks(ajaa_repo: Path) -> None:
     assert _run("schema", cwd=ajaa_repo).returncode == 0
     assert _run("schema", "--check", cwd=ajaa_repo).returncode == 0
     assert not (ajaa_repo / "forms" / "schema" / "old-form.schema.json").exists()
+
+
+def test_repository_without_records_is_clean(ajaa_repo: Path) -> None:
+    proc = _run("validate", cwd=ajaa_repo)
+    assert proc.returncode == 0 and "checked 0 records" in proc.stderr
+
+
+def test_missing_path_is_a_user_error(ajaa_repo: Path) -> None:
+    proc = _run("validate", "nowhere.yml", cwd=ajaa_repo)
+    assert proc.returncode == 1 and "no such path" in proc.stderr and "Traceback" not in proc.stderr

@@ -39,6 +39,8 @@ def collect(paths: list[Path], repo: Path, changed_since: str | None) -> list[Pa
             raise UserError(f"تعذر على git المقارنة مع {changed_since}: هل المراجعة موجودة وهل أنت في مستودع git؟",
                             f"git could not compare with {changed_since}: does the revision exist, and is this a git repository?")
         return sorted(repo / n for n in proc.stdout.split("\0") if n.endswith((".yml", ".yaml")))
+    if not paths and not (repo / "submissions").is_dir():
+        return []  # a repository with no records yet is clean
     roots = paths or [repo / "submissions"]
     out: list[Path] = []
     for root in roots:
