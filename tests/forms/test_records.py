@@ -56,3 +56,16 @@ def test_dump_quotes_everything_a_yaml11_reader_would_misread() -> None:
     back = yaml.load(text, Loader=yaml.CSafeLoader)  # PyYAML is YAML 1.1: the strict reader
     assert back["data"] == rec["data"] and back["id"] == rid
     assert load_record(text)["data"]["count"] == 3
+
+
+def test_parse_record_reads_plain_and_refuses_non_records() -> None:
+    import pytest
+
+    from mustafid.records import parse_record
+
+    text = dump_record({"id": "K7M3-9QXD", "form": "support-request", "submitted_at": "2026-03-01T09:00:00+03:00",
+                        "data": {"mobile": "+966501234567"}})
+    assert parse_record(text)["data"]["mobile"] == "+966501234567"
+    for bad in ("- a\n", "a: [\n"):
+        with pytest.raises(ValueError):
+            parse_record(bad)

@@ -389,3 +389,12 @@ def check_data(form: FormDef, data: Mapping[str, Any], today: dt.date | None = N
 def _canonical_hint(f: Field) -> str:
     return {"phone": "+9665XXXXXXXX", "iban": "SA.. (24)", "date": "YYYY-MM-DD", "national_id": "10 digits",
             "money": "number", "integer": "integer"}.get(f.type, f.type)
+
+
+def check_record(record: Any, forms: Mapping[str, FormDef], file: str = "", assoc_id: str | None = None,
+                 rel_path: str | None = None) -> list[Problem]:
+    """Every problem of a loaded record (lifecycle fields, schema, answers, documents); paths are dotted from
+    the record's top (``data.family.0.age``). For files on disk use recordcheck.check_file (lines, YAML)."""
+    from .recordcheck import record_problems
+
+    return record_problems(record, forms, file, assoc_id, rel_path)
