@@ -49,3 +49,21 @@ def test_random_bytes_never_crash(tmp_path: Path, blob: bytes) -> None:
     path = tmp_path / "x.yml"
     path.write_bytes(blob)
     assert all(p.code != "internal" for p in check_file(path, ajaa_forms, "ajaa"))
+
+
+def test_answers_with_yaml_punctuation_are_not_mistaken_for_yaml(tmp_path: Path) -> None:
+    """A long answer whose lines start with * or &, or that holds ": 05…" or "!" is just text."""
+    import random
+
+    from mustafid.records import dump_record, record_path
+    from tests.forms.factory import make_valid
+
+    forms = _forms()
+    form = forms["support-request"]
+    rec = make_valid(form, random.Random(11), "ajaa")
+    rec["data"]["description"] = "*مهم جداً\n&أيضاً: الرقم: 0501234567!\n- نقطة: 1446-09-01\n---\n%"
+    rel = record_path(form.id, rec["submitted_at"], rec["id"])
+    path = tmp_path / rel
+    path.parent.mkdir(parents=True)
+    path.write_text(dump_record(rec, form, rel), encoding="utf-8")
+    assert check_file(path, forms, "ajaa") == []

@@ -181,10 +181,10 @@ def slow_problems(text: str, forms: Mapping[str, FormDef], file: str, assoc_id: 
 
     from .yamlio import rt_yaml
 
-    if _ALIAS.search(text):
-        m = _ALIAS.search(text)
-        line = text.count("\n", 0, m.start() if m else 0) + 1
-        return [_problem(file, "", "المراسي والأسماء المستعارة (& و *) غير مسموحة في السجلات", "anchors and aliases (& and *) are not allowed in records", line, "alias")]
+    alias_line = _anchor_line(text)
+    if alias_line is not None:
+        return [_problem(file, "", "المراسي والأسماء المستعارة (& و *) غير مسموحة في السجلات", "anchors and aliases (& and *) are not allowed in records",
+                         alias_line, "alias")]
     try:
         doc = rt_yaml().load(text)
     except YAMLError as exc:
@@ -198,7 +198,7 @@ def slow_problems(text: str, forms: Mapping[str, FormDef], file: str, assoc_id: 
         return [_problem(file, "", "السجل متداخل بعمق غير معقول", "the record is nested unreasonably deep", None, "yaml")]
     bad = _walk_for_tags(doc, [])
     if bad:
-        return bad and [_problem(file, p, "الوسوم (مثل !!python) غير مسموحة في السجلات: احذفها", "YAML tags (like !!python/...) are not allowed in records: remove them",
+        return [_problem(file, p, "الوسوم (مثل !!python) غير مسموحة في السجلات: احذفها", "YAML tags (like !!python/...) are not allowed in records: remove them",
                                  line, "yaml_tag") for p, line in bad]
     out = [_problem(file, p, "ضع هذه القيمة بين علامتي تنصيص \"...\" (أرقام الهوية والجوال والتواريخ نصوص دائماً)",
                     "quote this value \"...\" (IDs, phones and dates are always strings)", line, "unquoted")
@@ -207,7 +207,23 @@ def slow_problems(text: str, forms: Mapping[str, FormDef], file: str, assoc_id: 
     return out + record_problems(rec, forms, file, assoc_id, rel, doc=doc)
 
 
-_ALIAS = re.compile(r"(?m)(?:(?::|^[ \t]*-)[ \t]+|^[ \t]*)[&*][^\s]")
+def _anchor_line(text: str) -> int | None:
+    """The line of the first anchor or alias, found from parser events before anything is built (an alias
+    bomb never expands), or None. Syntax errors are left to the load that follows."""
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.events import AliasEvent
+
+    from .yamlio import rt_yaml
+
+    try:
+        for ev in rt_yaml().parse(text):
+            if isinstance(ev, AliasEvent) or getattr(ev, "anchor", None):
+                return ev.start_mark.line + 1 if ev.start_mark else None
+    except YAMLError:
+        return None
+    return None
+
+
 _LOOKS_NUMERIC = re.compile(r"^[+]?[0-9][0-9 _:/.T+-]*$")
 
 
