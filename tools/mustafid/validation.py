@@ -244,6 +244,16 @@ def _fields(run: _Run, fields: Sequence[Field], prefix: str, data: dict[str, Any
                     run.problem(key, c["message"], "constraint")
 
 
+def _in_page_order(fields: Sequence[Field], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Answers in the order of the form (calculated fields are computed last but read where they stand)."""
+    out: dict[str, Any] = {}
+    for f in fields:
+        if f.id in values:
+            v = values[f.id]
+            out[f.id] = [_in_page_order(f.fields, item) for item in v] if f.type == "repeat" else v
+    return out
+
+
 def _repeat(run: _Run, f: Field, key: str, data: dict[str, Any]) -> list[dict[str, Any]]:
     pat = re.compile(re.escape(key) + r"\.([0-9]+)\.")
     indexes = sorted({int(m.group(1)) for k in run.raw if (m := pat.match(k))})
@@ -278,6 +288,7 @@ def validate_input(form: FormDef, raw: Raw, lang: str = "ar", *, files: Mapping[
     run = _Run(form, raw, today or dt.date.today())
     data: dict[str, Any] = {}
     _fields(run, form.fields, "", data, None)
+    data = _in_page_order(form.fields, data)
     for rule in form.rules:
         if evaluate(rule.when, data) and not evaluate(rule.check, data):
             run.problem(rule.path, rule.message, rule.id)
