@@ -121,3 +121,15 @@ pages: [{id: p, title: {ar: ص, en: p}, fields: [{id: a, type: yes_no, label: {a
     with pytest.raises(ConfigError) as exc:
         load_forms_dir(d)
     assert exc.value.problems[0].path == "form"
+
+
+def test_reload_after_a_definition_changes(tmp_path: Path) -> None:
+    import shutil
+
+    d = tmp_path / "forms"
+    shutil.copytree(EXAMPLES["ajaa"] / "forms", d)
+    first = load_forms_dir(d)
+    assert load_forms_dir(d) is first  # cached
+    (d / "volunteering.yml").unlink()
+    assert "volunteering" not in load_forms_dir(d)
+    assert {first["support-request"]: 1}  # forms are hashable (by identity)

@@ -125,7 +125,7 @@ class Document:
     relevant: Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: forms are loaded once and used as cache keys
 class FormDef:
     id: str
     version: int
@@ -238,14 +238,15 @@ def load_forms(assoc: Any) -> dict[str, FormDef]:
     return load_forms_dir(Path(assoc.forms_dir))
 
 
-_CACHE: dict[tuple[str, float], dict[str, FormDef]] = {}
+_CACHE: dict[tuple[str, tuple[tuple[str, int, int], ...]], dict[str, FormDef]] = {}
 
 
 def load_forms_dir(forms_dir: Path) -> dict[str, FormDef]:
     from .formload import parse_forms_dir
 
     forms_dir = forms_dir.resolve()
-    stamp = max((p.stat().st_mtime for p in forms_dir.glob("*.yml")), default=0.0)
+    # Every file's name, size and mtime: an edit, an addition or a removal all reload.
+    stamp = tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in forms_dir.glob("*.yml")))
     key = (str(forms_dir), stamp)
     if key not in _CACHE:
         forms, problems = parse_forms_dir(forms_dir)
