@@ -56,10 +56,17 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):
         self._generated: list[Any] | None = None
         self._base_nav: list[Any] | None = None
         self._arabic_404: bytes | None = None
+        self.failure: str | None = None  # the message of the last PluginError, for site.build_site to report
+        # Jinja's own comment tag {# #} would swallow Markdown's heading ids ("## Title {#anchor}").
         self._jinja = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,
-                                         keep_trailing_newline=True)
+                                         keep_trailing_newline=True,
+                                         comment_start_string="{##", comment_end_string="##}")
 
     # -- helpers -------------------------------------------------------------------------------------------
+    def _fail(self, message: str) -> PluginError:
+        self.failure = message
+        return PluginError(message)
+
     def _i18n(self, config: MkDocsConfig) -> Any:
         plugin = config.plugins.get("i18n")
         if plugin is None:
@@ -82,7 +89,7 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):
                 raise ConfigError("نصوص السياسة الخاصة بالجمعية ناقصة", "the association's policy sentences are incomplete",
                                   problems)
         except ConfigError as exc:
-            raise PluginError(exc.format()) from None
+            raise self._fail(exc.format()) from None
         self.association = assoc
         return assoc
 
@@ -141,7 +148,7 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):
         if missing:
             lines = "\n".join(f"  - {docs / lang / uri}: الصفحة غير مترجمة، أضِفها | page missing in '{lang}', add it"
                               for lang, uri in missing)
-            raise PluginError("صفحات بلا نظير في اللغة الأخرى (لا تُعرض العربية مكان الإنجليزية)\n"
+            raise self._fail("صفحات بلا نظير في اللغة الأخرى (لا تُعرض العربية مكان الإنجليزية)\n"
                               f"pages without their twin in the other language (never replaced by Arabic)\n{lines}")
 
     @event_priority(-110)  # after static-i18n has sorted content/ into the current language
@@ -178,7 +185,7 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):
         except jinja2.TemplateError as exc:
             line = getattr(exc, "lineno", None)
             where = f"{page.file.src_uri}:{line}" if line else page.file.src_uri
-            raise PluginError(f"{where}: خطأ في قالب الصفحة | template error: {exc}") from None
+            raise self._fail(f"{where}: خطأ في قالب الصفحة | template error: {exc}") from None
 
     def _keep_arabic_404(self, config: MkDocsConfig) -> None:
         i18n = self._i18n(config)

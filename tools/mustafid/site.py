@@ -180,6 +180,7 @@ def build_site(assoc_dir: Path, out_dir: Path, *, quiet: bool = True,
             levels[name] = logging.getLogger(name).level
             logging.getLogger(name).setLevel(logging.WARNING)
     cwd = os.getcwd()
+    config = None
     try:
         # mkdocs resolves docs_dir against the config file; plugins resolve nothing against cwd.
         config = load_config(config_file=str(cfg_path), site_dir=str(out_dir))
@@ -187,10 +188,11 @@ def build_site(assoc_dir: Path, out_dir: Path, *, quiet: bool = True,
         plugin.association_dir = Path(assoc_dir).resolve()  # type: ignore[attr-defined]
         plugin.association = assoc  # type: ignore[attr-defined]
         build(config)
-    except PluginError as exc:
-        raise UserError("تعذّر بناء الموقع", "the site could not be built",
-                        [Problem(str(cfg_path), "", str(exc), str(exc))]) from None
-    except (ConfigurationError, Abort) as exc:
+    except (PluginError, Abort) as exc:
+        # mkdocs logs a page's error and raises a bare Abort: the plugin kept the message that says what to fix
+        failure = getattr(config.plugins.get("mustafid"), "failure", None) if config is not None else None
+        raise UserError("تعذّر بناء الموقع | the site could not be built", str(failure or exc)) from None
+    except ConfigurationError as exc:
         raise UserError("إعداد mkdocs غير صالح", "the mkdocs configuration is not valid",
                         [Problem(str(cfg_path), "", str(exc), str(exc))]) from None
     finally:
