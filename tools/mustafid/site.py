@@ -187,7 +187,23 @@ def build_site(assoc_dir: Path, out_dir: Path, *, quiet: bool = True,
         plugin = config.plugins["mustafid"]
         plugin.association_dir = Path(assoc_dir).resolve()  # type: ignore[attr-defined]
         plugin.association = assoc  # type: ignore[attr-defined]
-        build(config)
+
+        def not_reported_twice(record: logging.LogRecord) -> bool:
+            # mkdocs logs a plugin's error before aborting; the UserError below says it once, with the fix
+            failure = getattr(plugin, "failure", None)
+            msg = record.getMessage()
+            return not (record.levelno >= logging.ERROR and (
+                (failure and failure in msg) or msg.startswith("Error reading page")))
+
+        # logger filters see only their own logger's records: mkdocs logs build errors on mkdocs.commands.build
+        filtered = [logging.getLogger(n) for n in ("mkdocs", "mkdocs.commands.build")]
+        for logger in filtered:
+            logger.addFilter(not_reported_twice)
+        try:
+            build(config)
+        finally:
+            for logger in filtered:
+                logger.removeFilter(not_reported_twice)
     except (PluginError, Abort) as exc:
         # mkdocs logs a page's error and raises a bare Abort: the plugin kept the message that says what to fix
         failure = getattr(config.plugins.get("mustafid"), "failure", None) if config is not None else None

@@ -1,0 +1,27 @@
+"""A form-pages provider for the plugin's hook test (the real one is mustafid.pages, written elsewhere).
+
+It has the contract of ``pages.generated_pages(assoc)``: objects with lang, src_uri, markdown and title.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    lang: str
+    src_uri: str
+    markdown: str
+    title: str
+
+
+def generated_pages(assoc: Any) -> list[GeneratedPage]:
+    form = '<form method="post" action="/submit/support-request"><input name="name"></form>'
+    return [
+        GeneratedPage("ar", "forms/support-request.md",
+                      f"# طلب دعم\n\n<!--mustafid:form-->{form}<!--/mustafid:form-->\n", "طلب دعم"),
+        GeneratedPage("en", "forms/support-request.md",
+                      f"# Support request\n\n<!--mustafid:form-->{form}<!--/mustafid:form-->\n", "Support request"),
+    ]

@@ -1,0 +1,82 @@
+"""Debian chromium (through playwright) on the built Ajaa site, served over real HTTP on 127.0.0.1, at phone width."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.helpers import ROOT
+from tests.site.conftest import BuiltSite
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - keep test output readable
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(sites: dict[str, BuiltSite]) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(sites["kahatain"].root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (make setup installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/policy/"])
+def test_arabic_page_on_a_phone(browser: object, served: str, path: str) -> None:
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    foreign: list[str] = []
+    page.on("request", lambda r: foreign.append(r.url) if urlsplit(r.url).hostname != "127.0.0.1"
+            and not r.url.startswith("data:") else None)
+    try:
+        page.goto(served + path, wait_until="load")
+        assert page.evaluate("document.documentElement.lang") == "ar"
+        assert page.evaluate("document.body.dir") == "rtl"
+        assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1], f"horizontal scroll at 390 px: {widths}"
+        # the self-hosted Arabic face is the one in use
+        assert page.evaluate("document.fonts.check('16px \"Noto Sans Arabic\"', 'س')")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"site-ar-{path.strip('/').replace('/', '-') or 'home'}-390.png"),
+                        full_page=True)
+        # the language switcher (the header's translate menu) reaches the English twin
+        page.hover(".md-header__option .md-select")
+        page.click('a.md-select__link[hreflang="en"]')
+        page.wait_for_load_state("load")
+        assert urlsplit(page.url).path == "/en" + path
+        assert page.evaluate("document.documentElement.lang") == "en"
+        assert page.evaluate("document.body.dir") == "ltr"
+        assert not foreign, foreign
+    finally:
+        ctx.close()
