@@ -218,6 +218,5 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):
 
     # Before static-i18n (-100) starts the English build, and after it wrote the merged search index.
     on_post_build = CombinedEvent(event_priority(10)(_keep_arabic_404), event_priority(-110)(_strip_search_tashkeel))
-
-    def on_shutdown(self) -> None:
-        self._generated = None
+    # No on_startup/on_shutdown: mkdocs would then keep one plugin instance for every build in the process
+    # (config_options.Plugins.plugin_cache), and one association's state would leak into the next build.
