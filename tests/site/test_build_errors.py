@@ -87,6 +87,7 @@ def test_form_pages_hook(tmp_path: Path) -> None:
     ar, en = site / "forms" / "support-request" / "index.html", site / "en" / "forms" / "support-request" / "index.html"
     ar_html, en_html = read_html(ar), read_html(en)
     assert "<!--mustafid:form-->" in ar.read_text(encoding="utf-8")
+    assert "<p>{{ kept }}</p>" in ar.read_text(encoding="utf-8")  # not rendered as Jinja a second time
     assert (ar_html.lang, ar_html.body_dir, en_html.lang) == ("ar", "rtl", "en")
     assert ar_html.alternates["en"] == "../../en/forms/support-request/"
     assert en_html.alternates["ar"] == "../../../forms/support-request/"

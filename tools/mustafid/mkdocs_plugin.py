@@ -177,6 +177,8 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):
 
     @event_priority(100)  # before static-i18n translates admonition titles (50)
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.generated_by:  # form pages arrive finished (their HTML may hold braces of its own)
+            return markdown
         lang = self._lang(config)
         src = getattr(page.file, "norm_src_uri", page.file.src_uri)
         ctx = SiteContext(self._load(config), lang, [p for p in self._pages() if p.lang == lang])

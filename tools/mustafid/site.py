@@ -132,7 +132,7 @@ class SiteContext:
             "name": a.name(lang), "short_name": a.short_name(lang), "city": a.city(lang), "region": a.region(lang),
             "policy": policy, "period": a.decision_period(lang), "period_days": self.number(a.decision_period_days),
             "period_wording": a.decision_period_wording(lang), "referral": a.referral_to_social_research,
-            "committee_name": a.committee_name(lang),
+            "committee_name": a.committee_name(lang), "licence_number": a.raw.get("licence_number") or "",
             "phones": a.phones, "phone_link": self.phone_link, "email_link": self.email_link(),
             "website_link": self.website_link(), "social_links": self.social_links(),
             "address": self.t(a.address), "opening_hours": self.t(a.opening_hours),
