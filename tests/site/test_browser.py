@@ -55,6 +55,7 @@ def browser() -> Iterator[object]:
 def test_arabic_page_on_a_phone(browser: object, served: str, path: str) -> None:
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)  # type: ignore[attr-defined]
     page = ctx.new_page()
+    page.set_default_timeout(10_000)
     foreign: list[str] = []
     page.on("request", lambda r: foreign.append(r.url) if urlsplit(r.url).hostname != "127.0.0.1"
             and not r.url.startswith("data:") else None)
@@ -78,5 +79,25 @@ def test_arabic_page_on_a_phone(browser: object, served: str, path: str) -> None
         assert page.evaluate("document.documentElement.lang") == "en"
         assert page.evaluate("document.body.dir") == "ltr"
         assert not foreign, foreign
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("query, expect", [
+    ("الأَهْدَافُ التَّفْصِيلِيَّة", "الأهداف التفصيلية"),  # typed with tashkeel, found in text without
+    ("الرحمن الرحيم", "الرحمن"),  # typed without, found in the basmala written with tashkeel
+    ("beneficiaries", "beneficiar"),  # the English pages are in the same index
+])
+def test_search_both_languages_ignores_tashkeel(browser: object, served: str, query: str, expect: str) -> None:
+    ctx = browser.new_context(viewport={"width": 1024, "height": 800})  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(served + "/", wait_until="load")
+        page.keyboard.press("/")  # material's shortcut to the search box
+        page.keyboard.type(query)
+        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        results = page.inner_text(".md-search-result__list")
+        assert expect in results, results[:500]
     finally:
         ctx.close()

@@ -123,6 +123,8 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):
             config.theme.dirs.insert(0, static)
         if "assets/mustafid/mustafid.css" not in config.extra_css:
             config.extra_css.append("assets/mustafid/mustafid.css")
+        if not any(str(s) == "assets/mustafid/search-tashkeel.js" for s in config.extra_javascript):
+            config.extra_javascript.append("assets/mustafid/search-tashkeel.js")
         # The nav is shared by the language builds: rebuild it from the original each time.
         if self._base_nav is None:
             self._base_nav = list(config.nav or [])
