@@ -101,3 +101,20 @@ def test_search_both_languages_ignores_tashkeel(browser: object, served: str, qu
         assert expect in results, results[:500]
     finally:
         ctx.close()
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser: object, served: str) -> None:
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    page.set_default_timeout(10_000)
+    wide = []
+    try:
+        for path in ("/channels/", "/guides/apply/", "/guides/next/", "/guides/rights/", "/404.html",
+                     "/en/", "/en/policy/", "/en/channels/"):
+            page.goto(served + path, wait_until="load")
+            w = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            if w[0] > w[1]:
+                wide.append((path, w))
+    finally:
+        ctx.close()
+    assert not wide, wide

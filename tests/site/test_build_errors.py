@@ -94,3 +94,10 @@ def test_form_pages_hook(tmp_path: Path) -> None:
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "النماذج" in home and 'href="forms/support-request/"' in home  # the nav section and the home's list
     assert "Forms" in [t.strip() for t in read_html(site / "en" / "index.html").all_text]
+
+
+def test_build_command_succeeds(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = mustafid("build", "--association", str(EXAMPLES["ajaa"]), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert str(out) in result.stderr and (out / "index.html").is_file() and (out / "en" / "index.html").is_file()
