@@ -164,7 +164,10 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):
             f = File.generated(config, f"{p.lang}/{p.src_uri}", content=p.markdown)
             # static-i18n's URL scheme: the default language at /, the others under /<lang>/
             stem = PurePosixPath(p.src_uri).with_suffix("")
-            dest = stem / "index.html" if config.use_directory_urls else stem.with_suffix(".html")
+            if stem.name == "index":  # forms/index.md is forms/index.html, not forms/index/index.html
+                dest = stem.with_suffix(".html")
+            else:
+                dest = stem / "index.html" if config.use_directory_urls else stem.with_suffix(".html")
             f.dest_uri = (dest if p.lang == default else PurePosixPath(p.lang) / dest).as_posix()
             f.locale = f.localization = p.lang  # type: ignore[attr-defined]
             f.locale_alternate_of = p.lang  # type: ignore[attr-defined]

@@ -9,7 +9,6 @@ associations come from the association's ``policy:`` entries (``POLICY_KEYS``).
 from __future__ import annotations
 
 import html
-import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -179,10 +178,9 @@ def build_site(assoc_dir: Path, out_dir: Path, *, quiet: bool = True,
         for name in ("mkdocs", "mkdocs.plugins"):
             levels[name] = logging.getLogger(name).level
             logging.getLogger(name).setLevel(logging.WARNING)
-    cwd = os.getcwd()
     config = None
     try:
-        # mkdocs resolves docs_dir against the config file; plugins resolve nothing against cwd.
+        # mkdocs resolves docs_dir against the config file, so the build does not depend on the current folder
         config = load_config(config_file=str(cfg_path), site_dir=str(out_dir))
         plugin = config.plugins["mustafid"]
         plugin.association_dir = Path(assoc_dir).resolve()  # type: ignore[attr-defined]
@@ -212,7 +210,6 @@ def build_site(assoc_dir: Path, out_dir: Path, *, quiet: bool = True,
         raise UserError("إعداد mkdocs غير صالح", "the mkdocs configuration is not valid",
                         [Problem(str(cfg_path), "", str(exc), str(exc))]) from None
     finally:
-        os.chdir(cwd)
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)
     return out_dir
