@@ -201,3 +201,42 @@ def withdraw(assoc: Any, forge: LocalForge, record_id: str, actor: str | None, r
     def change(r: dict[str, Any], by: str, at: str) -> None:
         r["withdrawal"] = {"reason": reason, "at": at, "by": by}
     return _apply(assoc, forge, record_id, actor, "withdrawn", change)
+
+
+def check_range(assoc: Any, forge: LocalForge, base: str, head: str) -> list[Any]:
+    """Every lifecycle problem in the commits base..head (oldest first; merges add nothing of their own),
+    each record change checked against its previous version: the CI gate of a pull request, and the same check_transition
+    `decide` runs. A record edited after its decision, a decision below quorum, a deleted record… all show."""
+    from .errors import Problem
+
+    if not forge.git("rev-parse", "--verify", "-q", f"{base}^{{commit}}", check=False).strip():
+        raise UserError(f"المرجع {base} غير موجود: هل جُلب الفرع الأساسي (git fetch)؟",
+                        f"no revision {base}: was the base branch fetched (git fetch)?")
+    out = forge.git("log", "--reverse", "--format=%x00%H %P", "--name-status",
+                    f"{base}..{head}", "--", "submissions/").decode()
+    changes: list[tuple[str, str, str]] = []  # (parent, commit, path)
+    for chunk in out.split("\0")[1:]:
+        lines = [x for x in chunk.splitlines() if x.strip()]
+        shas = lines[0].split()
+        commit, parent = shas[0], (shas[1] if len(shas) > 1 else "")
+        if len(shas) > 2:
+            continue  # a merge: its changes were checked on the branch's own commits
+        for line in lines[1:]:
+            status, *paths = line.split("\t")
+            path = paths[-1]
+            if path.endswith(".yml"):
+                changes.append((parent, commit, path))
+    wanted = []
+    for parent, commit, path in changes:
+        wanted += [f"{parent}:{path}" if parent else "0" * 40 + ":x", f"{commit}:{path}"]
+    blobs = forge.read_many(wanted)
+    problems: list[Problem] = []
+    for i, (parent, commit, path) in enumerate(changes):
+        try:
+            before = _parse(blobs[2 * i]) if blobs[2 * i] is not None else None
+            after = _parse(blobs[2 * i + 1]) if blobs[2 * i + 1] is not None else None
+        except Exception:  # noqa: BLE001 - unreadable YAML is `mustafid validate`'s to report
+            continue
+        for p in lifecycle.check_transition(assoc, before, after, file=path):
+            problems.append(Problem(p.file, p.path, p.ar, f"{p.en} (commit {commit[:10]})", p.line, p.code))
+    return problems

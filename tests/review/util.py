@@ -1,0 +1,40 @@
+"""Submissions for review tests: a seed's example record with a fresh id, on its own branch off main.
+
+gitstore.create_submission is another engineer's module; until it is used here the branch is made with the
+same plumbing (branch off main, one commit adding the record) through the local forge."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from mustafid.association import load_association
+from mustafid.forges.local import LocalForge
+from mustafid.records import dump_record, new_record_id, record_path
+from tests.helpers import ROOT
+
+EXAMPLE = {"ajaa": "support-request/2026/05/A1DH-2769.yml", "kahatain": "support-request/2026/08/RQQS-5FQ8.yml"}
+
+
+def submit(repo: Path, name: str, **changes: object) -> str:
+    src = ROOT / "tests" / "examples" / "valid" / name / "submissions" / EXAMPLE[name]
+    record = yaml.load(src.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    record.update(id=new_record_id(), status="received", **changes)
+    path = record_path(record["form"], record["submitted_at"], record["id"])
+    forge = LocalForge(repo)
+    branch = f"submission/{record['id']}"
+    subprocess.run(["git", "-C", str(repo), "branch", branch, "main"], check=True)
+    forge.commit_on_branch(branch, {path: dump_record(record, path=path).encode()},
+                           f"Receive {record['id']} ({record['form']})\n\nMustafid-Record: {record['id']}\n"
+                           f"Mustafid-Form: {record['form']}\nMustafid-Status: received\nMustafid-Actor: web\n"
+                           f"Mustafid-Channel: {record['channel']}\n")
+    return str(record["id"])
+
+
+def setup(tmp_path: Path, name: str) -> tuple[Path, object, LocalForge]:
+    from tests.helpers import make_association_repo
+
+    repo = make_association_repo(tmp_path, name)
+    return repo, load_association(repo), LocalForge(repo)
