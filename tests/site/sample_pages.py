@@ -15,6 +15,7 @@ class GeneratedPage:
     src_uri: str
     markdown: str
     title: str
+    in_nav: bool = True
 
 
 def generated_pages(assoc: Any) -> list[GeneratedPage]:
@@ -25,4 +26,6 @@ def generated_pages(assoc: Any) -> list[GeneratedPage]:
                       f"# طلب دعم\n\n<!--mustafid:form-->{form}<!--/mustafid:form-->\n", "طلب دعم"),
         GeneratedPage("en", "forms/support-request.md",
                       f"# Support request\n\n<!--mustafid:form-->{form}<!--/mustafid:form-->\n", "Support request"),
+        GeneratedPage("ar", "forms/receipt.md", "# الإيصال\n", "الإيصال", in_nav=False),
+        GeneratedPage("en", "forms/receipt.md", "# Receipt\n", "Receipt", in_nav=False),
     ]

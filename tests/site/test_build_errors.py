@@ -94,6 +94,9 @@ def test_form_pages_hook(tmp_path: Path) -> None:
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "النماذج" in home and 'href="forms/support-request/"' in home  # the nav section and the home's list
     assert "Forms" in [t.strip() for t in read_html(site / "en" / "index.html").all_text]
+    # a page with in_nav = False is built in both languages but listed nowhere
+    assert (site / "forms" / "receipt" / "index.html").is_file() and (site / "en" / "forms" / "receipt" / "index.html").is_file()
+    assert "forms/receipt/" not in home
 
 
 def test_build_command_succeeds(tmp_path: Path) -> None:

@@ -129,7 +129,8 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):
         if self._base_nav is None:
             self._base_nav = list(config.nav or [])
         lang = self._lang(config)
-        forms = [{p.title: p.src_uri} for p in self._pages() if p.lang == lang]
+        # a page may opt out of the nav (e.g. the receipt page) with an `in_nav = False` attribute
+        forms = [{p.title: p.src_uri} for p in self._pages() if p.lang == lang and getattr(p, "in_nav", True)]
         config.nav = self._base_nav + ([{FORMS_TITLE.get(lang, "Forms"): forms}] if forms else [])
         return config
 

@@ -139,7 +139,7 @@ class SiteContext:
             "staff_tools": [self.t(x) for x in a.staff_tools],
             "board": [(self.number(i), m.name(lang), m.position(lang)) for i, m in enumerate(a.board_members, 1)],
             "approval_statement": a.approval_statement(lang), "approval_year": a.approval_year,
-            "form_pages": self.form_pages,
+            "form_pages": [p for p in self.form_pages if getattr(p, "in_nav", True)],
         }
 
 
