@@ -10,6 +10,7 @@ from ._review_common import add_target, open_forge
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_target(p, with_id=False)
+    p.add_argument("--overdue", action="store_true", help="only requests past the promised decision period")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
 
@@ -18,6 +19,8 @@ def run(args: argparse.Namespace) -> int:
 
     assoc, forge = open_forge(args)
     rows = list_open(assoc, forge)
+    if args.overdue:
+        rows = [r for r in rows if r["days_left"] < 0]
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
