@@ -141,3 +141,24 @@ def test_edit_after_decision_is_flagged_by_the_ci_check(tmp_path: Path, capsys: 
     assert cli(repo, "lifecycle-check", "--base", decided, "--head", f"submission/{rid}") == 1
     out = capsys.readouterr().out
     assert "edited after the request was closed" in out and path in out
+
+
+def test_a_decide_that_cannot_merge_leaves_main_and_the_branch_as_they_were(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mustafid.forges.local import LocalForge
+
+    repo, assoc, forge = setup(tmp_path, "ajaa")
+    rid = submit(repo, "ajaa")
+    assert cli(repo, "verify", rid, actor="staff.officer") == 0
+    path = next(p for p in git(repo, "ls-tree", "-r", "--name-only", f"submission/{rid}").splitlines() if rid in p)
+    # Someone put another file at the record's path on main: the merge must conflict.
+    git(repo, "branch", "other", "main")
+    LocalForge(repo).commit_on_branch("other", {path: b"id: clash\n"}, "clash")
+    git(repo, "update-ref", "refs/heads/main", git(repo, "rev-parse", "other").strip())
+    main_before = git(repo, "rev-parse", "main")
+    tip_before = git(repo, "rev-parse", f"submission/{rid}")
+    assert cli(repo, "decide", rid, "approve", "--reason", "ok", "--members", members(assoc), "--meeting", "M-1",
+               actor=assoc.committee[0].id) == 1
+    assert "cannot be merged" in capsys.readouterr().err
+    assert git(repo, "rev-parse", "main") == main_before
+    assert git(repo, "rev-parse", f"submission/{rid}") == tip_before

@@ -87,8 +87,9 @@ class LocalForge:
         branch touches its record, so the tip's changed .yml under submissions/ is the record."""
         if not tips:
             return {}
-        out = self.git("log", "--no-walk=unsorted", "-m", "--first-parent", "--name-only", "--format=%x00%H",
-                       *set(tips.values()), "--").decode()
+        # Tips go on stdin: ten thousand of them would not fit on a command line everywhere.
+        out = self.git("log", "--stdin", "--no-walk=unsorted", "--name-only", "--format=%x00%H",
+                       input=("\n".join(set(tips.values())) + "\n").encode()).decode()
         by_sha: dict[str, str] = {}
         for chunk in out.split("\0")[1:]:
             lines = [x for x in chunk.splitlines() if x]
