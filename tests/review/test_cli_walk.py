@@ -162,3 +162,16 @@ def test_a_decide_that_cannot_merge_leaves_main_and_the_branch_as_they_were(
     assert "cannot be merged" in capsys.readouterr().err
     assert git(repo, "rev-parse", "main") == main_before
     assert git(repo, "rev-parse", f"submission/{rid}") == tip_before
+
+
+def test_decide_no_merge_commits_on_the_branch_for_a_forge_ui_merge(tmp_path: Path) -> None:
+    repo, assoc, _ = setup(tmp_path, "kahatain")
+    rid = submit(repo, "kahatain")
+    main_before = git(repo, "rev-parse", "main")
+    assert cli(repo, "verify", rid, actor="staff.officer") == 0
+    assert cli(repo, "decide", rid, "approve", "--reason", "ok", "--members", members(assoc), "--meeting", "M-1",
+               "--no-merge", actor=assoc.committee[0].id) == 0
+    assert git(repo, "rev-parse", "main") == main_before
+    assert record_on(repo, f"submission/{rid}", rid)["status"] == "approved"
+    # What CI sees on the pull request: every commit of the branch is a legal step.
+    assert cli(repo, "lifecycle-check", "--base", "main", "--head", f"submission/{rid}") == 0

@@ -146,7 +146,7 @@ def _require_actor(assoc: Any, actor: str | None, role: str) -> str:
 
 
 def _apply(assoc: Any, forge: LocalForge, record_id: str, actor: str | None, new_status: str,
-           change: Callable[[dict[str, Any], str, str], None]) -> dict[str, Any]:
+           change: Callable[[dict[str, Any], str, str], None], merge: bool = True) -> dict[str, Any]:
     from .records import dump_record
 
     branch, tip, path, before = find(forge, record_id)
@@ -164,7 +164,8 @@ def _apply(assoc: Any, forge: LocalForge, record_id: str, actor: str | None, new
     decision = after["decision"] if t and t.field == "decision" else None
     msg = message(verb, after, old, actor, decision)
     new_tip = forge.commit_on_branch(branch, {path: dump_record(after, path=path).encode()}, msg, expected_tip=tip)
-    if new_status in lifecycle.CLOSED:
+    # merge=False: on the GitHub forge the merge is done in the pull request's UI, after CI re-checks this commit.
+    if merge and new_status in lifecycle.CLOSED:
         try:
             forge.merge_into_main(branch, msg.replace(f"{verb} ", f"Merge {verb.lower()} ", 1))
         except Exception:
@@ -194,7 +195,7 @@ def resubmit(assoc: Any, forge: LocalForge, record_id: str, actor: str | None, n
 
 
 def decide(assoc: Any, forge: LocalForge, record_id: str, actor: str | None, outcome: str, reason: str,
-           members: list[str], meeting: str) -> dict[str, Any]:
+           members: list[str], meeting: str, merge: bool = True) -> dict[str, Any]:
     status = {"approve": "approved", "reject": "rejected"}.get(outcome, outcome)
     if status not in lifecycle.DECIDED:
         raise UserError("القرار إما approve أو reject", "the decision is approve or reject")
@@ -202,7 +203,7 @@ def decide(assoc: Any, forge: LocalForge, record_id: str, actor: str | None, out
     def change(r: dict[str, Any], by: str, at: str) -> None:
         r["decision"] = {"outcome": status, "reason": reason, "members": list(members), "meeting": meeting,
                          "at": at, "by": by}
-    return _apply(assoc, forge, record_id, actor, status, change)
+    return _apply(assoc, forge, record_id, actor, status, change, merge)
 
 
 def serve(assoc: Any, forge: LocalForge, record_id: str, actor: str | None, provided: str) -> dict[str, Any]:

@@ -14,6 +14,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--members", required=True,
                    help="comma-separated roster ids of the committee members who took the decision")
     p.add_argument("--meeting", required=True, help="the meeting's reference, e.g. 2026-11/3")
+    p.add_argument("--no-merge", action="store_true",
+                   help="commit the decision on the branch only (GitHub forge: push it, then merge the pull request)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -21,4 +23,5 @@ def run(args: argparse.Namespace) -> int:
 
     assoc, forge = open_forge(args)
     members = [m.strip() for m in args.members.split(",") if m.strip()]
-    return done(decide(assoc, forge, args.id, args.actor, args.outcome, args.reason, members, args.meeting))
+    return done(decide(assoc, forge, args.id, args.actor, args.outcome, args.reason, members, args.meeting,
+                       merge=not args.no_merge))

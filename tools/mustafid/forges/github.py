@@ -45,7 +45,10 @@ class GitHubForge:
         from ..review import summary
 
         branch = f"submission/{record_id}"
-        self.store.git("push", self.remote, f"refs/heads/{branch}:refs/heads/{branch}")
+        if hasattr(self.store, "git"):  # the local forge's plumbing
+            self.store.git("push", self.remote, f"refs/heads/{branch}:refs/heads/{branch}")
+        else:  # a gitstore.GitStore configured with its remote
+            self.store.push(branch)
         repo = f"/repos/{self.owner}/{self.name}"
         pr = self._post(f"{repo}/pulls", {
             "title": f"{record_id} ({record['form']})", "head": branch, "base": self.base,
