@@ -60,6 +60,9 @@ def find(forge: LocalForge, record_id: str) -> tuple[str, str, str, dict[str, An
         raise NotFound(f"لا يوجد طلب برقم {record_id}: تحقق من الرقم (mustafid review يعرض الطلبات المفتوحة)",
                        f"no request {record_id}: check the number (`mustafid review` lists open requests)")
     path = forge.record_paths({branch: tip}).get(branch)
+    if path is None:  # the tip touched only a document: look the record up in the tree
+        names = forge.git("ls-tree", "-r", "--name-only", tip, "--", "submissions/").decode().splitlines()
+        path = next((n for n in names if n.endswith(f"/{rid}.yml")), None)
     if path is None:
         raise NotFound(f"فرع {branch} لا يحوي سجلًا", f"the branch {branch} holds no record")
     return branch, tip, path, _parse(forge.read_file(tip, path))
