@@ -175,3 +175,25 @@ def test_decide_no_merge_commits_on_the_branch_for_a_forge_ui_merge(tmp_path: Pa
     assert record_on(repo, f"submission/{rid}", rid)["status"] == "approved"
     # What CI sees on the pull request: every commit of the branch is a legal step.
     assert cli(repo, "lifecycle-check", "--base", "main", "--head", f"submission/{rid}") == 0
+
+
+def test_list_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mustafid.formdef import load_forms
+
+    repo, assoc, _ = setup(tmp_path, "ajaa")
+    old = submit(repo, "ajaa", submitted_at="2020-01-05T10:00:00+03:00")
+    capsys.readouterr()
+    assert cli(repo, "review") == 0
+    listing = capsys.readouterr().out
+    rec = record_on(repo, f"submission/{old}", old)
+    assert old in listing and "support-request" in listing
+    for key in ("first_name", "national_id", "mobile", "iban"):
+        assert str(rec["data"][key]) not in listing
+    assert cli(repo, "review", "--overdue", "--format", "json") == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["id"] == old and row["days_left"] < 0
+    assert cli(repo, "show", old) == 0
+    shown = capsys.readouterr().out
+    form = load_forms(assoc)["support-request"]
+    assert form.field("national_id").label("ar") in shown and str(rec["data"]["national_id"]) in shown
+    assert "الحالة" in shown
