@@ -1,9 +1,9 @@
 """The local forge: the branch `submission/<id>` is the review and a merge into main is the decision.
 
 Writes use git plumbing with a private index file and compare-and-swap ref updates, so no work tree or shared
-index is touched and a concurrent writer makes us fail instead of silently losing its commit. (This is the
-smallest slice of the GitStore API in docs/architecture.md that review needs; it defers to gitstore.py when
-that module is present.)
+index is touched and a concurrent writer makes us fail instead of silently losing its commit. The write
+methods have the signatures of the GitStore API in docs/architecture.md (gitstore.py had not landed when this
+was written); once it has, they can delegate to it without changing any caller.
 """
 
 from __future__ import annotations
