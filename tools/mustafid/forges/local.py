@@ -1,85 +1,19 @@
 """The local forge: the branch `submission/<id>` is the review and a merge into main is the decision.
 
-Writes use git plumbing with a private index file and compare-and-swap ref updates, so no work tree or shared
-index is touched and a concurrent writer makes us fail instead of silently losing its commit. The write
-methods have the signatures of the GitStore API in docs/architecture.md (gitstore.py had not landed when this
-was written); once it has, they can delegate to it without changing any caller.
+Every write goes through the git store (gitstore.py: plumbing, compare-and-swap ref updates, fsync), so no work
+tree or index is touched and a concurrent writer makes us fail instead of silently losing its commit.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import tempfile
-from pathlib import Path
 from typing import Any, Mapping
 
-from ..errors import UserError
+from ..gitstore import PREFIX, GitStore
 
-PREFIX = "submission/"
+__all__ = ["PREFIX", "LocalForge"]
 
-
-class LocalForge:
-    def __init__(self, repo: Path, main: str = "main") -> None:
-        self.repo = Path(repo)
-        self.main = main
-
-    # -- plumbing -------------------------------------------------------------------------------------------
-    def git(self, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None,
-            check: bool = True) -> bytes:
-        proc = subprocess.run(["git", "-C", str(self.repo), *args], input=input, capture_output=True,
-                              env={**os.environ, **(env or {})})
-        if check and proc.returncode != 0:
-            raise UserError("فشل أمر git: تأكد أن --repo يشير إلى مستودع السجلات",
-                            f"git {args[0]} failed ({proc.stderr.decode(errors='replace').strip()}); "
-                            "is --repo the records repository?")
-        return proc.stdout
-
-    def branch_tip(self, branch: str) -> str | None:
-        out = self.git("rev-parse", "--verify", "-q", f"refs/heads/{branch}^{{commit}}", check=False).strip()
-        return out.decode() or None
-
-    def branches(self, prefix: str = PREFIX) -> dict[str, str]:
-        out = self.git("for-each-ref", "--format=%(refname:short) %(objectname)", f"refs/heads/{prefix}")
-        return dict(line.split(" ", 1) for line in out.decode().splitlines() if line)
-
-    def read_file(self, rev: str, path: str) -> bytes:
-        return self.git("cat-file", "blob", f"{rev}:{path}")
-
-    def commit_on_branch(self, branch: str, files: Mapping[str, bytes | None], message: str,
-                         expected_tip: str | None = None) -> str:
-        tip = self.branch_tip(branch)
-        if tip is None or (expected_tip and tip != expected_tip):
-            raise UserError("تغيّر فرع الطلب أثناء العمل: أعد المحاولة", f"the branch {branch} moved meanwhile; try again")
-        with tempfile.TemporaryDirectory() as tmp:
-            env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
-            self.git("read-tree", tip, env=env)
-            for path, content in files.items():
-                if content is None:
-                    self.git("update-index", "--force-remove", path, env=env)
-                    continue
-                blob = self.git("hash-object", "-w", "--stdin", input=content).decode().strip()
-                self.git("update-index", "--add", "--cacheinfo", f"100644,{blob},{path}", env=env)
-            tree = self.git("write-tree", env=env).decode().strip()
-        new = self.git("commit-tree", tree, "-p", tip, "-F", "-", input=message.encode()).decode().strip()
-        self.git("update-ref", f"refs/heads/{branch}", new, tip)  # CAS: fails if someone else moved it
-        return new
-
-    def merge_into_main(self, branch: str, message: str) -> str:
-        """A merge commit of `branch` on main; main is only moved (CAS) once the merge commit exists, so a
-        failure at any step leaves main exactly as it was."""
-        main_tip = self.branch_tip(self.main)
-        tip = self.branch_tip(branch)
-        assert main_tip and tip
-        proc = subprocess.run(["git", "-C", str(self.repo), "merge-tree", "--write-tree", main_tip, tip],
-                              capture_output=True)
-        if proc.returncode != 0:
-            raise UserError("تعذّر دمج الطلب في الفرع الرئيسي لتعارض: لم يتغير الفرع الرئيسي",
-                            f"{branch} cannot be merged into {self.main} (conflict); {self.main} is unchanged")
-        tree = proc.stdout.decode().splitlines()[0].strip()
-        new = self.git("commit-tree", tree, "-p", main_tip, "-p", tip, "-F", "-", input=message.encode()).decode().strip()
-        self.git("update-ref", f"refs/heads/{self.main}", new, main_tip)
-        return new
+class LocalForge(GitStore):
+    """The git store plus the reads the review needs, and the forge protocol."""
 
     # -- reading many records fast -------------------------------------------------------------------------
     def record_paths(self, tips: Mapping[str, str]) -> dict[str, str]:
