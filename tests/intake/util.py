@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import subprocess
 from pathlib import Path
@@ -14,6 +15,16 @@ from mustafid.validation import to_raw
 from tests.helpers import EXAMPLES, ROOT
 
 VALID = ROOT / "tests" / "examples" / "valid"
+
+
+@functools.lru_cache(maxsize=None)
+def _form(assoc: str, form_id: str) -> Any:
+    return load_forms(load_association(EXAMPLES[assoc]))[form_id]
+
+
+@functools.lru_cache(maxsize=None)
+def _example(assoc: str, form_id: str) -> dict[str, Any]:
+    return example_record(assoc, form_id)
 
 
 def example_record(assoc: str, form_id: str = "support-request") -> dict[str, Any]:
@@ -29,8 +40,8 @@ def fake_pdf(seed: int | None = None) -> bytes:
 def valid_post(assoc: str, form_id: str = "support-request", *, national_id: str | None = None,
                seed: int | None = None) -> tuple[dict[str, Any], list[tuple[str, tuple[str, bytes, str]]]]:
     """(fields, files) of a valid submission of ``form_id``, as httpx takes them (data=, files=)."""
-    rec = example_record(assoc, form_id)
-    form = load_forms(load_association(EXAMPLES[assoc]))[form_id]
+    rec = _example(assoc, form_id)
+    form = _form(assoc, form_id)
     data = dict(rec["data"])
     if national_id:
         data["national_id"] = national_id
