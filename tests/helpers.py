@@ -14,7 +14,7 @@ def make_association_repo(tmp_path: Path, name: str = "ajaa") -> Path:
     """A fresh git repo on branch main holding one seed association (config + forms), committed."""
     repo = tmp_path / f"{name}-repo"
     src = EXAMPLES[name]
-    repo.mkdir()
+    repo.mkdir(parents=True)
     shutil.copy2(src / "association.yml", repo / "association.yml")
     shutil.copytree(src / "forms", repo / "forms", symlinks=False)
     subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import threading
 import time
@@ -138,18 +139,23 @@ class GitStore:
         self.remote = remote
         self.fsync = fsync
         out = subprocess.run(["git", "-C", str(self.repo), "rev-parse", "--absolute-git-dir",
-                              "--git-path", "objects"], capture_output=True, text=True)
+                              "--git-path", "objects", "--git-common-dir"], capture_output=True, text=True)
         if out.returncode != 0:
             raise UserError(f"{self.repo} ليس مستودع git: أنشئه (git init) أو صحّح المسار",
                             f"{self.repo} is not a git repository: create it (git init) or correct the path")
-        git_dir, objects = out.stdout.splitlines()
+        git_dir, objects, common = out.stdout.splitlines()
         self.git_dir = Path(git_dir)
         self.objects = (self.repo / objects) if not os.path.isabs(objects) else Path(objects)
+        self.common_dir = (self.repo / common) if not os.path.isabs(common) else Path(common)
+        backend = subprocess.run(["git", "-C", str(self.repo), "config", "extensions.refstorage"],
+                                 capture_output=True, text=True).stdout.strip()
+        self.files_refs = backend in ("", "files")  # reftable repositories go through git update-ref
         self.identity = identity or self._identity()
         self._cat = _CatFile(self.repo)
         self._trees: dict[str, list[tuple[str, str, str]]] = {}
         self._trees_lock = threading.Lock()
-        self._synced_dirs: set[str] = set()
+        self._dirs: set[str] = set()          # objects/xx folders known to exist
+        self._dir_fds: dict[str, int] = {}    # open descriptors of folders we fsync
 
     # -- plumbing ---------------------------------------------------------------------------------------------
     def git(self, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None,
@@ -169,6 +175,9 @@ class GitStore:
 
     def close(self) -> None:
         self._cat.close()
+        for fd in self._dir_fds.values():
+            os.close(fd)
+        self._dir_fds.clear()
 
     def __enter__(self) -> "GitStore":
         return self
@@ -185,7 +194,9 @@ class GitStore:
         final = folder / sha[2:]
         if final.exists():
             return sha
-        folder.mkdir(exist_ok=True)
+        if sha[:2] not in self._dirs:
+            folder.mkdir(exist_ok=True)
+            self._dirs.add(sha[:2])
         tmp = folder / f"{TMP_PREFIX}{os.getpid()}_{threading.get_ident()}_{sha[2:10]}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o444)
         try:
@@ -205,11 +216,23 @@ class GitStore:
         return sha
 
     def _fsync_dir(self, folder: Path) -> None:
-        fd = os.open(folder, os.O_RDONLY)
+        """fsync a folder, so the names created in it survive a crash (the folders' descriptors are kept)."""
+        key = str(folder)
+        fd = self._dir_fds.get(key)
+        if fd is not None:
+            os.fsync(fd)
+            return
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        keep = False
+        with self._trees_lock:
+            if len(self._dir_fds) < 1024 and key not in self._dir_fds:  # objects/xx: 256 at most
+                self._dir_fds[key] = fd
+                keep = True
         try:
             os.fsync(fd)
         finally:
-            os.close(fd)
+            if not keep:
+                os.close(fd)
 
     def _tree_entries(self, sha: str) -> list[tuple[str, str, str]]:
         with self._trees_lock:
@@ -285,6 +308,54 @@ class GitStore:
                                "-m", reason, ref, new, old], capture_output=True)
         return proc.returncode == 0
 
+    def create_ref(self, ref: str, new: str) -> bool:
+        """Create ``ref`` at ``new`` only if it does not exist; False if it does. Durable when it returns.
+
+        On the files ref backend this follows git's own protocol (create ``<ref>.lock`` exclusively, check the
+        ref exists neither loose nor packed, write and fsync, rename into place, fsync the folder), so it is
+        safe against git and against other writers, without a git process per submission."""
+        if not self.files_refs or not re.fullmatch(r"refs/heads/[A-Za-z0-9/_.-]+", ref) or ".." in ref \
+                or ref.endswith((".lock", "/", ".")):
+            return self.update_ref(ref, new, ZERO)
+        path = self.common_dir / ref
+        lock = path.with_name(path.name + ".lock")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            return False  # another writer holds it right now: it will exist, or we collided anyway
+        except NotADirectoryError:
+            return False  # a ref named like the folder exists (D/F conflict)
+        done = False
+        try:
+            if path.exists() or self._packed(ref):
+                return False
+            os.write(fd, (new + "\n").encode())
+            if self.fsync:
+                os.fsync(fd)
+            os.close(fd)
+            fd = -1
+            os.rename(lock, path)
+            done = True
+            if self.fsync:
+                self._fsync_dir(path.parent)
+            return True
+        finally:
+            if fd >= 0:
+                os.close(fd)
+            if not done:
+                try:
+                    os.unlink(lock)
+                except FileNotFoundError:
+                    pass
+
+    def _packed(self, ref: str) -> bool:
+        try:
+            data = (self.common_dir / "packed-refs").read_bytes()
+        except FileNotFoundError:
+            return False
+        return (" " + ref + "\n").encode() in data
+
     # -- the API of docs/architecture.md ------------------------------------------------------------------------
     def branch_tip(self, branch: str) -> str | None:
         info = self._commit_info(f"refs/heads/{branch}")
@@ -309,7 +380,7 @@ class GitStore:
             raise StoreError(f"the branch {self.main} does not exist in {self.repo}")
         tip, tree = main
         commit = self.write_commit(self.tree_with(tree, dict(files)), [tip], message)
-        if not self.update_ref(f"refs/heads/{PREFIX}{record_id}", commit, ZERO, f"mustafid: receive {record_id}"):
+        if not self.create_ref(f"refs/heads/{PREFIX}{record_id}", commit):
             raise RefExists(f"branch {PREFIX}{record_id} exists")
         return commit
 

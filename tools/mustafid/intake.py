@@ -384,6 +384,8 @@ def create_app(assoc: Any, store: LocalForge, site_dir: Path | None = None, *,
                documents: DocumentStore | None = None, settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     intake = Intake(assoc, store, documents or DocumentStore.beside(store))
+    assert intake.duplicates is not None
+    intake.duplicates.start_background()  # built now, kept current off the request path
     pages = Pages(assoc, site_dir)
     stash = Stash(_secret(store))
     fields = {fid: _field_pattern(f) for fid, f in intake.forms.items()}

@@ -128,10 +128,106 @@ def dump_record(record: Mapping[str, Any], form: Any = None, path: str | None = 
     path = path or record_path(str(record["form"]), str(record["submitted_at"]), str(record["id"]))
     ordered = {k: record[k] for k in RECORD_KEYS if k in record}
     ordered.update({k: v for k, v in record.items() if k not in ordered})
+    head = f"# yaml-language-server: $schema={schema_ref(path)}\n"
+    fast = fast_dump(ordered)
+    if fast is not None:
+        return head + fast
     buf = io.StringIO()
-    buf.write(f"# yaml-language-server: $schema={schema_ref(path)}\n")
+    buf.write(head)
     _yaml().dump(_quoted(ordered), buf)
     return buf.getvalue()
+
+
+# -- the same YAML as ruamel writes, ~20x faster (the intake writes a record per request) ----------------------
+# It handles what records hold (mappings of plain keys, lists of scalars or of mappings, strings, numbers,
+# booleans, null) and answers None for anything else, which then goes through ruamel. tests/forms/
+# test_fast_dump.py checks byte-for-byte equality with ruamel on every example record and on generated ones.
+_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SAFE_CHARS = re.compile("^[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*$")
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _scalar(v: Any) -> str:
+    if v is None:
+        return ""
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        r = repr(v)
+        if "e" in r or "n" in r:  # exponents, inf, nan: ruamel's own spelling
+            raise _Unsupported
+        return r
+    if isinstance(v, str):
+        if len(v) > 1000 or not _SAFE_CHARS.match(v):
+            raise _Unsupported
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    raise _Unsupported
+
+
+def _literal(v: str, pad: str) -> list[str]:
+    lines = v.split("\n")
+    if any(not line or line[0] == " " or line[-1] == " " or len(line) > 1000 or not _SAFE_CHARS.match(line)
+           for line in lines):
+        raise _Unsupported
+    return [pad + "  " + line for line in lines]
+
+
+def _mapping(m: Mapping[str, Any], pad: str, out: list[str], first: str | None = None) -> None:
+    """Lines of a mapping at indentation ``pad``; ``first`` replaces the first line's indentation (``- ``)."""
+    for i, (k, v) in enumerate(m.items()):
+        if not isinstance(k, str) or not _KEY.match(k):
+            raise _Unsupported
+        lead = first if (i == 0 and first is not None) else pad
+        if isinstance(v, Mapping):
+            if not v:
+                out.append(f"{lead}{k}: {{}}")
+            else:
+                out.append(f"{lead}{k}:")
+                _mapping(v, pad + "  ", out)
+        elif isinstance(v, (list, tuple)):
+            if not v:
+                out.append(f"{lead}{k}: []")
+                continue
+            out.append(f"{lead}{k}:")
+            for item in v:
+                if isinstance(item, Mapping):
+                    if not item:
+                        out.append(f"{pad}  - {{}}")
+                        continue
+                    head = next(iter(item.values()))
+                    if isinstance(head, (Mapping, list, tuple)) or (isinstance(head, str) and "\n" in head):
+                        raise _Unsupported
+                    _mapping(item, pad + "    ", out, first=pad + "  - ")
+                elif isinstance(item, (list, tuple)) or item is None or (isinstance(item, str) and "\n" in item):
+                    raise _Unsupported
+                else:
+                    out.append(f"{pad}  - {_scalar(item)}")
+        elif isinstance(v, str) and "\n" in v:
+            out.append(f"{lead}{k}: |-")
+            out.extend(_literal(v, pad))
+        elif v is None:
+            out.append(f"{lead}{k}:")
+        else:
+            out.append(f"{lead}{k}: {_scalar(v)}")
+
+
+def fast_dump(record: Mapping[str, Any]) -> str | None:
+    """The record's YAML exactly as ``_yaml().dump(_quoted(record))`` writes it, or None when unsure."""
+    out: list[str] = []
+    if not record:
+        return None
+    try:
+        _mapping(record, "", out)
+    except _Unsupported:
+        return None
+    return "\n".join(out) + "\n"
 
 
 def load_record(text: str) -> Any:

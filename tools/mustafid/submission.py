@@ -122,11 +122,12 @@ class DuplicateIndex:
     """Open requests by (form, applicant's national ID), to flag a second open request of the same form.
 
     Held in memory only (the IDs are personal data: never written to disk or logs here). Built from the open
-    submission branches, then kept current from our own writes and, at most once a second, from branches other
-    writers (another server process, `mustafid submit`) created meanwhile.
+    submission branches, then kept current from our own writes at once and, by a background thread every
+    ``REFRESH_SECONDS``, from what other writers (another server process, `mustafid submit`, a decision that
+    closed a request) changed meanwhile. Reading those records never happens on a request's path.
     """
 
-    REFRESH_SECONDS = 1.0
+    REFRESH_SECONDS = 2.0
 
     def __init__(self, store: LocalForge, forms: Mapping[str, FormDef]) -> None:
         self.store, self.forms = store, forms
@@ -145,32 +146,34 @@ class DuplicateIndex:
         if k:
             self.open.get(k, set()).discard(branch[len(PREFIX):])
 
-    def refresh(self, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self.checked < self.REFRESH_SECONDS:
-            return
-        self.checked = now
+    def refresh(self) -> None:
+        """Catch up with branches created, moved or deleted by other writers. The git reads and the parsing
+        happen outside the lock; only applying the result holds it."""
+        with self.lock:
+            known = dict(self.tips)
         tips = self.store.branches()
-        changed = {b: t for b, t in tips.items() if self.tips.get(b) != t}
-        for b in set(self.tips) - set(tips):
-            self._forget(b)
-            self.tips.pop(b, None)
-        if not changed:
-            return
-        paths = self.store.record_paths(changed)
-        order = [b for b in changed if b in paths]
-        blobs = self.store.read_many([f"{changed[b]}:{paths[b]}" for b in order])
-        for b in changed:
-            self.tips[b] = changed[b]
-            self._forget(b)
-        for b, blob in zip(order, blobs):
-            if blob is None:
-                continue
-            try:
-                rec = parse_record(blob.decode("utf-8"))
-            except (ValueError, UnicodeDecodeError):
-                continue
-            self._add(b, rec)
+        changed = {b: t for b, t in tips.items() if known.get(b) != t}
+        parsed: dict[str, dict[str, Any] | None] = {b: None for b in changed}
+        if changed:
+            paths = self.store.record_paths(changed)
+            order = [b for b in changed if b in paths]
+            for b, blob in zip(order, self.store.read_many([f"{changed[b]}:{paths[b]}" for b in order])):
+                try:
+                    parsed[b] = parse_record(blob.decode("utf-8")) if blob is not None else None
+                except (ValueError, UnicodeDecodeError):
+                    parsed[b] = None
+        with self.lock:
+            for b in set(self.tips) - set(tips):
+                self._forget(b)
+                self.tips.pop(b, None)
+            for b, rec in parsed.items():
+                if self.tips.get(b) not in (known.get(b), changed[b]):
+                    continue  # moved again by our own write meanwhile: that one is newer
+                self.tips[b] = changed[b]
+                self._forget(b)
+                if rec is not None:
+                    self._add(b, rec)
+            self.checked = time.monotonic()
 
     def _add(self, branch: str, rec: Mapping[str, Any]) -> None:
         form = self.forms.get(str(rec.get("form")))
@@ -189,9 +192,25 @@ class DuplicateIndex:
         nid = data.get(path) if path else None
         if not isinstance(nid, str) or not nid:
             return []
-        with self.lock:
+        if not self.checked:
             self.refresh()
+        with self.lock:
             return sorted(self.open.get((form.id, self.key(nid)), ()))
+
+    def start_background(self) -> None:
+        """Build the index now and keep it current from a daemon thread (the web intake; the CLI refreshes
+        once per run)."""
+        import threading as _t
+
+        def loop() -> None:
+            while True:
+                try:
+                    self.refresh()
+                except Exception:  # noqa: BLE001 - a failed refresh must not stop the next one
+                    pass
+                time.sleep(self.REFRESH_SECONDS)
+
+        _t.Thread(target=loop, name="mustafid-duplicates", daemon=True).start()
 
     def added(self, branch: str, tip: str, rec: Mapping[str, Any]) -> None:
         with self.lock:

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
         sock = config.bind_socket()
         _announce(args.host, sock.getsockname()[1])
-        Multiprocess(config, target=server.run, sockets=[sock]).run()
+        Multiprocess(config, sockets=[sock]).run()
         return 0
     config.load()
     sock = config.bind_socket()

@@ -1,0 +1,174 @@
+"""Intake throughput and latency, end to end, against the raw floor measured in the same run.
+
+End to end: `mustafid serve` (uvicorn, real sockets on 127.0.0.1) takes N valid support requests (multipart,
+with their two or more PDF documents) from C concurrent keep-alive clients; each one is validated,
+its documents stored, its record written as one fsync'd commit on a new branch by compare-and-swap, and
+answered 303 with its reference. Clients are a light asyncio loop sending pre-encoded requests, so the
+client's own cost stays small next to the server's (both share this machine's cores).
+
+Floors, the same records written directly with no HTTP and no validation, one writer:
+- gitstore: GitStore.create_submission (what the server uses: Python-written objects + update-ref)
+- git plumbing: hash-object, mktree ×5, commit-tree, update-ref as separate git processes
+
+Usage: python benchmarks/intake.py [--n 2000] [--clients 32] [--workers 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from tests.helpers import make_association_repo  # noqa: E402
+from tests.intake.util import luhn_id, valid_post  # noqa: E402
+from tests.intake_server import running_intake  # noqa: E402
+
+
+def encode(url: str, i: int) -> bytes:
+    fields, files = valid_post("ajaa", national_id=luhn_id(20_000 + i), seed=i)
+    req = httpx.Request("POST", url + "/submit/support-request", data=fields, files=files)
+    body = req.read()
+    head = (f"POST /submit/support-request HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Content-Type: {req.headers['content-type']}\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+    return head + body
+
+
+async def client(port: int, queue: asyncio.Queue[bytes], lat: list[float], codes: list[int]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while True:
+            try:
+                req = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            t = time.perf_counter()
+            writer.write(req)
+            await writer.drain()
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1])
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":", 1)[1])
+            if length:
+                await reader.readexactly(length)
+            lat.append(time.perf_counter() - t)
+            codes.append(status)
+    finally:
+        writer.close()
+
+
+async def drive(port: int, requests: list[bytes], clients: int) -> tuple[float, list[float], list[int]]:
+    queue: asyncio.Queue[bytes] = asyncio.Queue()
+    for r in requests:
+        queue.put_nowait(r)
+    lat: list[float] = []
+    codes: list[int] = []
+    t = time.perf_counter()
+    await asyncio.gather(*(client(port, queue, lat, codes) for _ in range(clients)))
+    return time.perf_counter() - t, lat, codes
+
+
+def records(n: int) -> list[tuple[str, str, bytes]]:
+    """(id, path, YAML) of n records as the server would write them."""
+    from mustafid.association import load_association
+    from mustafid.formdef import load_forms
+    from mustafid.records import dump_record, make_record, record_path
+    from mustafid.validation import validate_input
+
+    form = load_forms(load_association(ROOT))["support-request"]
+    out = []
+    for i in range(n):
+        fields, _ = valid_post("ajaa", national_id=luhn_id(40_000 + i))
+        data, _ = validate_input(form, fields, require_declaration=False)
+        rec = make_record(form, data, association="ajaa")
+        path = record_path(form.id, rec["submitted_at"], rec["id"])
+        out.append((rec["id"], path, dump_record(rec, form, path).encode()))
+    return out
+
+
+def floor_gitstore(tmp: Path, recs: list[tuple[str, str, bytes]]) -> float:
+    from mustafid.gitstore import GitStore
+
+    repo = make_association_repo(tmp, "ajaa")
+    store = GitStore(repo)
+    t = time.perf_counter()
+    for rid, path, text in recs:
+        store.create_submission(rid, {path: text}, f"Receive {rid}\n")
+    return time.perf_counter() - t
+
+
+def floor_plumbing(tmp: Path, recs: list[tuple[str, str, bytes]]) -> float:
+    repo = make_association_repo(tmp, "ajaa")
+
+    def git(*args: str, input: bytes | None = None) -> str:
+        return subprocess.run(["git", "-C", str(repo), *args], input=input, capture_output=True, check=True).stdout.decode()
+
+    main_tree = git("rev-parse", "main^{tree}").strip()
+    main = git("rev-parse", "main").strip()
+    root = git("ls-tree", main_tree)
+    t = time.perf_counter()
+    for rid, path, text in recs:
+        parts = path.split("/")
+        sha = git("hash-object", "-w", "--stdin", input=text).strip()
+        entry = f"100644 blob {sha}\t{parts[-1]}\n"
+        for name in reversed(parts[1:-1]):
+            sha = git("mktree", input=entry.encode()).strip()
+            entry = f"040000 tree {sha}\t{name}\n"
+        sha = git("mktree", input=(root + entry).encode()).strip()
+        commit = git("commit-tree", sha, "-p", main, "-m", f"Receive {rid}").strip()
+        git("-c", "core.fsync=reference,objects", "update-ref", f"refs/heads/submission/{rid}", commit, "0" * 40)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=2000)
+    ap.add_argument("--clients", type=int, default=32)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    os.environ.setdefault("GIT_AUTHOR_NAME", "bench")
+    os.environ.setdefault("GIT_AUTHOR_EMAIL", "bench@mustafid.invalid")
+    os.environ.setdefault("GIT_COMMITTER_NAME", "bench")
+    os.environ.setdefault("GIT_COMMITTER_EMAIL", "bench@mustafid.invalid")
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        repo = make_association_repo(tmp / "e2e", "ajaa")
+        subprocess.run(["git", "-C", str(repo), "config", "gc.auto", "0"], check=True)
+        with running_intake(repo, repo, None, workers=args.workers) as server:
+            requests = [encode(server.url, i) for i in range(args.n)]
+            # warm up: the first requests load the forms and the tree cache
+            asyncio.run(drive(server.port, [encode(server.url, 10_000_000 + i) for i in range(20)], 4))
+            elapsed, lat, codes = asyncio.run(drive(server.port, requests, args.clients))
+        ok = codes.count(303)
+        branches = subprocess.run(["git", "-C", str(repo), "for-each-ref", "refs/heads/submission/"],
+                                  capture_output=True, text=True).stdout.count("\n")
+        recs = records(args.n)
+        fl = floor_gitstore(tmp / "floor", recs)
+        n_plumb = min(300, args.n)
+        fp = floor_plumbing(tmp / "plumb", recs[:n_plumb])
+    lat.sort()
+    rate = ok / elapsed
+    floor_rate = len(recs) / fl
+    print(f"intake end to end: {ok}/{len(codes)} accepted (303), {branches - 20} branches, {args.clients} clients, "
+          f"{args.workers} server process(es)")
+    print(f"  {rate:8.1f} submissions/s   p50 {statistics.median(lat) * 1000:6.1f} ms   "
+          f"p99 {lat[int(len(lat) * 0.99) - 1] * 1000:6.1f} ms   max {lat[-1] * 1000:6.1f} ms")
+    print(f"floor, gitstore.create_submission, 1 writer: {floor_rate:8.1f} commits/s ({fl / len(recs) * 1000:.2f} ms a commit)")
+    print(f"floor, git plumbing processes, 1 writer:     {n_plumb / fp:8.1f} commits/s ({fp / n_plumb * 1000:.2f} ms a commit)")
+    print(f"ratio end to end / gitstore floor: {rate / floor_rate:.2f}x   (goal >= 0.5x; >= 100/s; p99 < 300 ms)")
+
+
+if __name__ == "__main__":
+    main()
