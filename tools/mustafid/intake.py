@@ -352,6 +352,47 @@ class Pages:
         return page.replace("</main>", f"<ul>{items}</ul></main>", 1)
 
 
+# -- publishing: the remote and the GitHub pull request, after the local write --------------------------------
+class Publisher:
+    """Pushes each new branch to the remote and, when the association names a GitHub repository and a token is
+    set, opens its pull request. It runs after the answer: a request is acknowledged once it is durable
+    locally, and a forge that is down must not refuse beneficiaries. Failures are retried with backoff and
+    logged by record id only."""
+
+    RETRIES = (5, 30, 120, 600)
+
+    def __init__(self, assoc: Any, store: LocalForge, remote: str) -> None:
+        import queue
+
+        self.assoc, self.store, self.remote = assoc, store, remote
+        self.queue: "queue.Queue[tuple[str, dict[str, Any], int]]" = queue.Queue()
+        self.forge: Any = None
+        if getattr(assoc, "github_repository", None) and os.environ.get("GITHUB_TOKEN"):
+            from .forges.github import GitHubForge
+
+            self.forge = GitHubForge(assoc, store, remote=remote)
+        threading.Thread(target=self._run, name="mustafid-publish", daemon=True).start()
+
+    def publish(self, record: Mapping[str, Any]) -> None:
+        self.queue.put((str(record["id"]), dict(record), 0))
+
+    def _run(self) -> None:
+        while True:
+            rid, record, attempt = self.queue.get()
+            try:
+                if self.forge is not None:
+                    self.forge.open_review(rid, record)  # pushes the branch, then opens the pull request
+                else:
+                    self.store.git("push", "--quiet", self.remote, f"refs/heads/{PREFIX}{rid}:refs/heads/{PREFIX}{rid}")
+                log.info("published %s to %s", rid, "github" if self.forge is not None else "the remote")
+            except Exception as exc:  # noqa: BLE001 - retried; the record is safe locally
+                if attempt < len(self.RETRIES):
+                    log.warning("publishing %s failed (%s): retry in %d s", rid, type(exc).__name__, self.RETRIES[attempt])
+                    threading.Timer(self.RETRIES[attempt], self.queue.put, ((rid, record, attempt + 1),)).start()
+                else:
+                    log.error("publishing %s failed for good (%s): push the branch by hand", rid, type(exc).__name__)
+
+
 # -- the app --------------------------------------------------------------------------------------------------
 @dataclass
 class Settings:
@@ -359,6 +400,7 @@ class Settings:
     check_per_minute: float = 600        # as-you-type checks per client per minute
     multipart_limit: int | None = None   # default: from the forms' file fields
     trust_proxy: bool = False            # take the client address from X-Forwarded-For (behind a reverse proxy)
+    remote: str = ""                     # push each new branch there (and open its pull request on GitHub)
 
 
 def multipart_limit_for(forms: Mapping[str, FormDef]) -> int:
@@ -388,6 +430,7 @@ def create_app(assoc: Any, store: LocalForge, site_dir: Path | None = None, *,
     intake.duplicates.start_background()  # built now, kept current off the request path
     pages = Pages(assoc, site_dir)
     stash = Stash(_secret(store))
+    publisher = Publisher(assoc, store, settings.remote) if settings.remote else None
     fields = {fid: _field_pattern(f) for fid, f in intake.forms.items()}
     file_fields = {fid: {p for p, x in f.walk() if x.type == "file"} for fid, f in intake.forms.items()}
     submit_limit = RateLimiter(settings.rate_per_minute)
@@ -529,6 +572,8 @@ def create_app(assoc: Any, store: LocalForge, site_dir: Path | None = None, *,
         except StoreError:
             log.error("store failed form=%s", form.id)
             raise Refusal(503, MSG["store"], "store_failed", {"Retry-After": "5"}) from None
+        if publisher is not None:
+            publisher.publish(accepted.record)
         log.info("accepted %s form=%s channel=web duplicate=%s ms=%.1f", accepted.id, form.id,
                  bool(accepted.record.get("duplicate_of")), (time.perf_counter() - started) * 1000)
         prefix = "" if lang == "ar" else f"{lang}/"
@@ -710,5 +755,6 @@ def app_from_env() -> Starlette:
     store = LocalForge(Path(os.environ.get("MUSTAFID_REPO", ".")))
     site = os.environ.get("MUSTAFID_SITE_DIR")
     settings = Settings(rate_per_minute=float(os.environ.get("MUSTAFID_RATE_LIMIT", "30")),
-                        trust_proxy=os.environ.get("MUSTAFID_TRUST_PROXY") == "1")
+                        trust_proxy=os.environ.get("MUSTAFID_TRUST_PROXY") == "1",
+                        remote=os.environ.get("MUSTAFID_REMOTE", ""))
     return create_app(assoc, store, Path(site) if site else None, settings=settings)

@@ -27,6 +27,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=1, help="server processes (default: 1); writes are safe across them")
     p.add_argument("--rate-limit", type=float, default=float(os.environ.get("MUSTAFID_RATE_LIMIT", "30")),
                    help="form posts per client per minute (default: 30; 0 turns the limit off)")
+    p.add_argument("--remote", default=os.environ.get("MUSTAFID_REMOTE", ""),
+                   help="push each new request's branch to this git remote (name or URL) after saving it; with "
+                        "github.repository in association.yml and $GITHUB_TOKEN, also open its pull request")
     p.add_argument("--trust-proxy", action="store_true",
                    help="behind a reverse proxy: take the client address from X-Forwarded-For")
 
@@ -58,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     os.environ.update({"MUSTAFID_ASSOCIATION": str(Path(args.association).resolve()),
                        "MUSTAFID_REPO": str(Path(args.repo).resolve()), "MUSTAFID_SITE_DIR": str(Path(site).resolve()),
-                       "MUSTAFID_RATE_LIMIT": str(args.rate_limit), "MUSTAFID_TRUST_PROXY": "1" if args.trust_proxy else "0"})
+                       "MUSTAFID_RATE_LIMIT": str(args.rate_limit), "MUSTAFID_TRUST_PROXY": "1" if args.trust_proxy else "0",
+                       "MUSTAFID_REMOTE": args.remote})
     config = uvicorn.Config("mustafid.intake:app_from_env", factory=True, host=args.host, port=args.port,
                             workers=args.workers, log_level="info", access_log=False, server_header=False,
                             proxy_headers=args.trust_proxy, timeout_graceful_shutdown=10)

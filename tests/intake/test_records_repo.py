@@ -1,0 +1,38 @@
+"""The store on a separate records repository, and each new branch pushed to a remote after the answer."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.helpers import make_association_repo
+from tests.intake.util import git, luhn_id, refs, valid_post
+from tests.intake_server import running_intake
+
+
+def test_separate_records_repository_and_push_to_remote(tmp_path: Path) -> None:
+    assoc = make_association_repo(tmp_path / "site", "ajaa")       # the association's config and forms
+    records = tmp_path / "records"                                  # records live elsewhere
+    subprocess.run(["git", "init", "-q", "-b", "main", str(records)], check=True)
+    subprocess.run(["git", "-C", str(records), "commit", "-q", "--allow-empty", "-m", "records"], check=True)
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    subprocess.run(["git", "-C", str(records), "remote", "add", "origin", str(remote)], check=True)
+    assoc_refs = refs(assoc)
+    with running_intake(assoc, records, None, extra_env={"MUSTAFID_REMOTE": "origin"}) as server:
+        fields, files = valid_post("ajaa", national_id=luhn_id(301))
+        r = httpx.post(server.url + "/submit/support-request", data=fields, files=files)
+        assert r.status_code == 303
+        rid = r.headers["location"].rsplit("=", 1)[1]
+        branch = f"refs/heads/submission/{rid}"
+        assert branch in refs(records)
+        assert refs(assoc) == assoc_refs, "the association's own repository is not written"
+        deadline = time.monotonic() + 20
+        while branch not in refs(remote) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert refs(remote).get(branch) == refs(records)[branch], "the branch reached the remote"
+        assert "published" in "".join(server.log_lines)
+    assert git(records, "ls-tree", "-r", "--name-only", branch).strip().endswith(f"/{rid}.yml")
