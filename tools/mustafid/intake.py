@@ -430,7 +430,9 @@ def create_app(assoc: Any, store: LocalForge, site_dir: Path | None = None, *,
     intake.duplicates.start_background()  # built now, kept current off the request path
     pages = Pages(assoc, site_dir)
     stash = Stash(_secret(store))
-    publisher = Publisher(assoc, store, settings.remote) if settings.remote else None
+    # GitHub configured (association.yml + $GITHUB_TOKEN): each request's pull request opens on "origin" by default
+    remote = settings.remote or ("origin" if getattr(assoc, "github_repository", None) and os.environ.get("GITHUB_TOKEN") else "")
+    publisher = Publisher(assoc, store, remote) if remote else None
     fields = {fid: _field_pattern(f) for fid, f in intake.forms.items()}
     file_fields = {fid: {p for p, x in f.walk() if x.type == "file"} for fid, f in intake.forms.items()}
     submit_limit = RateLimiter(settings.rate_per_minute)
