@@ -36,3 +36,40 @@ def test_separate_records_repository_and_push_to_remote(tmp_path: Path) -> None:
         assert refs(remote).get(branch) == refs(records)[branch], "the branch reached the remote"
         assert "published" in "".join(server.log_lines)
     assert git(records, "ls-tree", "-r", "--name-only", branch).strip().endswith(f"/{rid}.yml")
+
+
+def test_github_configured_opens_a_pull_request_after_the_answer(tmp_path: Path) -> None:
+    """GitHub cannot be reached from here: its REST API is the loopback test double of the review tests
+    (tests/review/test_github_forge.py), which records each request; the push is real git to a bare repo."""
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from tests.review.test_github_forge import FakeGitHub
+
+    FakeGitHub.requests = []
+    api = ThreadingHTTPServer(("127.0.0.1", 0), FakeGitHub)
+    threading.Thread(target=api.serve_forever, daemon=True).start()
+    try:
+        repo = make_association_repo(tmp_path, "kahatain")
+        with open(repo / "association.yml", "a", encoding="utf-8") as fh:
+            fh.write(f"github:\n  repository: kahatain/records\n  api_url: http://127.0.0.1:{api.server_address[1]}\n")
+        remote = tmp_path / "remote.git"
+        subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+        subprocess.run(["git", "-C", str(repo), "remote", "add", "origin", str(remote)], check=True)
+        with running_intake(repo, repo, None, extra_env={"GITHUB_TOKEN": "test-token"}) as server:
+            fields, files = valid_post("kahatain", national_id=luhn_id(302))
+            r = httpx.post(server.url + "/submit/support-request", data=fields, files=files)
+            assert r.status_code == 303
+            rid = r.headers["location"].rsplit("=", 1)[1]
+            deadline = time.monotonic() + 20
+            while len(FakeGitHub.requests) < 3 and time.monotonic() < deadline:
+                time.sleep(0.1)
+        pr = FakeGitHub.requests[0]
+        assert pr["path"] == "/repos/kahatain/records/pulls"
+        assert pr["body"]["title"] == f"{rid} (support-request)" and pr["body"]["head"] == f"submission/{rid}"
+        assert f"refs/heads/submission/{rid}" in refs(remote)
+        sent = str([q["body"] for q in FakeGitHub.requests])
+        assert fields["national_id"] not in sent and fields["first_name"] not in sent
+    finally:
+        api.shutdown()
+        api.server_close()
