@@ -250,3 +250,15 @@ def test_rate_limit_answers_429(tmp_path: Path) -> None:
         assert codes[0] == 422 and codes[-1] == 429
         r = httpx.post(server.url + "/submit/support-request", data={"_step": "check"})
         assert r.status_code == 429 and r.headers["retry-after"] and AR.search(r.text)
+
+
+def test_api_check_takes_the_scripts_file_descriptions(served, client: httpx.Client) -> None:
+    fields, _ = valid_post(served.name)
+    ok = client.post("/api/check/support-request", data={**fields, "_file.id_copy": "هوية.pdf|application/pdf|1000",
+                                                         "_file.family_record": "سجل.pdf|application/pdf|2000"})
+    assert ok.status_code == 200
+    assert not [p for p in ok.json()["problems"] if p["path"] in ("id_copy", "family_record")]
+    bad = client.post("/api/check/support-request", data={**fields, "_file.id_copy": "a.exe|application/x-msdownload|10",
+                                                          "_file.family_record": "b.pdf|application/pdf|999999999"})
+    codes = {p["path"]: p["code"] for p in bad.json()["problems"]}
+    assert codes.get("id_copy") == "file_type" and codes.get("family_record") == "file_size"

@@ -477,6 +477,9 @@ def create_app(assoc: Any, store: LocalForge, site_dir: Path | None = None, *,
                     if key.startswith("_stash."):
                         tokens.append(value)
                         continue
+                    if key.startswith("_file.") and key[6:] in file_fields[form.id]:
+                        raw[key] = value  # the page's script describes a chosen file: "name|type|size"
+                        continue
                     if key not in RESERVED and not fields[form.id].match(key):
                         if key in file_fields[form.id] and value == "":
                             continue  # a file input sent empty as a plain field by some clients
@@ -528,7 +531,8 @@ def create_app(assoc: Any, store: LocalForge, site_dir: Path | None = None, *,
             raise Refusal(400, MSG["honeypot"], "honeypot")
         lang = one(raw, "_lang") if one(raw, "_lang") in ("ar", "en") else "ar"
         step = one(raw, "_step")
-        answers = {k: v for k, v in raw.items() if k not in ("_lang", "_step", "_hp", "_add", "_remove")}
+        answers = {k: v for k, v in raw.items()
+                   if k not in ("_lang", "_step", "_hp", "_add", "_remove") and not k.startswith("_file.")}
         docs, lost = stashed(tokens, form)
         if one(raw, "_add") or one(raw, "_remove"):
             answers = repeat_edit(form, answers, one(raw, "_add"), one(raw, "_remove"))
@@ -596,7 +600,17 @@ def create_app(assoc: Any, store: LocalForge, site_dir: Path | None = None, *,
         raw, uploads, tokens = await read_form(request, form)
         lang = one(raw, "_lang") if one(raw, "_lang") in ("ar", "en") else "ar"
         answers = {k: v for k, v in raw.items() if not k.startswith("_") or k in (DECLARATION_FIELD, CONSENT_FIELD)}
-        _, problems = await asyncio.to_thread(intake.check, form, answers, lang, None)
+        files: dict[str, list[FileInfo]] = {}
+        for key, value in raw.items():
+            if key.startswith("_file."):
+                for v in (value if isinstance(value, list) else [value]):
+                    name, _, rest = str(v).partition("|")
+                    typ, _, size = rest.partition("|")
+                    files.setdefault(key[6:], []).append(FileInfo(safe_filename(name), typ[:100],
+                                                                  int(size) if size.isdigit() else 0, ""))
+        for d in stashed(tokens, form)[0]:
+            files.setdefault(d["field"], []).append(FileInfo(d["name"], d["type"], int(d["size"]), d["sha256"]))
+        _, problems = await asyncio.to_thread(intake.check, form, answers, lang, files)
         return JSONResponse({"problems": problems_json(problems)}, headers={"Cache-Control": "no-store"})
 
     async def receipt(request: Request) -> Response:
