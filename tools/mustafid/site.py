@@ -118,6 +118,18 @@ class SiteContext:
             out.append(f'{net}: <a href="{html.escape(s["url"])}" dir="ltr">@{html.escape(s["handle"])}</a>')
         return out
 
+    def forms(self) -> dict[str, Any]:
+        """The association's form definitions by id (for ``required_documents`` and ``forms`` in pages)."""
+        from .formdef import load_forms
+
+        return load_forms(self.assoc)
+
+    def required_documents(self, form_id: str) -> list[str]:
+        """What to bring for a form, in the page's language: each file field's ``document`` label (its label
+        when it has none), in the form's order. Empty when the association has no such form."""
+        form = self.forms().get(form_id)
+        return [d.label(self.lang) for d in form.documents] if form is not None else []
+
     def number(self, n: int) -> str:
         return arabic_digits(n) if self.lang == "ar" else str(n)
 
@@ -139,7 +151,11 @@ class SiteContext:
             "staff_tools": [self.t(x) for x in a.staff_tools],
             "board": [(self.number(i), m.name(lang), m.position(lang)) for i, m in enumerate(a.board_members, 1)],
             "approval_statement": a.approval_statement(lang), "approval_year": a.approval_year,
-            "form_pages": [p for p in self.form_pages if getattr(p, "in_nav", True)],
+            # the forms themselves (not the list of forms or the receipt page)
+            "form_pages": [p for p in self.form_pages if getattr(p, "in_nav", True) and getattr(p, "form_id", None) != ""],
+            "forms": {fid: {"title": f.title(lang), "description": f.description(lang), "src_uri": f"forms/{fid}.md"}
+                      for fid, f in self.forms().items() if f.audience == "public"},
+            "required_documents": self.required_documents,
         }
 
 
