@@ -17,7 +17,11 @@
   // -- the condition language (conditions.py) --------------------------------------------------------------
   const MISSING = Symbol("missing");
   const isMap = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-  const pyStr = (v) => (v === true ? "True" : v === false ? "False" : v === null || v === undefined ? "None" : String(v));
+  // str() as Python writes it (a list is "['a', 'b']", so a list never equals one of its items as text)
+  const pyRepr = (v) => (typeof v === "string" ? "'" + v.replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'" : pyStr(v));
+  const pyStr = (v) => (v === true ? "True" : v === false ? "False" : v === null || v === undefined ? "None"
+    : Array.isArray(v) ? "[" + v.map(pyRepr).join(", ") + "]"
+      : isMap(v) ? "{" + Object.entries(v).map(([k, x]) => pyRepr(k) + ": " + pyRepr(x)).join(", ") + "}" : String(v));
   const pyEq = (a, b) => {
     const num = (x) => typeof x === "number" || typeof x === "boolean";
     if (num(a) && num(b)) return Number(a) === Number(b);
