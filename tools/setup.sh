@@ -20,4 +20,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[dev]'
+# axe-core for the browser tests' accessibility checks (package.json, pinned by package-lock.json)
+if command -v npm >/dev/null 2>&1; then
+  if [ -f package-lock.json ]; then
+    npm ci --no-audit --no-fund --silent
+  else
+    npm install --no-audit --no-fund --silent
+  fi
+else
+  echo "mustafid setup: node/npm is missing; the browser tests' accessibility checks need it (apt-get install nodejs npm)" >&2
+fi
 echo "mustafid setup: done"
