@@ -67,7 +67,8 @@ UI: dict[str, T] = {
     "period_note": T("المدة التي تلتزم بها الجمعية للرد: {period} ({days} يوماً) من تاريخ تقديم الطلب.",
                      "The period the association commits to for its answer: {period} ({days} days) from the day you applied."),
     "next": T("ماذا يحدث بعد ذلك", "What happens next"),
-    "follow_up": T("للسؤال عن طلبك اتصل بالجمعية واذكر رقم طلبك:", "To ask about your request, contact the association and give your reference number:"),
+    "follow_up": T("للسؤال عن طلبك تواصل مع الجمعية واذكر رقم طلبك:", "To ask about your request, contact the association and give your reference number:"),
+    "channels": T("كل قنوات التواصل", "All the ways to contact the association"),
     "read_more": T("ماذا يحدث بعد تقديم طلبك", "What happens after you make a request"),
     "placeholder": T("لم يُرسَل طلب من هذه الصفحة بعد. حين ترسل أحد النماذج تظهر هنا بيانات طلبك: رقمه، وما يحدث بعده، وموعد الرد عليه.",
                      "No request has been sent from this page yet. When you send one of the forms, its details appear "
@@ -225,12 +226,16 @@ def receipt_fragment(assoc: Any, lang: str, record: Mapping[str, Any]) -> str:
              if key != "referral" or assoc.referral_to_social_research]
     days = arabic_digits(assoc.decision_period_days) if lang == "ar" else str(assoc.decision_period_days)
     phones = [{"label": p.label(lang) if p.label else "", "number": p.number, "display": p.display} for p in assoc.phones]
+    from .site import SOCIAL_NAMES
+
+    social = [{"network": SOCIAL_NAMES.get(x["network"], T(x["network"], x["network"]))(lang), "url": x["url"],
+               "handle": x["handle"]} for x in assoc.social]
     return _render("receipt.html.j2", lang=lang, ui=_ui(lang), ref=str(record["id"]),
                    form_title=form.title(lang) if form else str(record.get("form", "")),
                    submitted=(gregorian_text(submitted, lang), hijri_text(submitted, lang)),
                    due=(gregorian_text(due, lang), hijri_text(due, lang)), due_iso=due.isoformat(),
                    period_note=UI["period_note"](lang).format(period=assoc.decision_period(lang), days=days),
-                   steps=steps, phones=phones, email=assoc.email or "")
+                   steps=steps, phones=phones, email=assoc.email or "", social=social)
 
 
 def error_title(title: str, lang: str) -> str:
