@@ -2,6 +2,8 @@
 
 - ``load_rt``: round-trip (comments, key order, line numbers) for files people edit.
 - ``line_of``: the 1-based line of a dotted path in a round-trip document.
+- ``load_strings``: answers typed by people (`mustafid submit --file`): every scalar a string, exactly as
+  written, and no tag ever constructs an object.
 """
 
 from __future__ import annotations
@@ -25,6 +27,15 @@ def rt_yaml() -> YAML:
 
 def load_rt(text: str) -> Any:
     return rt_yaml().load(text)
+
+
+def load_strings(text: str) -> Any:
+    """Mappings, lists and strings only. Answers are re-read by the form's own validation, so nothing is
+    guessed here: ``0501234567`` keeps its leading zero, ``1446-09-15`` stays a date as typed, tags are
+    ignored (the base loader has no constructors), duplicate keys are an error."""
+    y = YAML(typ="base")
+    y.allow_duplicate_keys = False
+    return y.load(text)
 
 
 def dump_rt(doc: Any) -> str:
