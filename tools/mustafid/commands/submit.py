@@ -124,8 +124,12 @@ def _interview(intake: "Intake", form: "FormDef", lang: str,
                uploads: Sequence["Upload"]) -> tuple[dict[str, Any], list["Upload"]]:
     from ..interview import Interview
 
+    piped = not sys.stdin.isatty()
+
     def read() -> str | None:
         line = sys.stdin.readline()
+        if piped:  # a terminal ends the line itself; a pipe does not echo, so the next question starts anew
+            print(flush=True)
         return None if line == "" else line.rstrip("\r\n")
 
     def prompt(text: str) -> None:
