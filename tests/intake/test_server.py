@@ -262,3 +262,32 @@ def test_api_check_takes_the_scripts_file_descriptions(served, client: httpx.Cli
                                                           "_file.family_record": "b.pdf|application/pdf|999999999"})
     codes = {p["path"]: p["code"] for p in bad.json()["problems"]}
     assert codes.get("id_copy") == "file_type" and codes.get("family_record") == "file_size"
+
+
+def test_numbers_nobody_means_are_field_problems_not_crashes(served, client: httpx.Client, repo: Path) -> None:
+    """Found by the hypothesis test in CI: 10,000 ones as the family count made Python's int() refuse (past 4,300
+    digits) on the way to rendering the rows, and 400 nines as an amount overflowed to infinity. Each is now the
+    field's own message; '²' (a digit to str.isdigit, not to int) is no number either."""
+    fields, files = valid_post(served.name)
+    before = refs(repo)
+    group, count, money = ("family", "family_count", "monthly_rent") if served.name == "ajaa" else \
+        ("orphans", "orphans_count", "citizen_account")
+    huge = {count: "1" * 10_000, money: "9" * 400}
+    for key, value in huge.items():
+        for step in ("", "check", "edit"):
+            r = client.post("/submit/support-request", data={**fields, key: value, "_step": step} if step
+                            else {**fields, key: value}, files=files)
+            assert r.status_code in (200, 422), (key, step, r.status_code, r.text[:300])
+            if step != "edit":
+                j = client.post("/submit/support-request", data={**fields, key: value}, files=files,
+                                headers={"Accept": "application/json"})
+                assert j.status_code == 422 and key in {p["path"] for p in j.json()["problems"]}, (key, j.text[:300])
+    r = client.post("/submit/support-request", data={**fields, count: "²", "_step": "edit", "_remove": f"{group}.²"})
+    assert r.status_code == 200, r.text[:300]
+    r = client.post("/submit/support-request", data={**fields, "_step": "edit", "_add": group,
+                                                     f"{group}." + "9" * 5000 + ".name": "x"})
+    assert r.status_code < 500
+    r = client.post("/api/check/support-request", data={**fields, "_file.id_copy": "a.pdf|application/pdf|²",
+                                                        count: "1" * 5000})
+    assert r.status_code == 200 and count in {p["path"] for p in r.json()["problems"]}
+    assert refs(repo) == before

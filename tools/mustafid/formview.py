@@ -15,6 +15,7 @@ from typing import Any, Mapping, Sequence
 from .conditions import answered, evaluate
 from .errors import Problem
 from .formdef import MIME, Field, FormDef, display_value
+from .normalize import small_int
 from .text import T, arabic_digits
 from .validation import CONSENT_FIELD, DECLARATION_FIELD
 from .validators import ADDRESS_PARTS, ADDRESS_REQUIRED
@@ -265,7 +266,7 @@ class _Builder:
             for i, d in enumerate(self.stash.get(path, ())):
                 n.kept.append({"token": d.get("token", ""), "id": f"{n.id}-kept-{i}",
                                "label": self.t(UI["kept"]).format(name=d.get("name", ""), size=file_size(
-                                   int(d.get("size", 0) or 0), self.lang))})
+                                   small_int(d.get("size", 0), 0), self.lang))})
             return n
         n.value = self.one(path)
         attrs: dict[str, str] = {}
@@ -333,13 +334,13 @@ class _Builder:
         n.kind = "repeat"
         item_name = self.t(f.item_label or f.label)
         n.min_items, n.max_items, n.count_from = f.min_items, f.max_items, f.count_from or ""
-        pat = re.compile(re.escape(path) + r"\.([0-9]+)\.")
+        pat = re.compile(re.escape(path) + r"\.([0-9]{1,6})\.")
         present = sorted({int(m.group(1)) for k in self.raw if (m := pat.match(k))})
         want = max(f.min_items, 0 if self.raw else 1)
         if f.count_from:
-            c = self.one(f.count_from).translate(str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")).strip()
-            if c.isdigit():
-                want = max(want, int(c))
+            c = small_int(self.one(f.count_from))
+            if c is not None:
+                want = max(want, c)
         if f.max_items is not None:
             want = min(want, f.max_items)
         indexes = present[:REPEAT_CAP]

@@ -51,6 +51,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .errors import Problem, UserError
 from .formdef import FormDef
 from .gitstore import PREFIX, DocumentStore, StoreError
+from .normalize import small_int
 from .forges.local import LocalForge
 from .records import parse_record, parse_record_id
 from .submission import Intake, Invalid, UnknownForm, Upload, safe_filename
@@ -138,7 +139,7 @@ class BodyLimit:
         multipart = headers.get("content-type", "").lower().startswith("multipart/")
         limit = self.multipart_limit if multipart else self.urlencoded_limit
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
+        if (small_int(declared) or 0) > limit or len(declared) > 9:
             await _send_refusal(scope, send, Refusal(413, MSG["too_large"].format(mb=limit // 1_000_000 or 1), "too_large"))
             return
         seen = 0
@@ -607,7 +608,7 @@ def create_app(assoc: Any, store: LocalForge, site_dir: Path | None = None, *,
                     name, _, rest = str(v).partition("|")
                     typ, _, size = rest.partition("|")
                     files.setdefault(key[6:], []).append(FileInfo(safe_filename(name), typ[:100],
-                                                                  int(size) if size.isdigit() else 0, ""))
+                                                                  small_int(size, 0), ""))
         for d in stashed(tokens, form)[0]:
             files.setdefault(d["field"], []).append(FileInfo(d["name"], d["type"], int(d["size"]), d["sha256"]))
         _, problems = await asyncio.to_thread(intake.check, form, answers, lang, files)
@@ -687,16 +688,15 @@ def repeat_edit(form: FormDef, raw: Mapping[str, Any], add: str, remove: str) ->
     groups = {p: f for p, f in form.walk() if f.type == "repeat" and "*" not in p}
     if add in groups:
         f = groups[add]
-        pat = re.compile(re.escape(add) + r"\.([0-9]+)\.")
+        pat = re.compile(re.escape(add) + r"\.([0-9]{1,6})\.")
         n = 1 + max((int(m.group(1)) for k in raw if (m := pat.match(k))), default=-1)
         if f.max_items is None or n < f.max_items:
             first = next((x.id for x in f.fields if x.holds_data), None)
             if first:
                 out[f"{add}.{n}.{first}"] = ""
     group, _, index = remove.rpartition(".")
-    if group in groups and index.isdigit():
-        i = int(index)
-        pat = re.compile(re.escape(group) + r"\.([0-9]+)\.(.+)$")
+    if group in groups and (i := small_int(index)) is not None:
+        pat = re.compile(re.escape(group) + r"\.([0-9]{1,6})\.(.+)$")
         kept: dict[str, Any] = {}
         for k, v in out.items():
             m = pat.match(k)

@@ -18,7 +18,7 @@ from .conditions import evaluate
 from .errors import Problem, UserError
 from .formdef import Choice, Field, FormDef
 from .formview import ADDRESS_LABELS, REPEAT_CAP, UI
-from .normalize import match_key, normalize_digits
+from .normalize import match_key, normalize_digits, small_int
 from .staffentry import NO_SUCH_FILE, read_upload
 from .submission import Intake, Upload, content_problems
 from .text import T, arabic_digits
@@ -176,9 +176,9 @@ class Interview:
 
     def pick(self, choices: Sequence[Choice], answer: str) -> str:
         """The value for a number, a value or a label; anything else is passed on for validation to refuse."""
-        digits = normalize_digits(answer).strip()
-        if digits.isdigit() and 1 <= int(digits) <= len(choices):
-            return choices[int(digits) - 1].value
+        n = small_int(answer)
+        if n is not None and 1 <= n <= len(choices):
+            return choices[n - 1].value
         key = match_key(answer)
         for c in choices:
             if answer == c.value or key in (match_key(c.label.ar), match_key(c.label.en)):
@@ -258,9 +258,9 @@ class Interview:
         if not isinstance(count, int) or isinstance(count, bool):
             while True:
                 self.write(self.t(TEXT["how_many"].format(item=item)))
-                answer = normalize_digits(self.line())
-                if answer.isdigit() and lo <= int(answer) <= hi:
-                    count = int(answer)
+                n = small_int(self.line())
+                if n is not None and lo <= n <= hi:
+                    count = n
                     break
                 self.write("  ✗ " + self.t(TEXT["how_many_bad"].format(min=self.num(lo), max=self.num(hi))))
         self.forget(key)

@@ -78,3 +78,16 @@ def match_key(text: str) -> str:
     text = normalize_text(text).replace(TATWEEL, "")
     text = _DIACRITICS.sub("", text).translate(_MATCH_FOLD)
     return " ".join(text.casefold().split())
+
+
+_SMALL_INT = re.compile(r"[0-9]{1,9}")
+
+
+def small_int(text: object, default: int | None = None) -> int | None:
+    """A count, size or index typed or posted by someone: ASCII or Arabic-Indic digits, at most nine of them.
+
+    ``str.isdigit`` is no guard before ``int()``: it is true for ``²`` (which ``int`` refuses) and for 10,000 ones
+    (which Python refuses to convert past 4,300 digits). Anything else gives ``default``.
+    """
+    s = normalize_digits(str(text)).strip()
+    return int(s) if _SMALL_INT.fullmatch(s) else default

@@ -23,6 +23,7 @@ import jinja2
 from .errors import Problem
 from .formdef import FormDef, load_forms
 from .formview import UI as FIELD_UI
+from .normalize import small_int
 from .formview import answer_rows, build_form_view, field_dom_id, file_size
 from .text import T, arabic_digits
 from .validation import CONSENT_FIELD, DECLARATION_FIELD
@@ -183,7 +184,7 @@ def check_fragment(assoc: Any, form: FormDef, lang: str, raw: Mapping[str, Any],
             continue
         for d in stash.get(path, ()):
             docs.append({"label": f.label(lang), "name": str(d.get("name", "")), "target": field_dom_id(path),
-                         "size": file_size(int(d.get("size", 0) or 0), lang)})
+                         "size": file_size(small_int(d.get("size", 0), 0), lang)})
             hidden.append((f"_stash.{path}", str(d.get("token", ""))))
     confirm, consent = _declaration_texts(form, lang)
     base = (getattr(assoc, "intake_url", "") or "").rstrip("/")

@@ -196,6 +196,10 @@ def slow_problems(text: str, forms: Mapping[str, FormDef], file: str, assoc_id: 
         return [_problem(file, "", "صيغة YAML غير صحيحة: راجع المسافات البادئة وعلامات التنصيص", f"not valid YAML: {first}", line, "yaml")]
     except RecursionError:
         return [_problem(file, "", "السجل متداخل بعمق غير معقول", "the record is nested unreasonably deep", None, "yaml")]
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        line = next((i for i, ln in enumerate(text.splitlines(), 1) if re.search(r"[0-9]{4000}", ln)), None)
+        return [_problem(file, "", "في السجل رقم طويل على نحو غير معقول (آلاف الخانات): صححه",
+                         "the record holds an unreasonably long number (thousands of digits): correct it", line, "yaml")]
     bad = _walk_for_tags(doc, [])
     if bad:
         return [_problem(file, p, "الوسوم (مثل !!python) غير مسموحة في السجلات: احذفها", "YAML tags (like !!python/...) are not allowed in records: remove them",

@@ -79,10 +79,10 @@ def resolve_date(spec: Any, today: dt.date) -> dt.date | None:
 def _number(s: str, integer: bool) -> int | float:
     s = s.replace(",", "").replace("٬", "").replace(" ", "")
     if integer:
-        if not re.fullmatch(r"-?[0-9]+", s):
+        if not re.fullmatch(r"-?[0-9]{1,15}", s):  # more digits than any count or amount: not a number we take
             raise ValueError
         return int(s)
-    if not re.fullmatch(r"-?[0-9]+(\.[0-9]{1,2})?", s):
+    if not re.fullmatch(r"-?[0-9]{1,13}(\.[0-9]{1,2})?", s):
         raise ValueError
     f = round(float(s), 2)
     return int(f) if f == int(f) else f
@@ -255,7 +255,7 @@ def _in_page_order(fields: Sequence[Field], values: Mapping[str, Any]) -> dict[s
 
 
 def _repeat(run: _Run, f: Field, key: str, data: dict[str, Any]) -> list[dict[str, Any]]:
-    pat = re.compile(re.escape(key) + r"\.([0-9]+)\.")
+    pat = re.compile(re.escape(key) + r"\.([0-9]{1,6})\.")
     indexes = sorted({int(m.group(1)) for k in run.raw if (m := pat.match(k))})
     items: list[dict[str, Any]] = []
     for out_i, i in enumerate(indexes):
