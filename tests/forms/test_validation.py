@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from mustafid.errors import ConfigError
 from mustafid.fastcheck import data_ok
+from mustafid.formdef import load_forms_dir
 from mustafid.formdef import FormDef
 from mustafid.validation import FileInfo, check_data, to_raw, validate_input
 from tests.forms.factory import make_valid, raw_answers
@@ -136,3 +139,56 @@ def test_generated_records_round_trip_and_fast_check_agrees(seed: int, all_forms
             data[key] = rng.choice(["", "x", 0, -1, 10**9, True, [], "1000000000", "+966521234567", "2026-02-30"])
             if check_data(form, data, day, rec["documents"]):
                 assert not data_ok(form, data, day, rec["documents"])
+
+
+@pytest.mark.parametrize("assoc,form_id", [("ajaa", "support-request"), ("ajaa", "new-beneficiary"),
+                                           ("kahatain", "new-beneficiary")])
+def test_proof_of_income_follows_the_income_answer(assoc: str, form_id: str, all_forms: dict[str, dict[str, FormDef]]) -> None:
+    """'No income' asks for no proof of income; any source does; and 'no income' cannot sit beside a source.
+    (The definitions once said {not_in: [none]} of this multi-choice list, which is true even for [none].)"""
+    form = all_forms[assoc][form_id]
+    pdf = FileInfo("a.pdf", "application/pdf", 1000, "0" * 64)
+    files = {p: [pdf] for p, f in form.walk() if f.type == "file" and "*" not in p and p != "income_proof"}
+    money = ("salary", "social_security", "citizen_account", "pension", "family_support")
+    raw = {k: v for k, v in _base(form).items() if k not in money}
+
+    def problems(**answers: Any) -> dict[str, str]:
+        _, found = validate_input(form, {**raw, **answers}, files=files, require_declaration=False, today=TODAY)
+        return _codes(found)
+
+    none = problems(income_sources=["none"])
+    assert "income_proof" not in none and "income_sources" not in none, none
+    salary = problems(income_sources=["salary"], salary="4000")
+    assert salary.get("income_proof") == "file_required", salary
+    both = problems(income_sources=["none", "salary"], salary="4000")
+    assert both.get("income_sources") == "constraint", both
+
+
+def test_definitions_refuse_list_comparisons_that_never_match(tmp_path: Path) -> None:
+    d = tmp_path / "forms"
+    d.mkdir()
+    (d / "f.yml").write_text("""\
+form: f
+version: 1
+title: {ar: ع, en: t}
+description: {ar: و, en: d}
+declaration: {confirm: declaration_feedback}
+pages:
+  - id: p
+    title: {ar: ص, en: p}
+    fields:
+      - {id: kinds, type: multi_choice, choices: aid_type, label: {ar: أ, en: a}}
+      - {id: one, type: choice, choices: aid_type, label: {ar: ب, en: b}}
+      - {id: x, type: text, label: {ar: س, en: x}, relevant: {field: kinds, not_in: [cash]}}
+      - {id: y, type: text, label: {ar: ص, en: y}, relevant: {all: [{not: {field: kinds, equals: cash}}]}}
+      - {id: z, type: text, label: {ar: ز, en: z}, relevant: {field: one, includes: cash}}
+      - {id: w, type: text, label: {ar: و, en: w}, relevant: {any: [{field: kinds, includes: cash}, {field: kinds, equals: [food]}]}}
+""", encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_forms_dir(d)
+    msgs = [p.en for p in exc.value.problems]
+    assert any(m.startswith("x:") and "use includes" in m for m in msgs), msgs
+    assert any(m.startswith("y:") and "use includes" in m for m in msgs), msgs
+    assert any(m.startswith("z:") and "multi-choice fields only" in m for m in msgs), msgs
+    assert not any(m.startswith("w:") for m in msgs), msgs
+    assert all(p.ar for p in exc.value.problems)

@@ -101,6 +101,11 @@ def test_relevance_in_words(assocs: dict[str, Any]) -> None:
     en = parse(pages.form_fragment(assocs["ajaa"], form, "en"))
     amount = next(e for e in live(en) if e.has_class("mf-when") and any(p.attrs.get("data-field") == "amount" for p in e.parents))
     assert amount.text == "Answer this only if you chose 'Cash aid' for 'Type of help asked for'."
+    # "answered, and not 'no income'": the page words it as people would
+    proof = next(e for e in live(doc) if e.has_class("mf-when") and any(p.attrs.get("data-field") == "income_proof" for p in e.parents))
+    assert proof.text == "أجب عن هذا فقط إذا لم تختر «لا يوجد دخل» في «مصادر الدخل»."
+    proof_en = next(e for e in live(en) if e.has_class("mf-when") and any(p.attrs.get("data-field") == "income_proof" for p in e.parents))
+    assert proof_en.text == "Answer this only if you did not choose 'No income' for 'Sources of income'."
 
 
 @pytest.mark.parametrize("lang", LANGS)

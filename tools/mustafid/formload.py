@@ -313,6 +313,19 @@ def condition_refs(cond: Any) -> list[str]:
     return out
 
 
+def _leaves(cond: Any) -> list[dict[str, Any]]:
+    """The ``{field: ..., op: ...}`` comparisons inside a condition."""
+    if not isinstance(cond, dict):
+        return []
+    if isinstance(cond.get("field"), str):
+        return [cond]
+    out: list[dict[str, Any]] = []
+    for k in ("all", "any"):
+        for c in cond.get(k) or ():
+            out += _leaves(c)
+    return out + _leaves(cond.get("not"))
+
+
 def _check_refs(ctx: _Ctx, form: FormDef) -> None:
     """Conditions, counts, filters and calculations must name fields that exist."""
     top = {f.id: f for f in form.fields}
@@ -332,6 +345,19 @@ def _check_refs(ctx: _Ctx, form: FormDef) -> None:
         for name in condition_refs(cond):
             if not known(name, scope):
                 ctx.err([], f"{where}: الشرط يشير إلى حقل غير موجود «{name}»", f"{where}: the condition refers to an unknown field '{name}'")
+        for leaf in _leaves(cond):
+            target = scope.get(leaf["field"]) or top.get(leaf["field"])
+            if target is None:
+                continue
+            if target.type == "multi_choice" and (set(leaf) & {"in", "not_in"} or any(
+                    op in leaf and not isinstance(leaf[op], list) for op in ("equals", "not_equals"))):
+                ctx.err([], f"{where}: «{leaf['field']}» اختيار متعدد قيمته قائمة، فلا تصح معه equals أو in؛ استعمل "
+                            f"includes، مثل {{not: {{field: {leaf['field']}, includes: none}}}}",
+                        f"{where}: '{leaf['field']}' is a multi-choice field (its answer is a list): equals/in never match "
+                        f"it; use includes, e.g. {{not: {{field: {leaf['field']}, includes: none}}}}")
+            if "includes" in leaf and target.type != "multi_choice":
+                ctx.err([], f"{where}: includes لحقول الاختيار المتعدد فقط؛ استعمل equals أو in مع «{leaf['field']}»",
+                        f"{where}: includes is for multi-choice fields only; use equals or in with '{leaf['field']}'")
 
     def rec(fields: tuple[Field, ...], prefix: str) -> None:
         scope = {f.id: f for f in fields}

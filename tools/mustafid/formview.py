@@ -168,11 +168,22 @@ class _Builder:
             return None
         ar = self.lang == "ar"
         if "all" in cond or "any" in cond:
-            parts = [self.describe(c, scope) for c in cond.get("all", cond.get("any", []))]
+            subs = list(cond.get("all", cond.get("any", [])))
+            if "all" in cond:  # "answered X and did not choose Y in X": the first half goes without saying
+                named = [c.get("field") or c.get("not", {}).get("field") for c in subs if isinstance(c, Mapping)]
+                subs = [c for c in subs if not (isinstance(c, Mapping) and set(c) == {"field", "answered"}
+                                                and c["answered"] is True and named.count(c["field"]) > 1)]
+            parts = [self.describe(c, scope) for c in subs]
             if None in parts:
                 return None
             joiner = (" و" if ar else " and ") if "all" in cond else (" أو " if ar else " or ")
             return joiner.join(p for p in parts if p)
+        inner = cond.get("not")
+        if isinstance(inner, Mapping) and set(inner) == {"field", "includes"}:
+            chose = self.describe(inner, scope)
+            if chose is None:
+                return None
+            return chose.replace("اخترت", "لم تختر", 1) if ar else chose.replace("you chose", "you did not choose", 1)
         name = cond.get("field")
         if not isinstance(name, str) or "not" in cond:
             return None
