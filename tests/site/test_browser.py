@@ -63,8 +63,12 @@ def test_arabic_page_on_a_phone(browser: object, served: str, path: str) -> None
     foreign: list[str] = []
     page.on("request", lambda r: foreign.append(r.url) if urlsplit(r.url).hostname != "127.0.0.1"
             and not r.url.startswith("data:") else None)
+    failed: list[str] = []  # every request the page makes is answered (it once asked for <page>/sitemap.xml)
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on("console", lambda m: failed.append(f"console: {m.text}") if m.type == "error" else None)
     try:
-        page.goto(served + path, wait_until="load")
+        page.goto(served + path, wait_until="networkidle")
+        assert not failed, failed
         assert page.evaluate("document.documentElement.lang") == "ar"
         assert page.evaluate("document.body.dir") == "rtl"
         assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"

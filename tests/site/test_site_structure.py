@@ -46,6 +46,29 @@ def test_every_arabic_page_has_an_english_twin_reached_by_the_switcher(sites: di
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_language_pairs_live_in_the_sitemap_not_in_the_head(sites: dict[str, BuiltSite], name: str) -> None:
+    """Material fetches sitemap.xml beside every head <link rel=alternate>: with static-i18n's page-level links
+    that was two 404s per page load. The pairs are declared once, in the sitemap, for every page."""
+    import xml.etree.ElementTree as ET
+
+    site = sites[name]
+    for path in site.html_files():
+        head = path.read_text(encoding="utf-8").partition("</head>")[0]
+        assert not re.search(r"<link[^>]*hreflang", head), path.relative_to(site.root)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    urls = ET.parse(site.root / "sitemap.xml").getroot().findall("s:url", ns)
+    base = urls[0].find("s:loc", ns).text
+    pairs = {u.find("s:loc", ns).text: {a.get("hreflang"): a.get("href") for a in u.findall("x:link", ns)} for u in urls}
+    listed = [p for p in arabic_pages(site) if p.parent.name != "receipt"]  # the receipt needs its ?ref=
+    assert len(listed) == len(urls) // 2 and any("forms/support-request" in u for u in pairs)
+    assert not any("receipt" in u for u in pairs)
+    for ar in listed:
+        rel = ar.relative_to(site.root).parent.as_posix()
+        loc = base + ("" if rel == "." else rel + "/")
+        assert pairs.get(loc) == {"ar": loc, "en": base + "en/" + ("" if rel == "." else rel + "/")}, loc
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_lang_and_dir(sites: dict[str, BuiltSite], name: str) -> None:
     site = sites[name]
     for path in site.html_files():

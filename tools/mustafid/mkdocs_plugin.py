@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -35,6 +36,13 @@ from mkdocs.structure.pages import Page
 from .association import Association, load_association
 from .errors import ConfigError
 from .site import STATIC_DIR, SiteContext, check_policy_entries, strip_tashkeel
+
+_HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+
+
+def _drop_head_alternates(html: str) -> str:
+    head, sep, body = html.partition("</head>")
+    return _HEAD_ALTERNATE.sub("", head) + sep + body if sep else html
 
 FORMS_TITLE = {"ar": "النماذج", "en": "Forms"}
 
@@ -179,6 +187,12 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):
                 f.alternates = dict(twins)  # type: ignore[attr-defined]
             if lang in twins:
                 files.append(twins[lang])
+        # static-i18n's sitemap lists the pages it saw in its own on_files (-100), before these were added:
+        # give it the form pages too (not the receipt, which only makes sense with a reference in the link)
+        unlisted = {f"{p.lang}/{p.src_uri}" for p in pages if not getattr(p, "in_nav", True)}
+        per_lang = getattr(i18n, "i18n_files_per_language", None)
+        if isinstance(per_lang, dict):
+            per_lang[lang] = [f for f in files.documentation_pages() if f.src_uri not in unlisted]
         return files
 
     @event_priority(100)  # before static-i18n translates admonition titles (50)
@@ -223,6 +237,21 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         os.replace(tmp, path)
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Drop the head's ``<link rel="alternate" hreflang>`` (the language switcher's ``<a hreflang>`` stays).
+
+        Material's script fetches ``sitemap.xml`` beside every such link to map pages between languages, but
+        static-i18n points them at the page's own twin (``/en/policy/``), so every page load asked for
+        ``/policy/sitemap.xml`` and ``/en/policy/sitemap.xml``: two 404s and console errors, for nothing, since
+        the switcher's links already go to the twin. Search engines get the same pairs from the sitemap, which
+        static-i18n writes with ``xhtml:link hreflang`` for every page.
+        """
+        return _drop_head_alternates(output)
+
+    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
+        """The same for the theme's own pages (the 404 page)."""
+        return _drop_head_alternates(output_content) if template_name.endswith(".html") else output_content
 
     # Before static-i18n (-100) starts the English build, and after it wrote the merged search index.
     on_post_build = CombinedEvent(event_priority(10)(_keep_arabic_404), event_priority(-110)(_strip_search_tashkeel))
