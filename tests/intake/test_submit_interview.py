@@ -359,3 +359,20 @@ def test_support_request_in_english(repo: Path, name: str, tmp_path: Path) -> No
     _, record, message = new_submission(repo, before)
     assert record["data"] == data and record["channel"] == "interview"
     assert f"Mustafid-Actor: {STAFF}\n" in message
+
+
+def test_part_of_an_optional_address_can_be_left_out(tmp_path: Path) -> None:
+    """The applicant knows the building number only: the street is refused as a missing part, and a second
+    Enter leaves the whole (optional) address out instead of asking for the street for ever."""
+    repo = make_association_repo(tmp_path, "ajaa")
+    rec = example_record("ajaa", FORM)
+    data = dict(rec["data"], address={"building": rec["data"]["address"]["building"]})
+    before = refs(repo)
+    who, term, code = interview(repo, tmp_path, "ajaa", "ar", data=data)
+    assert code == 0, term.transcript[-3000:] + (tmp_path / "stderr.txt").read_text(encoding="utf-8")
+    assert [p for p in who.asked if p.startswith("address.")] == ["address.building", "address.street",
+                                                                  "address.street"]
+    assert term.transcript.count(TEXT["drop_address"].ar) == 1
+    _, record, _ = new_submission(repo, before)
+    del data["address"]
+    assert record["data"] == data

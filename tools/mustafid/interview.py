@@ -33,6 +33,8 @@ TEXT: dict[str, T] = {
     "how_many": T("كم {item}؟", "How many ({item})?"),
     "how_many_bad": T("اكتب عدداً بين {min} و{max}", "type a number from {min} to {max}"),
     "item": T("— {item} {n} —", "— {item} {n} —"),
+    "drop_address": T("اضغط Enter مرة أخرى لترك العنوان الوطني كله دون إجابة",
+                      "Press Enter again to leave the whole national address out"),
     "file": T("مسار الملف (Enter للتجاوز):", "Path of the file (Enter to skip):"),
     "attached": T("مرفق: {name}", "Attached: {name}"),
     "fix": T("بقي في الطلب ما يلي، صحّحه:", "The request still has the following to correct:"),
@@ -219,6 +221,7 @@ class Interview:
         self.heading(f)
         for part in ADDRESS_PARTS:
             k = f"{key}.{part}"
+            skipped = False
             while True:
                 req = " " + self.t(UI["required"]) if f.required and part in ADDRESS_REQUIRED else ""
                 self.write(f"  {self.t(ADDRESS_LABELS[part])}{req}")
@@ -226,8 +229,17 @@ class Interview:
                 self.raw.pop(k, None)
                 if answer:
                     self.raw[k] = answer
+                elif skipped:
+                    # The parts already typed make this one required, and there is no going back to clear them:
+                    # an applicant who knows only part of an optional address would be stuck here.
+                    self.forget(key)
+                    self.check()
+                    return
                 if not self.retry(k):
                     break
+                if not answer and not f.required:
+                    skipped = True
+                    self.write("  " + self.t(TEXT["drop_address"]))
 
     def file(self, f: Field, key: str) -> None:
         if key in self.uploads and not self.problems_at(key):  # given with --document
