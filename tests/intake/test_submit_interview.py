@@ -307,6 +307,10 @@ def test_support_request_in_arabic(repo: Path, name: str, tmp_path: Path) -> Non
     for i, member in enumerate(rec["data"][group]):
         for f in conditional:
             assert (f"{group}.{i}.{f.id}" in who.asked) == (f.id in member), (i, f.id)
+    # a date question gives one example of how to write it: the field's own hint, else its calendar's
+    born = who.form.field("birth_date")
+    assert born is not None and born.hint is not None
+    assert f"{born.label.ar} (مطلوب)\n  ({born.hint.ar})\n> " in screen
     # nothing left to correct at the end; the check-your-answers summary, then the declaration and consent
     assert who.t(TEXT["fix"]) not in screen
     summary = screen.index("== ملخص الإجابات ==")

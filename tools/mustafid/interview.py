@@ -199,8 +199,8 @@ class Interview:
                 self.write("  " + self.t(TEXT["pick_many" if f.type == "multi_choice" else "pick"]))
             elif f.type == "yes_no":
                 self.write(f"  {self.num(1)}. {self.t(UI['yes'])}   {self.num(2)}. {self.t(UI['no'])}")
-            elif f.type == "date":
-                self.write("  (" + self.t(UI["date_hijri" if f.calendar == "hijri" else "date_gregorian"]) + ")")
+            elif f.type == "date" and not f.hint:  # as on the page: the field's own hint, else its calendar's
+                self.write("  (" + self.t(UI["date_gregorian" if f.calendar == "gregorian" else "date_hijri"]) + ")")
             answer = self.line()
             value: str | list[str]
             if f.type == "multi_choice":
