@@ -107,13 +107,14 @@ class Applicant:
     form: FormDef
     lang: str
     data: Mapping[str, Any]
-    documents: Mapping[str, Path]        # file field → the file to give
+    documents: Mapping[str, Path | list[Path]]  # file field → the file (or files) to give
     refuse_once: Mapping[str, str] = field(default_factory=dict)  # path → a wrong answer given first
     group: Field | None = None
     index: int = 0
     heading: Field | None = None
     asked: list[str] = field(default_factory=list)    # paths in the order asked
-    given: dict[str, Path] = field(default_factory=dict)  # documents given: field → file
+    given: dict[str, Path | list[Path]] = field(default_factory=dict)  # documents given: field → file(s)
+    pending: list[Path] = field(default_factory=list)  # the rest of a document of several files
 
     def __post_init__(self) -> None:
         self.top = self._labels(self.form.fields)
@@ -152,6 +153,8 @@ class Applicant:
         if self.heading is not None and self.heading.type == "national_address" and last.startswith("  "):
             part = self.parts[last.strip().removesuffix(self.required.strip()).strip()]
             return self.say(f"address.{part}", str((self.data.get("address") or {}).get(part, "")))
+        if last.strip() == self.t(TEXT["another_file"]):
+            return str(self.pending.pop(0)) if self.pending else ""
         text = next(line for line in reversed(lines) if line and not line.startswith(" "))
         if text in self.declarations:
             return self.choose(lines, self.t(UI["yes"]))
@@ -215,6 +218,9 @@ class Applicant:
             doc = self.documents.get(path)
             if doc is not None:
                 self.given[path] = doc
+            if isinstance(doc, list):
+                self.pending = list(doc[1:])
+                doc = doc[0]
             return self.say(path, str(doc) if doc else "")
         if v is None:
             return self.say(path, "")
@@ -238,18 +244,20 @@ class Applicant:
 
 
 def interview(repo: Path, tmp_path: Path, name: str, lang: str, refuse_once: Mapping[str, str] = {},
-              data: Mapping[str, Any] | None = None) -> tuple[Applicant, Terminal, int]:
+              data: Mapping[str, Any] | None = None, documents: Mapping[str, list[Path]] = {},
+              args: list[str] = []) -> tuple[Applicant, Terminal, int]:
     """Run the interview to its end with the example record's answers (or ``data``); (applicant, terminal,
     exit code)."""
     rec = example_record(name, FORM)
     form = load_forms(load_association(repo))[FORM]
-    docs = {}
+    docs: dict[str, Path | list[Path]] = {}
     for i, d in enumerate(rec.get("documents") or []):
         path = tmp_path / f"{d['field']}.pdf"
         path.write_bytes(fake_pdf(i))
         docs[d["field"]] = path
+    docs.update(documents)
     who = Applicant(form, lang, rec["data"] if data is None else data, docs, refuse_once)
-    argv = [sys.executable, "-m", "mustafid", "submit", "--form", FORM, "--channel", "interview"]
+    argv = [sys.executable, "-m", "mustafid", "submit", "--form", FORM, "--channel", "interview", *args]
     term = Terminal(argv + (["--lang", lang] if lang != "ar" else []), repo, tmp_path / "stderr.txt")
     try:
         for _ in range(500):
@@ -380,3 +388,37 @@ def test_part_of_an_optional_address_can_be_left_out(tmp_path: Path) -> None:
     _, record, _ = new_submission(repo, before)
     del data["address"]
     assert record["data"] == data
+
+
+def test_a_document_of_several_files(tmp_path: Path) -> None:
+    """Proof of income may be several statements: typed one path a line until Enter, or given as several
+    --document arguments for the same field; every file is kept (the last one alone once was)."""
+    repo = make_association_repo(tmp_path, "ajaa")
+    rec = example_record("ajaa", FORM)
+    assert rec["data"]["income_sources"] != ["none"]  # the proof of income is asked
+    files = []
+    for i in range(3):
+        f = tmp_path / f"statement-{i}.pdf"
+        f.write_bytes(fake_pdf(20 + i))
+        files.append(f)
+    before = refs(repo)
+    who, term, code = interview(repo, tmp_path, "ajaa", "ar", documents={"income_proof": files[:2]})
+    assert code == 0, term.transcript[-3000:] + (tmp_path / "stderr.txt").read_text(encoding="utf-8")
+    # "another file?" after each file of a document that takes several, until Enter
+    several = [f for f in who.given if (fd := who.form.field(f)) is not None and fd.multiple]
+    expect = sum(len(g) if isinstance(g := who.given[f], list) else 1 for f in several)
+    assert "income_proof" in several and term.transcript.count(TEXT["another_file"].ar) == expect
+    _, record, _ = new_submission(repo, before)
+    proofs = [d for d in record["documents"] if d["field"] == "income_proof"]  # type: ignore[union-attr]
+    assert [d["sha256"] for d in proofs] == [hashlib.sha256(f.read_bytes()).hexdigest() for f in files[:2]]
+
+    before = refs(repo)
+    given = [a for f in files for a in ("--document", f"income_proof={f}")]
+    who, term, code = interview(repo, tmp_path, "ajaa", "ar", args=given)
+    assert code == 0, term.transcript[-3000:] + (tmp_path / "stderr.txt").read_text(encoding="utf-8")
+    assert "income_proof" not in who.asked  # given on the command line: shown, not asked
+    for f in files:
+        assert TEXT["attached"].ar.format(name=f.name) in term.transcript
+    _, record, _ = new_submission(repo, before)
+    proofs = [d for d in record["documents"] if d["field"] == "income_proof"]  # type: ignore[union-attr]
+    assert [d["name"] for d in proofs] == [f.name for f in files]

@@ -37,6 +37,7 @@ TEXT: dict[str, T] = {
                       "Press Enter again to leave the whole national address out"),
     "file": T("مسار الملف (Enter للتجاوز):", "Path of the file (Enter to skip):"),
     "attached": T("مرفق: {name}", "Attached: {name}"),
+    "another_file": T("مسار ملف آخر لهذا المستند (Enter للانتهاء):", "Path of another file for this document (Enter when done):"),
     "fix": T("بقي في الطلب ما يلي، صحّحه:", "The request still has the following to correct:"),
     "summary": T("ملخص الإجابات", "Summary of the answers"),
     "declaration": T("الإقرار", "Declaration"),
@@ -60,7 +61,7 @@ class Interview:
     write: Callable[[str], None]          # one line of output
     prompt: Callable[[str], None] = lambda text: None  # the "> " before an answer (no line break)
     raw: dict[str, Any] = field(default_factory=dict)
-    uploads: dict[str, Upload] = field(default_factory=dict)
+    uploads: dict[str, list[Upload]] = field(default_factory=dict)  # field -> its files, in the order given
     data: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
@@ -80,7 +81,10 @@ class Interview:
         self.correct_remaining()
         self.summary()
         self.declaration()
-        return dict(self.raw), list(self.uploads.values())
+        return dict(self.raw), self.all_uploads()
+
+    def all_uploads(self) -> list[Upload]:
+        return [u for files in self.uploads.values() for u in files]
 
     def t(self, text: T) -> str:
         return text(self.lang)
@@ -98,10 +102,10 @@ class Interview:
     def check(self) -> None:
         """Re-run the intake's checks on the answers so far (no declaration yet)."""
         files: dict[str, list[FileInfo]] = {}
-        for u in self.uploads.values():
+        for u in self.all_uploads():
             files.setdefault(u.field, []).append(FileInfo(u.name, u.type, len(u.content), u.sha256))
         self.data, self.problems = self.intake.check(self.form, self.raw, self.lang, files, require_declaration=False)
-        self.problems += content_problems(list(self.uploads.values()))
+        self.problems += content_problems(self.all_uploads())
 
     def problems_at(self, key: str) -> list[Problem]:
         """This answer's own problems. Cross-field rules and count checks wait for the end: they may name
@@ -242,22 +246,31 @@ class Interview:
                     self.write("  " + self.t(TEXT["drop_address"]))
 
     def file(self, f: Field, key: str) -> None:
-        if key in self.uploads and not self.problems_at(key):  # given with --document
+        if self.uploads.get(key) and not self.problems_at(key):  # given with --document
             self.heading(f)
-            self.write("  " + self.t(TEXT["attached"].format(name=self.uploads[key].name)))
+            for u in self.uploads[key]:
+                self.write("  " + self.t(TEXT["attached"].format(name=u.name)))
             return
         while True:
             self.heading(f)
             self.write("  " + self.t(UI["files"].format(types=", ".join(f.accept), mb=f.max_size_mb)))
             self.write("  " + self.t(TEXT["file"]))
-            answer = self.line()
             self.uploads.pop(key, None)
-            if answer:
+            got: list[Upload] = []
+            while True:  # one path, or for a document of several files one path a line until Enter
+                answer = self.line()
+                if not answer:
+                    break
                 path = Path(answer).expanduser()
                 if not path.is_file():
                     self.write(f"  ✗ {self.t(NO_SUCH_FILE)}")
                     continue
-                self.uploads[key] = read_upload(self.form, key, path)
+                got.append(read_upload(self.form, key, path))
+                if not f.multiple:
+                    break
+                self.write("  " + self.t(TEXT["another_file"]))
+            if got:
+                self.uploads[key] = got
             if not self.retry(key):
                 return
 
@@ -326,9 +339,9 @@ class Interview:
         self.write(f"== {self.t(TEXT['summary'])} ==")
         for label, answer in self.form.summary(self.data, self.lang):
             self.write(f"  {label}: {answer}")
-        for key, u in self.uploads.items():
+        for key, files in self.uploads.items():
             f = self.form.field(key)
-            self.write(f"  {self.t(f.label) if f else key}: {u.name}")
+            self.write(f"  {self.t(f.label) if f else key}: {'، '.join(u.name for u in files) if self.lang == 'ar' else ', '.join(u.name for u in files)}")
 
     def declaration(self) -> None:
         self.write("")

@@ -120,6 +120,14 @@ def _answer_problems(intake: "Intake", form: "FormDef", raw: dict[str, Any], lan
     return intake.check(form, raw, lang, files)[1] + content_problems(uploads)
 
 
+def _by_field(uploads: Sequence["Upload"]) -> dict[str, list["Upload"]]:
+    """Every --document given, by field: a document of several files keeps them all."""
+    out: dict[str, list["Upload"]] = {}
+    for u in uploads:
+        out.setdefault(u.field, []).append(u)
+    return out
+
+
 def _interview(intake: "Intake", form: "FormDef", lang: str,
                uploads: Sequence["Upload"]) -> tuple[dict[str, Any], list["Upload"]]:
     from ..interview import Interview
@@ -137,5 +145,5 @@ def _interview(intake: "Intake", form: "FormDef", lang: str,
         sys.stdout.flush()
 
     session = Interview(intake, form, lang, read, lambda text: print(text, flush=True), prompt,
-                        uploads={u.field: u for u in uploads})
+                        uploads=_by_field(uploads))
     return session.run()
