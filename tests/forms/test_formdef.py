@@ -54,6 +54,18 @@ def test_summary_shows_labels_and_choice_words(ajaa_forms: dict[str, FormDef]) -
     assert rows["الخدمة التي تلقيتها"] == "الدعم والمساعدات" and rows[form.field("would_recommend").label.ar] == "نعم"
 
 
+
+def test_summary_numbers_repeat_items_as_the_page_does(ajaa_forms: dict[str, FormDef]) -> None:
+    form = ajaa_forms["support-request"]
+    family = form.field("family")
+    members = [{"name": "سارة", "relationship": "daughter"}, {"name": "نورة", "relationship": "sister"}]
+    item = family.item_label or family.label
+    ar = [label for label, _ in form.summary({"family": members}, "ar")]
+    en = [label for label, _ in form.summary({"family": members}, "en")]
+    assert any(label.startswith(f"{item.ar} ٢ — ") for label in ar), ar
+    assert any(label.startswith(f"{item.en} 2 — ") for label in en), en
+
+
 @pytest.mark.parametrize("assoc", sorted(EXAMPLES))
 def test_committed_schemas_are_fresh(assoc: str, all_forms: dict[str, dict[str, FormDef]]) -> None:
     schema_dir = EXAMPLES[assoc] / "forms" / "schema"

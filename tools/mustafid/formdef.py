@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from .errors import ConfigError, Problem
-from .text import T
+from .text import T, arabic_digits
 
 FIELD_TYPES = frozenset({
     "text", "long_text", "integer", "money", "date", "choice", "multi_choice", "yes_no", "phone", "national_id",
@@ -199,7 +199,8 @@ class FormDef:
                 if f.type == "repeat":
                     for i, item in enumerate(v or []):
                         name = (f.item_label or f.label)(lang)
-                        rec(f.fields, item, f"{prefix}{name} {i + 1} — ")
+                        n = arabic_digits(i + 1) if lang == "ar" else str(i + 1)  # as the page numbers them
+                        rec(f.fields, item, f"{prefix}{name} {n} — ")
                 else:
                     out.append((prefix + f.label(lang), display_value(self, f, v, lang)))
 
