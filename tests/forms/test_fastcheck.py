@@ -1,0 +1,71 @@
+"""fastcheck.data_ok may only say "clean" where validation.check_data finds nothing: every character in a
+text answer, a long text and a national address part, and generated addresses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from mustafid import validators as V
+from mustafid.fastcheck import _address_ok, data_ok
+from mustafid.formdef import FormDef
+from mustafid.validation import check_data
+from tests.forms.factory import make_valid
+
+# Every whitespace character (normalize_text folds them), every control and format character below U+3100, and
+# the presentation forms, specials and BOM at the top of the plane: where a reader and the normaliser differ.
+CODE_POINTS = sorted({*range(0x3100), *range(0xFB00, 0x10000),
+                      *(c for c in range(sys.maxunicode + 1) if chr(c).isspace())} - set(range(0xD800, 0xE000)))
+
+
+@pytest.fixture(scope="module")
+def base(ajaa_forms: dict[str, FormDef]) -> tuple[FormDef, dict[str, Any], dt.date]:
+    form = ajaa_forms["support-request"]
+    rec = make_valid(form, random.Random(5), "ajaa")
+    assert "address" in rec["data"] and "description" in rec["data"] and "district" in rec["data"]
+    return form, rec, dt.date.fromisoformat(rec["submitted_at"][:10])
+
+
+@pytest.mark.parametrize("where", ["district", "description", "address.street"])
+def test_no_character_makes_the_fast_check_too_kind(where: str, base: tuple[FormDef, dict[str, Any], dt.date]) -> None:
+    form, rec, day = base
+    wrong = []
+    for cp in CODE_POINTS:
+        data = dict(rec["data"])
+        c = chr(cp)
+        if where == "address.street":
+            data["address"] = {**data["address"], "street": f"ab{c}cd"}
+        elif where == "description":
+            data["description"] = f"ab {c}\ncd"
+        else:
+            data["district"] = f"ab{c}cd"
+        if data_ok(form, data, day, rec["documents"]) and check_data(form, data, day, rec["documents"]):
+            wrong.append(hex(cp))
+    assert wrong == []
+
+
+PART = st.text(st.sampled_from(list("0123456789ABRHMArhma ال\u0660\u00a0\u200f\n\t-")), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from([*V.ADDRESS_PARTS, "other"]), PART | st.integers(0, 99999), max_size=8))
+def test_address_fast_check_agrees_with_the_validator(parts: dict[str, Any]) -> None:
+    if all(isinstance(x, str) for x in parts.values()):
+        out, errors = V.national_address(parts)
+        assert _address_ok(parts) == (not errors and out == parts)
+    else:
+        assert not _address_ok(parts)
+
+
+def test_generated_addresses_are_clean_for_both(ajaa_forms: dict[str, FormDef]) -> None:
+    form = ajaa_forms["support-request"]
+    rng = random.Random(17)
+    for _ in range(30):
+        rec = make_valid(form, rng, "ajaa")
+        out, errors = V.national_address(rec["data"]["address"])
+        assert not errors and out == rec["data"]["address"] and _address_ok(rec["data"]["address"])
