@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing as mp
-from pathlib import Path
+import os
 from typing import Mapping, Sequence
 
 from .errors import Problem
@@ -17,21 +17,37 @@ _ASSOC: str | None = None
 def _check_chunk(chunk: Sequence[str]) -> list[Problem]:
     out: list[Problem] = []
     for name in chunk:
-        out += check_file(Path(name), _FORMS, _ASSOC)
+        out += check_file(name, _FORMS, _ASSOC)
     return out
 
 
-def check_files(files: Sequence[Path], forms: Mapping[str, FormDef], assoc_id: str | None, jobs: int = 1) -> list[Problem]:
+def _warm(forms: Mapping[str, FormDef]) -> None:
+    """Import the fast path's modules and compile each form's schema and plan once, before forking, instead
+    of once in every worker."""
+    import ryaml  # noqa: F401
+
+    from .fastcheck import _mobile_re, _plan
+    from .recordcheck import _validator
+
+    _mobile_re()
+    for form in forms.values():
+        _validator(form)
+        _plan(form)
+
+
+def check_files(files: Sequence[str | os.PathLike[str]], forms: Mapping[str, FormDef], assoc_id: str | None,
+                jobs: int = 1) -> list[Problem]:
     """Problems of all files, in file order."""
     global _FORMS, _ASSOC
     _FORMS, _ASSOC = forms, assoc_id
-    names = [str(f) for f in files]
+    names = [os.fspath(f) for f in files]
     if jobs <= 1 or len(names) < 2 or "fork" not in mp.get_all_start_methods():
         return _check_chunk(names)
+    _warm(forms)
     # Contiguous chunks keep the output in file order; a few per worker even out slow files.
     n = jobs * 4
     size = -(-len(names) // n)
     chunks = [names[i:i + size] for i in range(0, len(names), size)]
     with mp.get_context("fork").Pool(jobs) as pool:
-        results = pool.map(_check_chunk, chunks)
+        results = pool.map(_check_chunk, chunks, chunksize=1)
     return [p for r in results for p in r]

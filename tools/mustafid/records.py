@@ -55,7 +55,9 @@ def parse_record_id(text: str) -> str | None:
 
 def is_record_id(text: str) -> bool:
     """Exactly the canonical form (what a stored record must hold)."""
-    return bool(RECORD_ID_RE.match(text)) and parse_record_id(text) == text
+    # The same verdict as parse_record_id(text) == text (which normalises nothing in a string of the
+    # alphabet), without the normalisation: `mustafid validate` asks this of every record.
+    return len(text) == 9 and bool(RECORD_ID_RE.match(text)) and _check_symbol(text[:4] + text[5:8]) == text[8]
 
 
 def record_path(form_id: str, submitted_at: str | dt.datetime, record_id: str) -> str:

@@ -29,7 +29,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="worker processes for large runs (default: the number of cores)")
 
 
-def collect(paths: list[Path], repo: Path, changed_since: str | None) -> list[Path]:
+def collect(paths: list[Path], repo: Path, changed_since: str | None) -> list[str]:
     from ..errors import UserError
 
     if changed_since:
@@ -38,18 +38,41 @@ def collect(paths: list[Path], repo: Path, changed_since: str | None) -> list[Pa
         if proc.returncode != 0:
             raise UserError(f"تعذر على git المقارنة مع {changed_since}: هل المراجعة موجودة وهل أنت في مستودع git؟",
                             f"git could not compare with {changed_since}: does the revision exist, and is this a git repository?")
-        return sorted(repo / n for n in proc.stdout.split("\0") if n.endswith((".yml", ".yaml")))
+        return [str(p) for p in sorted(repo / n for n in proc.stdout.split("\0") if n.endswith((".yml", ".yaml")))]
     if not paths and not (repo / "submissions").is_dir():
         return []  # a repository with no records yet is clean
     roots = paths or [repo / "submissions"]
-    out: list[Path] = []
+    out: list[str] = []
     for root in roots:
         if root.is_dir():
-            out += sorted(p for p in root.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
+            out += records_under(root)
         elif root.exists():
-            out.append(root)
+            out.append(str(root))
         else:
             raise UserError(f"المسار غير موجود: {root}", f"no such path: {root}")
+    return out
+
+
+def records_under(root: Path) -> list[str]:
+    """The .yml/.yaml files under a folder, as ``sorted(p for p in root.rglob("*") if p.suffix in (".yml",
+    ".yaml") and p.is_file())`` lists them (same names, same order), without a Path object per file."""
+    top = str(root)
+    out: list[str] = []
+    stack = ["" if top == "." else top.rstrip("/") + "/"]
+    while stack:
+        prefix = stack.pop()
+        try:
+            with os.scandir(prefix or ".") as entries:
+                for e in entries:
+                    name = e.name
+                    if e.is_dir():
+                        if not e.is_symlink():  # rglob does not descend into linked folders
+                            stack.append(prefix + name + "/")
+                    elif name.endswith((".yml", ".yaml")) and name.rfind(".") > 0 and e.is_file():
+                        out.append(prefix + name)
+        except PermissionError:  # rglob skips folders it may not read
+            continue
+    out.sort(key=lambda n: n.split("/"))  # a Path sorts by its parts
     return out
 
 
