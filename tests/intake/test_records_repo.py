@@ -31,7 +31,9 @@ def test_separate_records_repository_and_push_to_remote(tmp_path: Path) -> None:
         assert branch in refs(records)
         assert refs(assoc) == assoc_refs, "the association's own repository is not written"
         deadline = time.monotonic() + 20
-        while branch not in refs(remote) and time.monotonic() < deadline:
+        # the ref lands on the remote while git push runs; the server logs "published" once push has returned
+        while (branch not in refs(remote) or "published" not in "".join(server.log_lines)) \
+                and time.monotonic() < deadline:
             time.sleep(0.1)
         assert refs(remote).get(branch) == refs(records)[branch], "the branch reached the remote"
         assert "published" in "".join(server.log_lines)

@@ -26,7 +26,14 @@ class T:
         return cls(ar=str(value["ar"]), en=str(value["en"]))
 
     def format(self, **kw: object) -> "T":
-        return T(self.ar.format(**kw), self.en.format(**kw))
+        """Both texts filled in; numbers read as numbers in each language (٥ in Arabic prose, 5 in English)."""
+        def number(v: object, ar: bool) -> object:
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                return v
+            text = str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+            return arabic_digits(text).replace(".", "٫") if ar else text
+        return T(self.ar.format(**{k: number(v, True) for k, v in kw.items()}),
+                 self.en.format(**{k: number(v, False) for k, v in kw.items()}))
 
 
 def arabic_digits(text: str | int) -> str:

@@ -329,7 +329,8 @@ def check_documents(form: FormDef, data: Mapping[str, Any], documents: Sequence[
             if ext not in f.accept:
                 m = M.FILE_TYPE.format(accept=", ".join(f.accept))
                 out.append(Problem("", path, m.ar, m.en, None, "file_type"))
-            if int(d.get("size", 0)) > f.max_size_mb * 1_000_000:
+            size = d.get("size", 0)  # a stored record's size that is not a number is the schema's problem
+            if isinstance(size, int) and not isinstance(size, bool) and size > f.max_size_mb * 1_000_000:
                 m = M.FILE_SIZE.format(max=f.max_size_mb)
                 out.append(Problem("", path, m.ar, m.en, None, "file_size"))
     return out
