@@ -54,3 +54,56 @@ def test_broken_yaml_is_one_clear_problem(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_association(tmp_path)
     assert "YAML" in info.value.en and info.value.problems[0].line is not None
+
+
+def test_quick_and_careful_validators_agree_on_broken_configs() -> None:
+    """The config is first checked by jsonschema-rs (fast start), and only a "no" runs the Python validator for
+    its messages; so the two must agree: a config the quick one calls valid must have no careful problem."""
+    import copy
+    import random
+
+    import jsonschema
+
+    from mustafid.association import _quick_validator, association_schema
+    from mustafid.yamlio import load_rt, read_text, to_plain
+
+    careful = jsonschema.Draft202012Validator(association_schema())
+    quick = _quick_validator()
+    rng = random.Random(11)
+    odd = [None, "", " ", "x" * 300, -1, 0, 1.5, True, [], {}, ["a"], {"ar": "س"}, "not-an-email", "+9665",
+           "https://", "0500000000", "٣٠", 10**9, "2026-13-01"]
+    disagreements, invalid_seen = [], 0
+    for name in EXAMPLES:
+        base = to_plain(load_rt(read_text(EXAMPLES[name] / "association.yml")))
+        assert quick.is_valid(base) and not list(careful.iter_errors(base))
+        paths: list[list[object]] = []
+
+        def walk(node: object, path: list[object]) -> None:
+            paths.append(path)
+            if isinstance(node, dict):
+                for k, v in node.items():
+                    walk(v, path + [k])
+            elif isinstance(node, list):
+                for i, v in enumerate(node):
+                    walk(v, path + [i])
+
+        walk(base, [])
+        for _ in range(600):
+            data = copy.deepcopy(base)
+            path = rng.choice(paths[1:])
+            parent = data
+            for step in path[:-1]:
+                parent = parent[step]  # type: ignore[index]
+            how = rng.random()
+            if how < 0.2 and isinstance(parent, dict):
+                del parent[path[-1]]
+            elif how < 0.3 and isinstance(parent, dict):
+                parent["unknown_key"] = "x"
+            else:
+                parent[path[-1]] = rng.choice(odd)  # type: ignore[index]
+            ok_quick, ok_careful = quick.is_valid(data), not list(careful.iter_errors(data))
+            invalid_seen += not ok_careful
+            if ok_quick != ok_careful:
+                disagreements.append((name, path, ok_quick, ok_careful))
+    assert invalid_seen > 500, "the mutations must break configs for the comparison to mean anything"
+    assert not disagreements, disagreements[:5]
