@@ -28,7 +28,7 @@ from mustafid.normalize import normalize_digits
 from mustafid.text import arabic_digits
 from mustafid.validators import Invalid, hijri_of, national_id
 from tests.helpers import make_association_repo
-from tests.intake.test_submit_cli import STAFF, new_submission
+from tests.intake.test_submit_cli import STAFF, name, new_submission, repo  # noqa: F401 - the same fixtures
 from tests.intake.util import example_record, fake_pdf, refs
 
 PROMPT = "> "          # Interview.line() writes this, without a line break, before it reads an answer
@@ -271,16 +271,6 @@ def interview(repo: Path, tmp_path: Path, name: str, lang: str, refuse_once: Map
         term.close(kill=True)
         raise
     return who, term, term.close()
-
-
-@pytest.fixture(params=["ajaa", "kahatain"])
-def name(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def repo(name: str, tmp_path: Path) -> Path:
-    return make_association_repo(tmp_path, name)
 
 
 def wrong_check_digit(number: str) -> str:
