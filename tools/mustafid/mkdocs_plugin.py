@@ -9,8 +9,11 @@ What it does, event by event:
   theme overrides (self-hosted font, CSS, 404) first in the theme's search path; add the "Forms" nav section.
 - on_pre_build: refuse to build when a page lacks its twin in the other language (static-i18n would silently
   show the Arabic page instead).
-- on_files: add the form pages of ``mustafid.pages`` (another module) for the language being built.
+- on_files: add the form pages of ``mustafid.pages`` (another module) for the language being built, and hand
+  them to static-i18n's sitemap (not the receipt).
 - on_page_markdown: render the page as a Jinja2 template with the association in context.
+- on_post_page / on_post_template: drop the head's ``<link rel="alternate" hreflang>`` (material fetched a
+  sitemap.xml beside each: 404s on every page); the language pairs live in the sitemap.
 - on_post_build: keep the Arabic 404 at /404.html (the English build overwrites it) and strip tashkeel from
   the search index.
 """
