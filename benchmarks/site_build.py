@@ -1,8 +1,9 @@
 """Build time of both seed associations' sites, against a plain mkdocs-material + static-i18n build.
 
-The baseline builds the same Markdown (the content/ pages with the association's values already filled in)
-with the same mkdocs.yml minus the project's own plugin: the ratio is the cost of the mustafid plugin (loading
-association.yml, Jinja rendering, twin check, 404 and search-index fix-ups). Both are measured in this run,
+The baseline builds the same Markdown (the content/ pages with the association's values already filled in,
+and the form pages the plugin generates from forms/, written out as files) with the same mkdocs.yml minus the
+project's own plugin: the ratio is the cost of the mustafid plugin (loading association.yml and the forms,
+rendering the form pages, Jinja rendering, twin check, 404, sitemap and search-index fix-ups). Both are measured in this run,
 interleaved, in this process. Goal: ratio <= 1.3.
 
     .venv/bin/python benchmarks/site_build.py [--runs 5]
@@ -44,6 +45,13 @@ def render_content(assoc_dir: Path, out: Path) -> None:
         text = env.from_string(src.read_text(encoding="utf-8")).render(SiteContext(assoc, lang).as_dict(page_uri))
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_text(text, encoding="utf-8")
+    # the form pages the plugin generates from forms/: the same Markdown, written out as files
+    from mustafid.pages import generated_pages
+
+    for page in generated_pages(assoc):
+        target = out / page.lang / page.src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.markdown, encoding="utf-8")
 
 
 def plain_config(assoc_dir: Path, docs: Path, path: Path) -> Path:
