@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.mustafid-setup
 
-.PHONY: setup serve test bench clean
+.PHONY: setup serve test fuzz bench clean
 
 setup: $(STAMP)
 
@@ -19,6 +19,9 @@ serve: setup
 
 test: setup
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+fuzz: setup  # the property tests with many more examples, new ones each run
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -n 2 --dist loadgroup -q tests/forms tests/intake/test_hostile_property.py
 
 bench: setup
 	for b in benchmarks/*.py; do $(BIN)/python $$b; done

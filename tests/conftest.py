@@ -6,8 +6,16 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.helpers import EXAMPLES, make_association_repo
+
+# CI (.ci/run sets HYPOTHESIS_PROFILE=ci): the same generated examples on every run, so a red build is the
+# change's doing and reproduces anywhere. Elsewhere (make test, make fuzz) every run tries new ones, which is
+# how the property tests keep finding what nobody thought of; a failure prints its @reproduce_failure blob.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("fuzz", max_examples=5000, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True, scope="session")
