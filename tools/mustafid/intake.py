@@ -54,7 +54,7 @@ from .gitstore import PREFIX, DocumentStore, StoreError
 from .normalize import small_int
 from .forges.local import LocalForge
 from .records import parse_record, parse_record_id
-from .submission import Intake, Invalid, UnknownForm, Upload, safe_filename
+from .submission import Intake, Invalid, UnknownForm, Upload, files_by_field, safe_filename
 from .text import T
 from .validation import CONSENT_FIELD, DECLARATION_FIELD, FileInfo
 
@@ -518,19 +518,23 @@ def create_app(assoc: Any, store: LocalForge, site_dir: Path | None = None, *,
     def html_page(text: str, status: int) -> HTMLResponse:
         return HTMLResponse(text, status_code=status, headers={"Cache-Control": "no-store"})
 
-    async def submit(request: Request) -> Response:
-        form_id = request.path_params["form_id"]
+    async def opened(request: Request, limit: RateLimiter) -> tuple[FormDef, dict[str, Any], list[Upload], list[str], str]:
+        """The form named in the path, within the client's rate, with what was posted and its language."""
         try:
-            form = intake.form(form_id)
+            form = intake.form(request.path_params["form_id"])
         except UnknownForm as exc:
             raise Refusal(404, T(exc.ar, exc.en), "unknown_form") from None
-        if not submit_limit.allow(client(request)):
+        if not limit.allow(client(request)):
             raise Refusal(429, MSG["rate"], "rate_limited", {"Retry-After": "60"})
         raw, uploads, tokens = await read_form(request, form)
+        lang = one(raw, "_lang") if one(raw, "_lang") in ("ar", "en") else "ar"
+        return form, raw, uploads, tokens, lang
+
+    async def submit(request: Request) -> Response:
+        form, raw, uploads, tokens, lang = await opened(request, submit_limit)
         if one(raw, "_hp"):
             log.info("refused form=%s reason=honeypot", form.id)
             raise Refusal(400, MSG["honeypot"], "honeypot")
-        lang = one(raw, "_lang") if one(raw, "_lang") in ("ar", "en") else "ar"
         step = one(raw, "_step")
         answers = {k: v for k, v in raw.items()
                    if k not in ("_lang", "_step", "_hp", "_add", "_remove") and not k.startswith("_file.")}
@@ -541,11 +545,7 @@ def create_app(assoc: Any, store: LocalForge, site_dir: Path | None = None, *,
         if step == "edit":
             return html_page(pages.form(form, lang, answers, [], by_field(docs)), 200)
         if step == "check":
-            infos: dict[str, list[FileInfo]] = {}
-            for d in docs:
-                infos.setdefault(d["field"], []).append(FileInfo(d["name"], d["type"], int(d["size"]), d["sha256"]))
-            for u in uploads:
-                infos.setdefault(u.field, []).append(FileInfo(u.name, u.type, len(u.content), u.sha256))
+            infos = files_by_field(uploads, docs)
             from .submission import content_problems
 
             data, problems = await asyncio.to_thread(intake.check, form, answers, lang, infos)
@@ -591,15 +591,7 @@ def create_app(assoc: Any, store: LocalForge, site_dir: Path | None = None, *,
         return RedirectResponse(target, status_code=303)
 
     async def api_check(request: Request) -> Response:
-        form_id = request.path_params["form_id"]
-        try:
-            form = intake.form(form_id)
-        except UnknownForm as exc:
-            raise Refusal(404, T(exc.ar, exc.en), "unknown_form") from None
-        if not check_limit.allow(client(request)):
-            raise Refusal(429, MSG["rate"], "rate_limited", {"Retry-After": "60"})
-        raw, uploads, tokens = await read_form(request, form)
-        lang = one(raw, "_lang") if one(raw, "_lang") in ("ar", "en") else "ar"
+        form, raw, uploads, tokens, lang = await opened(request, check_limit)
         answers = {k: v for k, v in raw.items() if not k.startswith("_") or k in (DECLARATION_FIELD, CONSENT_FIELD)}
         files: dict[str, list[FileInfo]] = {}
         for key, value in raw.items():
@@ -609,8 +601,8 @@ def create_app(assoc: Any, store: LocalForge, site_dir: Path | None = None, *,
                     typ, _, size = rest.partition("|")
                     files.setdefault(key[6:], []).append(FileInfo(safe_filename(name), typ[:100],
                                                                   small_int(size, 0), ""))
-        for d in stashed(tokens, form)[0]:
-            files.setdefault(d["field"], []).append(FileInfo(d["name"], d["type"], int(d["size"]), d["sha256"]))
+        for name, infos in files_by_field(docs=stashed(tokens, form)[0]).items():
+            files.setdefault(name, []).extend(infos)
         _, problems = await asyncio.to_thread(intake.check, form, answers, lang, files)
         return JSONResponse({"problems": problems_json(problems)}, headers={"Cache-Control": "no-store"})
 

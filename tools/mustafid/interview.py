@@ -20,9 +20,9 @@ from .formdef import Choice, Field, FormDef
 from .formview import ADDRESS_LABELS, REPEAT_CAP, UI
 from .normalize import match_key, normalize_digits, small_int
 from .staffentry import NO_SUCH_FILE, read_upload
-from .submission import Intake, Upload, content_problems
+from .submission import Intake, Upload, content_problems, files_by_field
 from .text import T, arabic_digits
-from .validation import CONSENT_FIELD, DECLARATION_FIELD, FileInfo
+from .validation import CONSENT_FIELD, DECLARATION_FIELD
 from .validators import ADDRESS_PARTS, ADDRESS_REQUIRED
 
 TEXT: dict[str, T] = {
@@ -101,10 +101,8 @@ class Interview:
 
     def check(self) -> None:
         """Re-run the intake's checks on the answers so far (no declaration yet)."""
-        files: dict[str, list[FileInfo]] = {}
-        for u in self.all_uploads():
-            files.setdefault(u.field, []).append(FileInfo(u.name, u.type, len(u.content), u.sha256))
-        self.data, self.problems = self.intake.check(self.form, self.raw, self.lang, files, require_declaration=False)
+        self.data, self.problems = self.intake.check(self.form, self.raw, self.lang, files_by_field(self.all_uploads()),
+                                                     require_declaration=False)
         self.problems += content_problems(self.all_uploads())
 
     def problems_at(self, key: str) -> list[Problem]:

@@ -102,6 +102,17 @@ def control_problems(form: FormDef, raw: Mapping[str, Any]) -> list[Problem]:
     return out
 
 
+def files_by_field(uploads: Sequence[Upload] = (), docs: Sequence[Mapping[str, Any]] = ()) -> dict[str, list[FileInfo]]:
+    """What validation sees of the documents, by file field: stored ones (record or stash entries) first, then
+    the files just received."""
+    out: dict[str, list[FileInfo]] = {}
+    for d in docs:
+        out.setdefault(d["field"], []).append(FileInfo(d["name"], d["type"], int(d["size"]), d["sha256"]))
+    for u in uploads:
+        out.setdefault(u.field, []).append(FileInfo(u.name, u.type, len(u.content), u.sha256))
+    return out
+
+
 def content_problems(uploads: Sequence[Upload]) -> list[Problem]:
     out = []
     for u in uploads:
@@ -267,10 +278,7 @@ class Intake:
                  "size": len(u.content), "sha256": u.sha256} for u in uploads]
         docs += [{k: d[k] for k in ("field", "name", "type", "size", "sha256")} for d in stashed
                  if self.documents.has(str(d["sha256"]))]
-        files: dict[str, list[FileInfo]] = {}
-        for d in docs:
-            files.setdefault(d["field"], []).append(FileInfo(d["name"], d["type"], int(d["size"]), d["sha256"]))
-        data, problems = self.check(form, raw, lang, files, require_declaration)
+        data, problems = self.check(form, raw, lang, files_by_field(docs=docs), require_declaration)
         problems += content_problems(uploads)
         if problems:
             raise Invalid(problems)

@@ -111,13 +111,9 @@ def run(args: argparse.Namespace) -> int:
 def _answer_problems(intake: "Intake", form: "FormDef", raw: dict[str, Any], lang: str,
                      uploads: Sequence["Upload"]) -> list["Problem"]:
     """The answers' own problems, so one run reports everything (the file's and the answers')."""
-    from ..submission import content_problems
-    from ..validation import FileInfo
+    from ..submission import content_problems, files_by_field
 
-    files: dict[str, list[FileInfo]] = {}
-    for u in uploads:
-        files.setdefault(u.field, []).append(FileInfo(u.name, u.type, len(u.content), u.sha256))
-    return intake.check(form, raw, lang, files)[1] + content_problems(uploads)
+    return intake.check(form, raw, lang, files_by_field(uploads))[1] + content_problems(uploads)
 
 
 def _by_field(uploads: Sequence["Upload"]) -> dict[str, list["Upload"]]:
