@@ -48,6 +48,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from . import pages
 from .errors import Problem, UserError
 from .formdef import FormDef
 from .gitstore import PREFIX, DocumentStore, StoreError
@@ -288,14 +289,10 @@ class Pages:
 
     def __init__(self, assoc: Any, site_dir: Path | None) -> None:
         self.assoc, self.site_dir = assoc, site_dir
-        self._shells: dict[tuple[str, str], tuple[str, str, str] | None] = {}
-        try:
-            from . import pages
-        except ImportError:  # pragma: no cover - the pages module is part of the package
-            pages = None  # type: ignore[assignment]
-        self.pages = pages
+        self._shells: dict[tuple[str, str], tuple[str, str] | None] = {}
 
-    def shell(self, lang: str, page: str) -> tuple[str, str, str] | None:
+    def shell(self, lang: str, page: str) -> tuple[str, str] | None:
+        """The built page's HTML before and after its form region, read once."""
         key = (lang, page)
         if key not in self._shells:
             self._shells[key] = None
@@ -307,41 +304,33 @@ class Pages:
                     text = ""
                 a, b = text.find(FORM_MARK[0]), text.find(FORM_MARK[1])
                 if 0 <= a < b:
-                    self._shells[key] = (text[:a], text[b + len(FORM_MARK[1]):], "")
+                    self._shells[key] = (text[:a], text[b + len(FORM_MARK[1]):])
         return self._shells[key]
 
     def page(self, lang: str, page: str, fragment: str, title_prefix: str = "") -> str | None:
         shell = self.shell(lang, page)
         if shell is None:
             return None
-        before, after, _ = shell
+        before, after = shell
         if title_prefix:
             before = re.sub(r"<title>", "<title>" + html.escape(title_prefix), before, count=1)
         return before + FORM_MARK[0] + fragment + FORM_MARK[1] + after
 
     def form(self, form: FormDef, lang: str, raw: Mapping[str, Any], problems: Sequence[Problem],
              stash: Mapping[str, list[dict[str, Any]]]) -> str:
-        if self.pages is not None:
-            fragment = self.pages.form_fragment(self.assoc, form, lang, raw, problems, stash=stash)
-            prefix = ("خطأ: " if lang == "ar" else "Error: ") if problems else ""
-            full = self.page(lang, form.id, fragment, prefix)
-            if full is not None:
-                return full
-        return self._basic(lang, form, problems)
+        fragment = pages.form_fragment(self.assoc, form, lang, raw, problems, stash=stash)
+        full = self.page(lang, form.id, fragment, pages.error_title("", lang) if problems else "")
+        return full if full is not None else self._basic(lang, form, problems)
 
     def check(self, form: FormDef, lang: str, raw: Mapping[str, Any], data: Mapping[str, Any],
               stash: Mapping[str, list[dict[str, Any]]]) -> str:
-        if self.pages is not None:
-            full = self.page(lang, form.id, self.pages.check_fragment(self.assoc, form, lang, raw, data, stash))
-            if full is not None:
-                return full
-        return self._basic(lang, form, [])
+        full = self.page(lang, form.id, pages.check_fragment(self.assoc, form, lang, raw, data, stash))
+        return full if full is not None else self._basic(lang, form, [])
 
     def receipt(self, lang: str, record: Mapping[str, Any]) -> str:
-        if self.pages is not None:
-            full = self.page(lang, "receipt", self.pages.receipt_fragment(self.assoc, lang, record))
-            if full is not None:
-                return full
+        full = self.page(lang, "receipt", pages.receipt_fragment(self.assoc, lang, record))
+        if full is not None:
+            return full
         ref = T(f"رقم طلبك: {record['id']}", f"Your reference: {record['id']}")
         return message_page(lang, T("تم استلام طلبك", "Your request was received"), ref)
 
@@ -429,7 +418,7 @@ def create_app(assoc: Any, store: LocalForge, site_dir: Path | None = None, *,
     intake = Intake(assoc, store, documents or DocumentStore.beside(store))
     assert intake.duplicates is not None
     intake.duplicates.start_background()  # built now, kept current off the request path
-    pages = Pages(assoc, site_dir)
+    shells = Pages(assoc, site_dir)
     stash = Stash(_secret(store))
     # GitHub configured (association.yml + $GITHUB_TOKEN): each request's pull request opens on "origin" by default
     remote = settings.remote or ("origin" if getattr(assoc, "github_repository", None) and os.environ.get("GITHUB_TOKEN") else "")
@@ -541,9 +530,9 @@ def create_app(assoc: Any, store: LocalForge, site_dir: Path | None = None, *,
         docs, lost = stashed(tokens, form)
         if one(raw, "_add") or one(raw, "_remove"):
             answers = repeat_edit(form, answers, one(raw, "_add"), one(raw, "_remove"))
-            return html_page(pages.form(form, lang, answers, [], by_field(docs)), 200)
+            return html_page(shells.form(form, lang, answers, [], by_field(docs)), 200)
         if step == "edit":
-            return html_page(pages.form(form, lang, answers, [], by_field(docs)), 200)
+            return html_page(shells.form(form, lang, answers, [], by_field(docs)), 200)
         if step == "check":
             infos = files_by_field(uploads, docs)
             from .submission import content_problems
@@ -555,12 +544,12 @@ def create_app(assoc: Any, store: LocalForge, site_dir: Path | None = None, *,
                                         MSG["stash"].en, None, "stash_expired"))
             if problems:
                 log.info("invalid form=%s step=check problems=%s", form.id, ",".join(sorted({p.code or "?" for p in problems})))
-                return html_page(pages.form(form, lang, answers, problems, by_field(docs)), 422)
+                return html_page(shells.form(form, lang, answers, problems, by_field(docs)), 422)
             for u in uploads:
                 await asyncio.to_thread(intake.documents.put, u.content)
             docs += [{"field": u.field, "name": u.name, "type": u.type or "application/octet-stream",
                       "size": len(u.content), "sha256": u.sha256} for u in uploads]
-            return html_page(pages.check(form, lang, answers, data, by_field(docs)), 200)
+            return html_page(shells.check(form, lang, answers, data, by_field(docs)), 200)
         if step not in ("", "confirm"):
             raise Refusal(400, MSG["broken"], "bad_step")
         started = time.perf_counter()
@@ -575,7 +564,7 @@ def create_app(assoc: Any, store: LocalForge, site_dir: Path | None = None, *,
             log.info("invalid form=%s step=confirm problems=%s", form.id, ",".join(sorted({p.code or "?" for p in problems})))
             if wants_json(request):
                 return JSONResponse({"problems": problems_json(problems)}, status_code=422)
-            return html_page(pages.form(form, lang, answers, problems, by_field(docs)), 422)
+            return html_page(shells.form(form, lang, answers, problems, by_field(docs)), 422)
         except StoreError:
             log.error("store failed form=%s", form.id)
             raise Refusal(503, MSG["store"], "store_failed", {"Retry-After": "5"}) from None
@@ -615,7 +604,7 @@ def create_app(assoc: Any, store: LocalForge, site_dir: Path | None = None, *,
                                 status_code=404, headers={"Cache-Control": "no-store"})
         shown = {k: record.get(k) for k in ("id", "form", "form_version", "channel", "submitted_at",
                                             "submitted_at_hijri", "status")}
-        return html_page(pages.receipt(lang, shown), 200)
+        return html_page(shells.receipt(lang, shown), 200)
 
     def find_record(rid: str) -> dict[str, Any] | None:
         branch = PREFIX + rid

@@ -105,16 +105,11 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):
         return assoc
 
     def _pages(self) -> list[Any]:
-        """The form pages of the other module, once per build (they do not depend on the language)."""
+        """The generated pages (``pages_provider``, mustafid.pages by default), once per build."""
         if self._generated is None:
-            try:
-                provider = importlib.import_module(self.config.pages_provider)
-            except ModuleNotFoundError as exc:
-                if exc.name is None or not self.config.pages_provider.startswith(exc.name):
-                    raise
-                provider = None  # the form pages module is not written yet: a site without forms
             assert self.association is not None
-            self._generated = list(provider.generated_pages(self.association)) if provider else []
+            provider = importlib.import_module(self.config.pages_provider)
+            self._generated = list(provider.generated_pages(self.association))
         return self._generated
 
     # -- events --------------------------------------------------------------------------------------------
