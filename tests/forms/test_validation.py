@@ -192,3 +192,11 @@ pages:
     assert any(m.startswith("z:") and "multi-choice fields only" in m for m in msgs), msgs
     assert not any(m.startswith("w:") for m in msgs), msgs
     assert all(p.ar for p in exc.value.problems)
+
+
+def test_far_too_many_digits_is_said_as_too_large_not_as_not_digits(ajaa_forms: dict[str, FormDef]) -> None:
+    form = ajaa_forms["support-request"]
+    for typed in ("1" * 16, "١" * 10_000):
+        _, problems = validate_input(form, {**_base(form), "family_count": typed}, require_declaration=False, today=TODAY)
+        (p,) = [p for p in problems if p.path == "family_count"]
+        assert p.code == "max" and "الحد الأعلى" in p.ar, (p.ar, p.en)

@@ -10,6 +10,7 @@ NOT_A_NUMBER = T("اكتب رقماً صحيحاً بالأرقام فقط", "en
 NOT_MONEY = T("اكتب المبلغ بالريال بالأرقام فقط، مثل 1500 أو 1500.50", "enter the amount in riyals, digits only, like 1500 or 1500.50")
 TOO_SMALL = T("القيمة أقل من الحد الأدنى {min}", "the value is below the minimum of {min}")
 TOO_LARGE = T("القيمة أكبر من الحد الأعلى {max}", "the value is above the maximum of {max}")
+NUMBER_TOO_LONG = T("الرقم أطول مما يُعقل: تحقق منه", "the number is far longer than it can be: check it")
 TOO_SHORT = T("النص أقصر من {min} حرفاً", "the text is shorter than {min} characters")
 TOO_LONG = T("النص أطول من {max} حرفاً: اختصره", "the text is longer than {max} characters: shorten it")
 BAD_PATTERN = T("الصيغة غير صحيحة", "the format is not valid")

@@ -77,13 +77,17 @@ def resolve_date(spec: Any, today: dt.date) -> dt.date | None:
 
 
 def _number(s: str, integer: bool) -> int | float:
+    """The number typed; ValueError when it is not one, OverflowError when it has more digits than any count or
+    amount (Python would refuse past 4,300 of them, or overflow to infinity)."""
     s = s.replace(",", "").replace("٬", "").replace(" ", "")
-    if integer:
-        if not re.fullmatch(r"-?[0-9]{1,15}", s):  # more digits than any count or amount: not a number we take
-            raise ValueError
-        return int(s)
-    if not re.fullmatch(r"-?[0-9]{1,13}(\.[0-9]{1,2})?", s):
+    shape = r"-?([0-9]+)" if integer else r"-?([0-9]+)(\.[0-9]{1,2})?"
+    m = re.fullmatch(shape, s)
+    if m is None:
         raise ValueError
+    if len(m.group(1)) > (15 if integer else 13):
+        raise OverflowError
+    if integer:
+        return int(s)
     f = round(float(s), 2)
     return int(f) if f == int(f) else f
 
@@ -133,6 +137,12 @@ def _parse(run: _Run, f: Field, key: str, data: Mapping[str, Any], item: Mapping
                 n = _number(normalize_text(text, identifier=True), f.type == "integer")
             except ValueError:
                 run.problem(key, M.NOT_A_NUMBER if f.type == "integer" else M.NOT_MONEY, "number")
+                return None
+            except OverflowError:  # digits, but far too many: say so rather than "digits only"
+                if f.max is not None:
+                    run.problem(key, M.TOO_LARGE.format(max=f.max), "max")
+                else:
+                    run.problem(key, M.NUMBER_TOO_LONG, "number")
                 return None
             if f.min is not None and n < f.min:
                 run.problem(key, M.TOO_SMALL.format(min=f.min), "min")
