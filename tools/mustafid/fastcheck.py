@@ -9,6 +9,7 @@ passed the form's JSON Schema first (types, patterns, enums, bounds).
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 import unicodedata
 from functools import cache
@@ -18,7 +19,7 @@ from . import validators as V
 from .conditions import answered, evaluate
 from .formdef import Field, FormDef
 from .normalize import normalize_text
-from .validation import _calc, resolve_date
+from .validation import resolve_date
 
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Characters normalize_text would remove or change in any text (so a stored text holding them is not canonical):
@@ -29,26 +30,15 @@ _UNCLEAN = re.compile("[\u0660-\u0669\u06f0-\u06f9\u066b\u066c\u200b-\u200f\u202
 
 
 class _Plan:
-    """What the checks need from a form, computed once per form (lookups instead of scans)."""
+    """What the checks need from a form, computed once per form: lookups instead of scans, and the checks of
+    the answers compiled into one Python function per form (see _Compiler)."""
 
     def __init__(self, form: FormDef) -> None:
         self.choices = {name: {c.value: c for c in lst} for name, lst in form.choices.items()}
         self.order = {name: {c.value: i for i, c in enumerate(lst)} for name, lst in form.choices.items()}
-        self.data_fields: dict[int, tuple[tuple[Field, ...], frozenset[str]]] = {}
-        self.patterns: dict[str, re.Pattern[str]] = {}
         self.files = tuple((p, f) for p, f in form.walk() if f.type == "file" and "*" not in p)
-
-        def rec(fields: Sequence[Field]) -> None:
-            held = tuple(f for f in fields if f.holds_data)
-            self.data_fields[id(fields)] = (held, frozenset(f.id for f in held))
-            for f in fields:
-                if f.pattern:
-                    self.patterns[f.pattern] = re.compile(f.pattern)
-                if f.type == "repeat":
-                    rec(f.fields)
-
-        self.top = form.fields  # a property building a new tuple: keep this one, its id keys data_fields
-        rec(self.top)
+        self.file_fields = dict(self.files)
+        self.check = _Compiler(form, self).build()
 
 
 _PLANS: dict[int, tuple[FormDef, _Plan]] = {}
@@ -81,63 +71,63 @@ def _text_ok(s: str, multiline: bool) -> bool:
     return s == normalize_text(s, multiline=multiline) if multiline else True
 
 
-def _value_ok(form: FormDef, plan: _Plan, f: Field, v: Any, data: Mapping[str, Any], item: Mapping[str, Any] | None,
-              today: dt.date) -> bool:
-    t = f.type
-    if t in ("text", "long_text"):
-        if not isinstance(v, str) or not _text_ok(v, t == "long_text"):
-            return False
-        if f.min_length and len(v) < f.min_length or f.max_length and len(v) > f.max_length:
-            return False
-        return not f.pattern or bool(plan.patterns[f.pattern].fullmatch(v))
-    if t in ("integer", "money"):
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            return False
-        if t == "integer" and not isinstance(v, int) or t == "money" and isinstance(v, float) and (v == int(v) or round(v, 2) != v):
-            return False
-        return not (f.min is not None and v < f.min or f.max is not None and v > f.max)
-    if t == "date":
-        if not isinstance(v, str) or not _DATE.match(v) or not 1900 <= int(v[:4]) <= 2100:
-            return False
-        try:
-            day = dt.date.fromisoformat(v)
-        except ValueError:
-            return False
-        lo, hi = resolve_date(f.min, today), resolve_date(f.max, today)
-        return not (lo and day < lo or hi and day > hi)
-    if t == "choice":
-        match = plan.choices.get(f.choices or "", {}).get(v) if isinstance(v, str) else None
-        if match is None:
-            return False
-        if f.choice_filter:
-            parent = item.get(f.choice_filter) if item and f.choice_filter in item else data.get(f.choice_filter)
-            if parent is not None and match.attrs.get(f.choice_filter) != str(parent):
-                return False
-        return True
-    if t == "multi_choice":
-        order = plan.order.get(f.choices or "", {})
-        if not isinstance(v, list) or not v or any(not isinstance(x, str) or x not in order for x in v):
-            return False
-        idx = [order[x] for x in v]
-        if any(a >= b for a, b in zip(idx, idx[1:])):  # strictly increasing: list order, no repeats
-            return False
-        return not (f.min_choices and len(v) < f.min_choices or f.max_choices and len(v) > f.max_choices)
-    if t == "yes_no":
-        return isinstance(v, bool)
-    if t == "phone":
-        return isinstance(v, str) and mobile_ok(v)
-    if t == "national_id":
-        return isinstance(v, str) and bool(V.NATIONAL_ID_RE.match(v)) and V.luhn_ok(v)
-    if t == "iban":
-        return isinstance(v, str) and bool(V.IBAN_RE.match(v)) and int("".join(str(int(c, 36)) for c in v[4:] + v[:4])) % 97 == 1
-    if t == "email":
-        try:
-            return isinstance(v, str) and V.email(v) == v
-        except V.Invalid:
-            return False
-    if t == "national_address":
-        return isinstance(v, dict) and _address_ok(v)
-    return False
+def _money_ok(v: Any) -> bool:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return False
+    return not (isinstance(v, float) and (v == int(v) or round(v, 2) != v))
+
+
+def _date_ok(v: Any, lo: Any, hi: Any, today: dt.date) -> bool:
+    if not isinstance(v, str) or not _DATE.match(v) or not 1900 <= int(v[:4]) <= 2100:
+        return False
+    try:
+        day = dt.date.fromisoformat(v)
+    except ValueError:
+        return False
+    lo, hi = resolve_date(lo, today), resolve_date(hi, today)
+    return not (lo and day < lo or hi and day > hi)
+
+
+def _multi_ok(v: Any, order: Mapping[str, int], least: int | None, most: int | None) -> bool:
+    if not isinstance(v, list) or not v or any(not isinstance(x, str) or x not in order for x in v):
+        return False
+    idx = [order[x] for x in v]
+    if any(a >= b for a, b in zip(idx, idx[1:])):  # strictly increasing: list order, no repeats
+        return False
+    return not (least and len(v) < least or most and len(v) > most)
+
+
+def _iban_ok(v: Any) -> bool:
+    return isinstance(v, str) and bool(V.IBAN_RE.match(v)) and int("".join(str(int(c, 36)) for c in v[4:] + v[:4])) % 97 == 1
+
+
+def _email_ok(v: Any) -> bool:
+    try:
+        return isinstance(v, str) and V.email(v) == v
+    except V.Invalid:
+        return False
+
+
+def _age(born: Any, today: dt.date) -> int | None:
+    if not born:
+        return None
+    b = dt.date.fromisoformat(born)
+    return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+
+
+def _sum(parts: Sequence[tuple[Any, str]]) -> int | float:
+    total: float = 0
+    for v, sub in parts:
+        if sub and isinstance(v, list):
+            total += sum(x.get(sub) or 0 for x in v)
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            total += v
+    total = round(total, 2)
+    return int(total) if total == int(total) else total
+
+
+def _item_ok(it: Any) -> bool:
+    return isinstance(it, dict) and any(answered(x) or x is False for x in it.values())
 
 
 _ADDRESS_IDS = {k: re.compile(rule) for k, (rule, _) in V._ADDRESS_RULES.items()}
@@ -160,48 +150,226 @@ def _address_ok(v: Mapping[str, Any]) -> bool:
     return True
 
 
-def _fields_ok(form: FormDef, plan: _Plan, fields: Sequence[Field], values: Mapping[str, Any],
-               data: Mapping[str, Any], item: Mapping[str, Any] | None, today: dt.date) -> bool:
-    held, known = plan.data_fields[id(fields)]
-    if not known.issuperset(values):
+def _op_equals(v: Any, arg: Any) -> bool:
+    return v == arg or str(v) == str(arg) and not isinstance(v, bool)
+
+
+def _op_in(v: Any, arg: Any) -> bool:
+    return v in arg or str(v) in [str(a) for a in arg]
+
+
+_COMPARE = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
+
+
+def _op_cmp(v: Any, arg: Any, op: str) -> bool:
+    try:
+        return bool(_COMPARE[op](v, arg))
+    except TypeError:
         return False
-    for f in held:
-        present = f.id in values
-        if f.relevant is not None and not evaluate(f.relevant, data, item):
-            if present:
-                return False
-            continue
-        v = values.get(f.id)
-        if f.type == "calculated":
-            want = _calc(f, data, item, today)
-            if want is None and present or want is not None and (v != want or type(v) is not type(want)):
-                return False
-            continue
-        if f.type == "repeat":
-            if present and (not isinstance(v, list) or not v):
-                return False
-            items = v or []
-            if f.required and not items or len(items) < f.min_items or f.max_items is not None and len(items) > f.max_items:
-                return False
-            for it in items:
-                if not isinstance(it, dict) or not any(answered(x) or x is False for x in it.values()):
-                    return False
-                if not _fields_ok(form, plan, f.fields, it, data, it, today):
-                    return False
-            if f.count_from and item is None:
-                count = data.get(f.count_from)
-                if isinstance(count, int) and count != len(items):
-                    return False
-            continue
-        if not present:
-            if f.required:
-                return False
-            continue
-        if not _value_ok(form, plan, f, v, data, item, today):
-            return False
-        if f.constraints and any(not evaluate(c["check"], data, item, v) for c in f.constraints):
-            return False
-    return True
+
+
+_HELPERS = {
+    "_text_ok": _text_ok, "_money_ok": _money_ok, "_date_ok": _date_ok, "_multi_ok": _multi_ok,
+    "_iban_ok": _iban_ok, "_email_ok": _email_ok, "_address_ok": _address_ok, "_item_ok": _item_ok,
+    "mobile_ok": mobile_ok, "_id_re": V.NATIONAL_ID_RE, "_luhn": V.luhn_ok, "answered": answered,
+    "_age": _age, "_sum": _sum, "_op_equals": _op_equals, "_op_in": _op_in, "_op_cmp": _op_cmp, "_MISSING": object(),
+}
+
+
+class _Compiler:
+    """The form's checks as Python source, compiled once: straight-line code per field, instead of looking at
+    each field's type and conditions again for every record (CI re-checks every record on every pull request).
+
+    It says exactly what the interpretive rules say (validation.check_data finds nothing; conditions.evaluate
+    for relevance and constraints): tests compare it with check_data on every example, generated records and
+    broken ones. Values from the definition enter the code only as named constants, never as source text."""
+
+    def __init__(self, form: FormDef, plan: _Plan) -> None:
+        self.form, self.plan = form, plan
+        self.consts: dict[str, Any] = dict(_HELPERS)
+        self.lines: list[str] = []   # the function being written
+        self.functions: list[str] = []  # the ones written (a group's before the list that holds it)
+        self.n = 0
+
+    def const(self, value: Any) -> str:
+        name = f"_k{len(self.consts)}"
+        self.consts[name] = value
+        return name
+
+    def fresh(self, stem: str) -> str:
+        self.n += 1
+        return f"{stem}{self.n}"
+
+    def emit(self, depth: int, line: str) -> None:
+        self.lines.append("    " * depth + line)
+
+    # conditions.evaluate, as an expression
+    def cond(self, c: Any, in_item: bool, this: str | None) -> str:
+        if c is None:
+            return "True"
+        if "all" in c:
+            return "(" + " and ".join([self.cond(x, in_item, this) for x in c["all"]] or ["True"]) + ")"
+        if "any" in c:
+            return "(" + " or ".join([self.cond(x, in_item, this) for x in c["any"]] or ["False"]) + ")"
+        if "not" in c:
+            return f"(not {self.cond(c['not'], in_item, this)})"
+        got = self.lookup(c.get("field", "."), in_item, this)
+        v = self.fresh("_c")
+        parts = []
+        for op, raw in c.items():
+            if op == "field":
+                continue
+            arg = self.operand(raw, in_item, this)
+            bind = f"({v} := {got})" if not parts else v  # the first test reads the answer, the others reuse it
+            if op == "answered":
+                parts.append(f"(answered({bind}) == bool({arg}))")
+                continue
+            test = {"equals": f"_op_equals({v}, {arg})", "not_equals": f"(not _op_equals({v}, {arg}))",
+                    "in": f"_op_in({v}, {arg})", "not_in": f"(not _op_in({v}, {arg}))",
+                    "includes": f"(isinstance({v}, list) and {arg} in {v})"}.get(op)
+            if test is None and op in ("gt", "gte", "lt", "lte"):
+                test = f"_op_cmp({v}, {arg}, {op!r})"
+            parts.append(f"((answered({bind}) or {v} is False) and {test})" if test else "False")
+        return "(" + " and ".join(parts or ["True"]) + ")"
+
+    def lookup(self, name: str, in_item: bool, this: str | None) -> str:
+        if name == ".":
+            return this or "None"
+        key = self.const(name)
+        return f"(item[{key}] if {key} in item else data.get({key}))" if in_item else f"data.get({key})"
+
+    def calc(self, f: Field, in_item: bool) -> str:
+        """validation._calc as an expression (the item's answers first, then the form's)."""
+        op, arg = next(iter((f.calc or {}).items()))
+        if op == "count":
+            return f"len({self.lookup(arg, in_item, None)} or [])"
+        if op == "age_years":
+            return f"_age({self.lookup(arg, in_item, None)}, today)"
+        parts = []
+        for ref in arg if isinstance(arg, list) else [arg]:
+            head, _, sub = ref.partition(".")
+            parts.append(f"({self.lookup(head, in_item, None)}, {self.const(sub)})")
+        return f"_sum(({', '.join(parts)},))"
+
+    def operand(self, raw: Any, in_item: bool, this: str | None) -> str:
+        if isinstance(raw, dict):
+            if "field" in raw:
+                return self.lookup(raw["field"], in_item, this)
+            if "count" in raw:
+                return f"len(data.get({self.const(raw['count'])}) or [])"
+        return self.const(raw)
+
+    # _value_ok, as statements that return False
+    def value(self, f: Field, depth: int, in_item: bool) -> None:
+        t, e = f.type, lambda line: self.emit(depth, line)
+        if t in ("text", "long_text"):
+            e(f"if not isinstance(v, str) or not _text_ok(v, {t == 'long_text'}): return False")
+            if f.min_length:
+                e(f"if len(v) < {int(f.min_length)}: return False")
+            if f.max_length:
+                e(f"if len(v) > {int(f.max_length)}: return False")
+            if f.pattern:
+                e(f"if not {self.const(re.compile(f.pattern))}.fullmatch(v): return False")
+        elif t in ("integer", "money"):
+            if t == "integer":
+                e("if isinstance(v, bool) or not isinstance(v, int): return False")
+            else:
+                e("if not _money_ok(v): return False")
+            if f.min is not None:
+                e(f"if v < {self.const(f.min)}: return False")
+            if f.max is not None:
+                e(f"if v > {self.const(f.max)}: return False")
+        elif t == "date":
+            e(f"if not _date_ok(v, {self.const(f.min)}, {self.const(f.max)}, today): return False")
+        elif t == "choice":
+            table = self.const(self.plan.choices.get(f.choices or "", {}))
+            e(f"m = {table}.get(v) if isinstance(v, str) else None")
+            e("if m is None: return False")
+            if f.choice_filter:
+                key = self.const(f.choice_filter)
+                parent = f"(item.get({key}) if item and {key} in item else data.get({key}))" if in_item else f"data.get({key})"
+                e(f"p = {parent}")
+                e(f"if p is not None and m.attrs.get({key}) != str(p): return False")
+        elif t == "multi_choice":
+            order = self.const(self.plan.order.get(f.choices or "", {}))
+            e(f"if not _multi_ok(v, {order}, {self.const(f.min_choices)}, {self.const(f.max_choices)}): return False")
+        elif t == "yes_no":
+            e("if not isinstance(v, bool): return False")
+        elif t == "phone":
+            e("if not isinstance(v, str) or not mobile_ok(v): return False")
+        elif t == "national_id":
+            e("if not isinstance(v, str) or not _id_re.match(v) or not _luhn(v): return False")
+        elif t == "iban":
+            e("if not _iban_ok(v): return False")
+        elif t == "email":
+            e("if not _email_ok(v): return False")
+        elif t == "national_address":
+            e("if not isinstance(v, dict) or not _address_ok(v): return False")
+        else:
+            e("return False")
+
+    def fields(self, fields: Sequence[Field], in_item: bool) -> str:
+        """A function (values, data, item, today) -> bool for one list of fields (the form's, or a group's)."""
+        name = self.fresh("_fields")
+        held = [f for f in fields if f.holds_data]
+        body: list[str] = []
+        saved, self.lines = self.lines, body
+        self.emit(1, f"if not {self.const(frozenset(f.id for f in held))}.issuperset(values): return False")
+        for f in held:
+            key = self.const(f.id)
+            self.emit(1, f"# {f.id} ({f.type})")
+            depth = 1
+            if f.relevant is not None:
+                self.emit(1, f"if not {self.cond(f.relevant, in_item, None)}:")
+                self.emit(2, f"if {key} in values: return False")
+                self.emit(1, "else:")
+                depth = 2
+            if f.type == "calculated":
+                self.emit(depth, f"want = {self.calc(f, in_item)}")
+                self.emit(depth, f"v = values.get({key}, _MISSING)")
+                self.emit(depth, "if want is None and v is not _MISSING or want is not None and (v != want or type(v) is not type(want)): return False")
+            elif f.type == "repeat":
+                sub = self.fields(f.fields, True)
+                self.emit(depth, f"v = values.get({key}, _MISSING)")
+                self.emit(depth, "if v is not _MISSING and (not isinstance(v, list) or not v): return False")
+                self.emit(depth, "items = v if v is not _MISSING and v else []")
+                if f.required:
+                    self.emit(depth, "if not items: return False")
+                if f.min_items:
+                    self.emit(depth, f"if len(items) < {int(f.min_items)}: return False")
+                if f.max_items is not None:
+                    self.emit(depth, f"if len(items) > {int(f.max_items)}: return False")
+                self.emit(depth, "for it in items:")
+                self.emit(depth + 1, f"if not _item_ok(it) or not {sub}(it, data, it, today): return False")
+                if f.count_from and not in_item:
+                    self.emit(depth, f"count = data.get({self.const(f.count_from)})")
+                    self.emit(depth, "if isinstance(count, int) and count != len(items): return False")
+            else:
+                self.emit(depth, f"v = values.get({key}, _MISSING)")
+                self.emit(depth, "if v is _MISSING:")
+                self.emit(depth + 1, "return False" if f.required else "pass")
+                self.emit(depth, "else:")
+                self.value(f, depth + 1, in_item)
+                for c in f.constraints:
+                    self.emit(depth + 1, f"if not {self.cond(c['check'], in_item, 'v')}: return False")
+            if depth == 2 and self.lines[-1].endswith("else:"):
+                self.emit(2, "pass")
+        self.emit(1, "return True")
+        self.lines = saved
+        self.functions += [f"def {name}(values, data, item, today):", *body, ""]
+        return name
+
+    def build(self) -> Any:
+        top = self.fields(self.form.fields, False)
+        rules = [f"({self.cond(r.when, False, None)} and not {self.cond(r.check, False, None)})" for r in self.form.rules]
+        self.functions += ["def _check(data, today):", f"    if not {top}(data, data, None, today): return False",
+                           *(f"    if {r}: return False" for r in rules), "    return True", ""]
+        source = "\n".join(self.functions)
+        namespace = dict(self.consts)
+        exec(compile(source, f"<fastcheck {self.form.id}>", "exec"), namespace)  # noqa: S102 - our own generated source
+        check = namespace["_check"]
+        check.source = source
+        return check
 
 
 def data_ok(form: FormDef, data: Any, today: dt.date | None, documents: Sequence[Mapping[str, Any]]) -> bool:
@@ -209,30 +377,25 @@ def data_ok(form: FormDef, data: Any, today: dt.date | None, documents: Sequence
     if not isinstance(data, dict) or today is None:
         return False
     plan = _plan(form)
-    if not _fields_ok(form, plan, plan.top, data, data, None, today):
-        return False
-    if any(evaluate(r.when, data) and not evaluate(r.check, data) for r in form.rules):
-        return False
-    return _documents_ok(plan, data, documents)
+    return plan.check(data, today) and _documents_ok(plan, data, documents)
 
 
 def _documents_ok(plan: _Plan, data: Mapping[str, Any], documents: Sequence[Mapping[str, Any]]) -> bool:
     """check_documents' rules, without building messages."""
     seen: dict[str, int] = {}
     for d in documents:
-        seen[d.get("field", "")] = seen.get(d.get("field", ""), 0) + 1
+        path = d.get("field", "")
+        f = plan.file_fields.get(path)
+        if f is None:  # a document for a field the form does not have: let the careful path word it
+            return False
+        if str(d.get("name", "")).rsplit(".", 1)[-1].lower() not in f.accept or int(d.get("size", 0)) > f.max_size_mb * 1_000_000:
+            return False
+        seen[path] = seen.get(path, 0) + 1
     for path, f in plan.files:
-        n = seen.pop(path, 0)
+        n = seen.get(path, 0)
         if n == 0:
             if f.required and (f.relevant is None or evaluate(f.relevant, data)):
                 return False
         elif n > 1 and not f.multiple:
-            return False
-    if seen:  # documents for fields the form does not have: let the careful path word it
-        return False
-    for d in documents:
-        f = next((f for p, f in plan.files if p == d.get("field")), None)
-        if f is None or str(d.get("name", "")).rsplit(".", 1)[-1].lower() not in f.accept or \
-                int(d.get("size", 0)) > f.max_size_mb * 1_000_000:
             return False
     return True

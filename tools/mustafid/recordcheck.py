@@ -1,8 +1,8 @@
 """Checking record files (CI, pre-commit, `mustafid validate`): every problem of every file, never a traceback.
 
-Two paths, one verdict. The fast path (ryaml, a Rust YAML loader, + jsonschema-rs + the intake's own checks)
-only says "clean"; anything that is not clean — or could be read differently by another YAML reader — is read
-again by the slow path (ruamel round-trip), which knows lines, duplicate keys, tags and quoting, and produces
+Two paths, one verdict. The fast path (canonyaml: the layout Mustafid writes, read by rapidyaml; then
+jsonschema-rs and the intake's own checks, compiled per form) only says "clean"; anything that is not clean, or
+not in that layout, is read again by the slow path (ruamel round-trip), which knows lines, duplicate keys, tags and quoting, and produces
 the problems. So the figures are those of the fast path and the messages those of the slow one.
 """
 
@@ -19,11 +19,6 @@ from .formdef import FormDef
 from .records import is_record_id, record_path
 
 MAX_BYTES = 256_000  # a record is a few KB; anything this large is a mistake or an attack
-# Things a YAML 1.1 reader (PyYAML, used by other tools) and a YAML 1.2 one read differently, or that must not
-# be in a record at all: unquoted numbers with a leading zero or +, dates and times, digit groups; tags;
-# anchors and aliases (alias bombs).
-_RISKY = re.compile(r"[:-] +(?:0[0-9_]|[0-9]+[-_:/ ][0-9]|\+)")
-_ODD = ("\t", "\r", "\x00", "\ufeff", "!", "&", "*", "\n---", "\n%")  # str scans: far cheaper than a regex
 _SCHEMAS: dict[int, tuple[FormDef, Any]] = {}
 
 
@@ -61,19 +56,12 @@ def _rel(name: str) -> str | None:
 
 def fast_ok(text: str, forms: Mapping[str, FormDef], assoc_id: str | None, rel: str | None) -> bool:
     """True only when the record is certainly clean; False means "look closely" (not "invalid")."""
-    # Characters a canonical record never holds raw, and where YAML readers disagree (tabs, BOM, CR, NUL),
-    # or that make a different document (tags, anchors, aliases, directives, several documents).
-    if any(c in text for c in _ODD) or text.startswith(("---", "%")) or _RISKY.search(text):
-        return False
-    import ryaml
-
+    from .canonyaml import load
     from .fastcheck import data_ok
 
-    try:
-        rec = ryaml.loads(text)
-    except Exception:  # noqa: BLE001 - any loader complaint: the slow path says what it is
-        return False
-    if not isinstance(rec, dict):
+    # Only the layout Mustafid writes, where every YAML reader reads the same values (canonyaml's docstring).
+    rec = load(text)
+    if rec is None:
         return False
     form = forms.get(rec.get("form")) if isinstance(rec.get("form"), str) else None
     if form is None or rec.get("form_version") != form.version or not _validator(form).is_valid(rec):

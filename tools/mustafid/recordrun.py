@@ -6,6 +6,7 @@ import multiprocessing as mp
 import os
 from typing import Mapping, Sequence
 
+from .canonyaml import parser_errors_silenced
 from .errors import Problem
 from .formdef import FormDef
 from .recordcheck import check_file
@@ -16,15 +17,16 @@ _ASSOC: str | None = None
 
 def _check_chunk(chunk: Sequence[str]) -> list[Problem]:
     out: list[Problem] = []
-    for name in chunk:
-        out += check_file(name, _FORMS, _ASSOC)
+    with parser_errors_silenced():
+        for name in chunk:
+            out += check_file(name, _FORMS, _ASSOC)
     return out
 
 
 def _warm(forms: Mapping[str, FormDef]) -> None:
     """Import the fast path's modules and compile each form's schema and plan once, before forking, instead
     of once in every worker."""
-    import ryaml  # noqa: F401
+    import ryml  # noqa: F401
 
     from .fastcheck import _mobile_re, _plan
     from .recordcheck import _validator

@@ -1,0 +1,91 @@
+"""canonyaml.load (rapidyaml behind a line grammar) may only ever return what the careful reader (ruamel, YAML
+1.2) reads: on every example, on generated records, and on texts built from the grammar's own pieces at random
+indentation, where the two readers could part ways."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from mustafid.canonyaml import load
+from mustafid.records import dump_record
+from mustafid.recordcheck import _plain
+from mustafid.yamlio import rt_yaml
+from tests.forms.conftest import invalid_examples, valid_examples
+from tests.forms.factory import make_valid
+
+
+def careful(text: str) -> Any:
+    """What ruamel reads (plain dicts and lists), or an exception's type name if it refuses the text."""
+    try:
+        return _plain(rt_yaml().load(text))
+    except Exception as exc:  # noqa: BLE001 - any refusal
+        return type(exc).__name__
+
+
+@pytest.mark.parametrize("path", valid_examples() + invalid_examples(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_examples_read_the_same_or_not_at_all(path: Path) -> None:
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    fast = load(text)
+    if fast is not None:
+        assert fast == careful(text)
+    if path in valid_examples():
+        assert fast is not None, "a record Mustafid wrote must be in the canonical layout"
+
+
+def test_generated_records_read_the_same(all_forms: dict[str, dict[str, Any]]) -> None:
+    rng = random.Random(41)
+    count = 0
+    for assoc, forms in all_forms.items():
+        for form in forms.values():
+            for _ in range(15):
+                rec = make_valid(form, rng, assoc)
+                text = dump_record(rec, form)
+                assert load(text) == careful(text) == _plain(rec)
+                count += 1
+    assert count >= 150
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\na: 2\n",                                      # a key twice
+    "a: 1\nb:\n  c: \"x\"\n  c: \"y\"\n",                # a key twice, nested
+    "a:\n  - c: 1\n    c: 2\n",                          # a key twice, in a list item
+    "a: True\n", "a: ~\n", "a: null\n", "a: 0x1F\n", "a: +1\n", "a: .5\n", "a: 1e3\n", "a: 007\n",  # YAML 1.2 reads a non-string
+    "a: yes\n", "a: 2026-01-01\n", "a: x\n",             # plain text: always quoted in records
+    "a: 'x'\n", "a: \"\\x41\"\n", "a: \"\\u0041\"\n",   # other quoting and escapes
+    "a: \"x\ty\"\n", "a: \"x\u2028y\"\n", "a: \"\ufeff\"\n", "#\x00\na: 1\n",
+    "true: 1\n", "null: 1\n", "A: 1\n", "1: 2\n", "a: 1 # comment\n", "a: &x 1\nb: *x\n", "a: !!str 1\n",
+    "- 1\n- 2\n", "a: 1", "---\na: 1\n", "a: 1\n\nb: 2\n", "a: [1, 2]\n", "a: 1234567890123456\n",
+])
+def test_outside_the_layout_is_left_to_the_careful_reader(text: str) -> None:
+    assert load(text) is None
+
+
+KEYS = st.sampled_from(["a", "b", "c", "id", "data", "true_x", "n1"])
+STRINGS = st.lists(st.sampled_from(list('ab "\\:#-&*!٠١عربي😀\té\u200f') + ["\\n", '\\"', "\\\\"]), max_size=6).map(
+    lambda parts: '"' + "".join(parts) + '"')
+VALUES = st.one_of(STRINGS, st.sampled_from(["0", "-0", "12", "-7", "3.25", "true", "false", "[]", "{}", "1.0"]))
+LINE = st.tuples(st.integers(0, 6), st.booleans(), st.one_of(st.tuples(KEYS, st.none() | VALUES), VALUES))
+
+
+def _render(lines: list[tuple[int, bool, Any]]) -> str:
+    out = []
+    for indent, dash, body in lines:
+        if isinstance(body, tuple):
+            key, value = body
+            body = f"{key}:" + (f" {value}" if value is not None else "")
+        out.append(" " * indent + ("- " if dash else "") + body + "\n")
+    return "".join(out)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(LINE, min_size=1, max_size=10))
+def test_texts_of_the_layout_read_the_same(lines: list[tuple[int, bool, Any]]) -> None:
+    text = _render(lines)
+    fast = load(text)
+    if fast is not None:
+        assert fast == careful(text), text
