@@ -107,3 +107,21 @@ def test_quick_and_careful_validators_agree_on_broken_configs() -> None:
                 disagreements.append((name, path, ok_quick, ok_careful))
     assert invalid_seen > 500, "the mutations must break configs for the comparison to mean anything"
     assert not disagreements, disagreements[:5]
+
+
+def test_quick_read_of_the_config_is_the_careful_read(tmp_path: Path) -> None:
+    """Commands read association.yml with ryaml first (ruamel only when something is wrong): both readers must
+    give the same config, and a config with a key twice must still be refused with its line."""
+    from mustafid.association import _careful_read, _quick_read
+    from mustafid.yamlio import read_text
+
+    for name in EXAMPLES:
+        text = read_text(EXAMPLES[name] / "association.yml")
+        assert _quick_read(text) == _careful_read(text, "association.yml")
+    text = read_text(EXAMPLES["ajaa"] / "association.yml")
+    twice = text.replace("\ndecision_period_days:", "\ndecision_period_days: 7\ndecision_period_days:", 1)
+    assert twice != text
+    (tmp_path / "association.yml").write_text(twice, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_association(tmp_path)
+    assert info.value.problems and info.value.problems[0].line is not None

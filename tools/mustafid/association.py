@@ -12,11 +12,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ruamel.yaml.error import YAMLError
-
 from .errors import ConfigError, Problem
 from .text import T, period_text
-from .yamlio import line_of, load_rt, read_text, to_plain
+from .yamlio import line_of, read_text
 
 if TYPE_CHECKING:
     import jsonschema
@@ -27,9 +25,9 @@ CONFIG_NAME = "association.yml"
 
 @cache
 def association_schema() -> dict[str, Any]:
-    import yaml
+    import ryaml
 
-    return yaml.load(SCHEMA_PATH.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    return ryaml.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -201,9 +199,37 @@ def load_association(path: str | Path = ".") -> Association:
     if not cfg.is_file():
         raise ConfigError(f"لم يُعثر على ملف إعداد الجمعية {file}: مرّر --association بمجلد الجمعية",
                           f"association config {file} not found: pass --association with the association's folder")
+    # Every command reads the config: a Rust YAML loader and jsonschema-rs first, in a few milliseconds. The
+    # careful round-trip read (lines for the messages) only when that finds anything wrong.
     try:
-        doc = load_rt(read_text(cfg))
-    except (YAMLError, UnicodeDecodeError, ValueError) as exc:
+        text = read_text(cfg)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError("ملف إعداد الجمعية ليس نصاً مقروءاً", "the association config is not readable text",
+                          [Problem(file, "", "احفظ الملف بترميز UTF-8", f"save the file as UTF-8 text ({exc})".splitlines()[0], None)]) from None
+    data = _quick_read(text)
+    if data is None or check_association(data, file):
+        data = _careful_read(text, file)
+    return _build(cfg.parent.resolve(), data)
+
+
+def _quick_read(text: str) -> Any:
+    import ryaml
+
+    try:
+        return ryaml.loads(text)
+    except Exception:  # noqa: BLE001 - any complaint: the careful read says what it is
+        return None
+
+
+def _careful_read(text: str, file: str) -> dict[str, Any]:
+    """The config read with lines (ruamel round-trip); raises ConfigError with every problem."""
+    from ruamel.yaml.error import YAMLError
+
+    from .yamlio import load_rt, to_plain
+
+    try:
+        doc = load_rt(text)
+    except (YAMLError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise ConfigError("ملف إعداد الجمعية ليس YAML صالحاً", "the association config is not valid YAML",
@@ -213,7 +239,7 @@ def load_association(path: str | Path = ".") -> Association:
     if problems:
         raise ConfigError(f"في ملف إعداد الجمعية {len(problems)} مشكلة، صحّحها ثم أعد المحاولة",
                           f"the association config has {len(problems)} problem(s); fix them and try again", problems)
-    return _build(cfg.parent.resolve(), data)
+    return data
 
 
 def _people(items: list[dict[str, Any]], default_role: str) -> tuple[Person, ...]:

@@ -12,8 +12,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.error import YAMLError
-
 from .errors import Problem
 from .formdef import (CALC_OPS, CONDITION_OPS, DEFAULT_ACCEPT, FIELD_TYPES, TAGS, Choice, Declaration, Field,
                       FormDef, Page, Rule)
@@ -73,6 +71,8 @@ def _load_yaml(path: Path, problems: list[Problem], fast: bool = False) -> tuple
         except Exception:  # noqa: BLE001 - the careful pass reports it
             problems.append(Problem(str(path), "", "", "", None, "retry"))
             return None, None
+    from ruamel.yaml.error import YAMLError  # the careful read only: clean definitions are read by ryaml
+
     try:
         doc = load_rt(read_text(path))
     except (YAMLError, UnicodeDecodeError, ValueError) as exc:

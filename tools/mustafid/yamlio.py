@@ -12,11 +12,15 @@ import io
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 
 def rt_yaml() -> YAML:
+    from ruamel.yaml import YAML  # imported when first needed: `mustafid validate` of clean records never is
+
     y = YAML(typ="rt")
     y.allow_duplicate_keys = False
     y.preserve_quotes = True
@@ -33,6 +37,8 @@ def load_strings(text: str) -> Any:
     """Mappings, lists and strings only. Answers are re-read by the form's own validation, so nothing is
     guessed here: ``0501234567`` keeps its leading zero, ``1446-09-15`` stays a date as typed, tags are
     ignored (the base loader has no constructors), duplicate keys are an error."""
+    from ruamel.yaml import YAML
+
     y = YAML(typ="base")
     y.allow_duplicate_keys = False
     return y.load(text)
@@ -57,6 +63,10 @@ def to_plain(node: Any) -> Any:
 
 def line_of(doc: Any, path: tuple[Any, ...] | list[Any]) -> int | None:
     """1-based line of the deepest node of ``path`` that exists in a round-trip document."""
+    if not hasattr(doc, "lc"):  # a plain document (read quickly): no lines to give
+        return None
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     node, line = doc, None
     for key in path:
         if isinstance(node, CommentedMap) and key in node:
