@@ -105,3 +105,20 @@ def test_repository_without_records_is_clean(ajaa_repo: Path) -> None:
 def test_missing_path_is_a_user_error(ajaa_repo: Path) -> None:
     proc = _run("validate", "nowhere.yml", cwd=ajaa_repo)
     assert proc.returncode == 1 and "no such path" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_record_listing_is_sorted_like_paths(tmp_path: Path) -> None:
+    """`mustafid validate` lists records with scandir, folder by folder; the order (the output's order) must be
+    that of sorted Paths, also where a name sorts before or after "/" ("a-x" against "a/b"), and links to
+    folders are not followed."""
+    from mustafid.commands.validate import records_under
+
+    names = ["a/b.yml", "a-x.yml", "a.b/c.yml", "a/-.yml", "A/z.yaml", "a/b/c.yml", "b.yml", "a/b.txt", "x/.yml",
+             "y/٢.yml", "a b/c.yml"]
+    for n in names:
+        (tmp_path / n).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / n).write_text("x: 1\n", encoding="utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "a", target_is_directory=True)
+    want = [str(p) for p in sorted(p for p in tmp_path.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())]
+    assert records_under(tmp_path) == want
+    assert len(want) == 9

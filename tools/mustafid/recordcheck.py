@@ -68,13 +68,13 @@ def fast_ok(text: str, forms: Mapping[str, FormDef], assoc_id: str | None, rel: 
         return False
     if not is_record_id(rec["id"]) or assoc_id and rec.get("association") != assoc_id:
         return False
-    if rel is not None and rel != record_path(form.id, rec["submitted_at"], rec["id"]):
-        return False
     try:
-        today = dt.datetime.fromisoformat(rec["submitted_at"]).date()
+        when = dt.datetime.fromisoformat(rec["submitted_at"])
     except ValueError:
         return False
-    return data_ok(form, rec["data"], today, rec.get("documents") or [])
+    if rel is not None and rel != record_path(form.id, when, rec["id"]):
+        return False
+    return data_ok(form, rec["data"], when.date(), rec.get("documents") or [])
 
 
 def record_problems(rec: Any, forms: Mapping[str, FormDef], file: str, assoc_id: str | None, rel: str | None,
@@ -294,13 +294,19 @@ def check_file(path: str | os.PathLike[str], forms: Mapping[str, FormDef], assoc
     name = os.fspath(path)
     file = display or name
     try:
-        # One open and fstat instead of stat + read: `mustafid validate` does this for every record.
-        with open(name, "rb", buffering=0) as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > MAX_BYTES:
+        # Plain descriptor reads, no file object: `mustafid validate` does this for every record.
+        fd = os.open(name, os.O_RDONLY)
+        try:
+            data = b""
+            while len(data) <= MAX_BYTES and (more := os.read(fd, MAX_BYTES + 1 - len(data) or 1)):
+                data += more
+            if len(data) > MAX_BYTES:
+                size = os.fstat(fd).st_size
                 return [_problem(file, "", f"الملف كبير جداً ({size} بايت، الحد {MAX_BYTES}): السجل بضعة كيلوبايت عادة",
                                  f"the file is too large ({size} bytes, limit {MAX_BYTES}): a record is a few KB", None, "too_large")]
-            text = fh.readall().decode("utf-8")
+        finally:
+            os.close(fd)
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         return [_problem(file, "", "الملف ليس نصاً بترميز UTF-8", "the file is not UTF-8 text", None, "encoding")]
     except OSError as exc:

@@ -55,24 +55,25 @@ def collect(paths: list[Path], repo: Path, changed_since: str | None) -> list[st
 
 def records_under(root: Path) -> list[str]:
     """The .yml/.yaml files under a folder, as ``sorted(p for p in root.rglob("*") if p.suffix in (".yml",
-    ".yaml") and p.is_file())`` lists them (same names, same order), without a Path object per file."""
+    ".yaml") and p.is_file())`` lists them (same names, same order), without a Path object per file: each
+    folder's entries sorted by name, folders walked in that order (what sorting paths part by part gives)."""
     top = str(root)
     out: list[str] = []
-    stack = ["" if top == "." else top.rstrip("/") + "/"]
-    while stack:
-        prefix = stack.pop()
+
+    def walk(prefix: str) -> None:
         try:
-            with os.scandir(prefix or ".") as entries:
-                for e in entries:
-                    name = e.name
-                    if e.is_dir():
-                        if not e.is_symlink():  # rglob does not descend into linked folders
-                            stack.append(prefix + name + "/")
-                    elif name.endswith((".yml", ".yaml")) and name.rfind(".") > 0 and e.is_file():
-                        out.append(prefix + name)
+            with os.scandir(prefix or ".") as it:
+                entries = sorted((e.name, e) for e in it)
         except PermissionError:  # rglob skips folders it may not read
-            continue
-    out.sort(key=lambda n: n.split("/"))  # a Path sorts by its parts
+            return
+        for name, e in entries:
+            if e.is_dir():
+                if not e.is_symlink():  # rglob does not descend into linked folders
+                    walk(prefix + name + "/")
+            elif name.endswith((".yml", ".yaml")) and name.rfind(".") > 0 and e.is_file():
+                out.append(prefix + name)
+
+    walk("" if top == "." else top.rstrip("/") + "/")
     return out
 
 
