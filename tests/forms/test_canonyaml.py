@@ -1,6 +1,7 @@
-"""canonyaml.load (rapidyaml behind a line grammar) may only ever return what the careful reader (ruamel, YAML
-1.2) reads: on every example, on generated records, and on texts built from the grammar's own pieces at random
-indentation, where the two readers could part ways."""
+"""canonyaml's readers (the C one, and the portable one: a regular expression + ryaml) may only ever return
+what the careful reader (ruamel, YAML 1.2) reads: on every example, on generated records, and on texts built
+from the layout's own pieces at random indentation, where readers could part ways. The C reader must be built
+(the install builds it); both are checked."""
 
 from __future__ import annotations
 
@@ -11,12 +12,19 @@ from typing import Any
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from mustafid.canonyaml import load
+from mustafid import canonyaml
 from mustafid.records import dump_record
 from mustafid.recordcheck import _plain
 from mustafid.yamlio import rt_yaml
 from tests.forms.conftest import invalid_examples, valid_examples
 from tests.forms.factory import make_valid
+
+
+READERS = [canonyaml.load_c, canonyaml.load_portable]
+
+
+def test_the_c_reader_is_built() -> None:
+    assert canonyaml.load_c is not None and canonyaml.load is canonyaml.load_c
 
 
 def careful(text: str) -> Any:
@@ -30,11 +38,12 @@ def careful(text: str) -> Any:
 @pytest.mark.parametrize("path", valid_examples() + invalid_examples(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_examples_read_the_same_or_not_at_all(path: Path) -> None:
     text = path.read_bytes().decode("utf-8", errors="replace")
-    fast = load(text)
-    if fast is not None:
-        assert fast == careful(text)
-    if path in valid_examples():
-        assert fast is not None, "a record Mustafid wrote must be in the canonical layout"
+    for load in READERS:
+        fast = load(text)
+        if fast is not None:
+            assert fast == careful(text)
+        if path in valid_examples():
+            assert fast is not None, "a record Mustafid wrote must be in the canonical layout"
 
 
 def test_generated_records_read_the_same(all_forms: dict[str, dict[str, Any]]) -> None:
@@ -45,7 +54,7 @@ def test_generated_records_read_the_same(all_forms: dict[str, dict[str, Any]]) -
             for _ in range(15):
                 rec = make_valid(form, rng, assoc)
                 text = dump_record(rec, form)
-                assert load(text) == careful(text) == _plain(rec)
+                assert canonyaml.load_c(text) == canonyaml.load_portable(text) == careful(text) == _plain(rec)
                 count += 1
     assert count >= 150
 
@@ -60,15 +69,20 @@ def test_generated_records_read_the_same(all_forms: dict[str, dict[str, Any]]) -
     "a: \"x\ty\"\n", "a: \"x\u2028y\"\n", "a: \"\ufeff\"\n", "#\x00\na: 1\n",
     "true: 1\n", "null: 1\n", "A: 1\n", "1: 2\n", "a: 1 # comment\n", "a: &x 1\nb: *x\n", "a: !!str 1\n",
     "- 1\n- 2\n", "a: 1", "---\na: 1\n", "a: 1\n\nb: 2\n", "a: [1, 2]\n", "a: 1234567890123456\n",
+    "a: 1.50\n", "a: 2.0\n", "a:\n- 1\n", "a:\n   b: 1\n", "a:\n  b: 1\n c: 2\n", "a: \"x\"\n  b: 1\n", "a: 1\r\n",
+    "\ufeffa: 1\n", "a: \"\ud800\"\n",
 ])
 def test_outside_the_layout_is_left_to_the_careful_reader(text: str) -> None:
-    assert load(text) is None
+    assert canonyaml.load_c(text) is None
+    # The portable reader checks the lines, not the two-space nesting (ryaml reads that as YAML does).
+    portable = canonyaml.load_portable(text)
+    assert portable is None or portable == careful(text)
 
 
 KEYS = st.sampled_from(["a", "b", "c", "id", "data", "true_x", "n1"])
 STRINGS = st.lists(st.sampled_from(list('ab "\\:#-&*!٠١عربي😀\té\u200f') + ["\\n", '\\"', "\\\\"]), max_size=6).map(
     lambda parts: '"' + "".join(parts) + '"')
-VALUES = st.one_of(STRINGS, st.sampled_from(["0", "-0", "12", "-7", "3.25", "true", "false", "[]", "{}", "1.0"]))
+VALUES = st.one_of(STRINGS, st.sampled_from(["0", "-0", "12", "-7", "3.25", "true", "false", "[]", "{}", "1.0", "-0.5"]))
 LINE = st.tuples(st.integers(0, 6), st.booleans(), st.one_of(st.tuples(KEYS, st.none() | VALUES), VALUES))
 
 
@@ -86,6 +100,16 @@ def _render(lines: list[tuple[int, bool, Any]]) -> str:
 @given(st.lists(LINE, min_size=1, max_size=10))
 def test_texts_of_the_layout_read_the_same(lines: list[tuple[int, bool, Any]]) -> None:
     text = _render(lines)
-    fast = load(text)
-    if fast is not None:
-        assert fast == careful(text), text
+    c = canonyaml.load_c(text)
+    if c is not None:
+        assert c == careful(text), text
+    portable = canonyaml.load_portable(text)
+    if portable is not None:
+        assert portable == careful(text), text
+
+
+def test_deep_nesting_is_refused_not_a_crash() -> None:
+    text = "".join(" " * (2 * i) + f"k{i}:\n" for i in range(5000)) + " " * 10000 + "x: 1\n"
+    assert canonyaml.load_c(text) is None
+    deep = "".join(" " * (2 * i) + f"k{i}:\n" for i in range(20)) + " " * 40 + "x: 1\n"
+    assert canonyaml.load_c(deep) == careful(deep)

@@ -14,7 +14,9 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
+from .canonyaml import load
 from .errors import Problem
+from .fastcheck import data_ok
 from .formdef import FormDef
 from .records import is_record_id, record_path
 
@@ -54,11 +56,9 @@ def _rel(name: str) -> str | None:
     return "/".join(parts[i:])
 
 
-def fast_ok(text: str, forms: Mapping[str, FormDef], assoc_id: str | None, rel: str | None) -> bool:
-    """True only when the record is certainly clean; False means "look closely" (not "invalid")."""
-    from .canonyaml import load
-    from .fastcheck import data_ok
-
+def fast_ok(text: str | bytes, forms: Mapping[str, FormDef], assoc_id: str | None, rel: str | None) -> bool:
+    """True only when the record is certainly clean; False means "look closely" (not "invalid"). ``text``: the
+    file's text, or its bytes as read (not UTF-8: not clean)."""
     # Only the layout Mustafid writes, where every YAML reader reads the same values (canonyaml's docstring).
     rec = load(text)
     if rec is None:
@@ -306,17 +306,18 @@ def check_file(path: str | os.PathLike[str], forms: Mapping[str, FormDef], assoc
                                  f"the file is too large ({size} bytes, limit {MAX_BYTES}): a record is a few KB", None, "too_large")]
         finally:
             os.close(fd)
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return [_problem(file, "", "الملف ليس نصاً بترميز UTF-8", "the file is not UTF-8 text", None, "encoding")]
     except OSError as exc:
         return [_problem(file, "", "تعذرت قراءة الملف", f"cannot read the file: {exc.strerror}", None, "read")]
     rel = _rel(name if os.sep == "/" else Path(name).as_posix())
     try:
-        if fast_ok(text, forms, assoc_id, rel):
+        if fast_ok(data, forms, assoc_id, rel):  # the bytes as read: the fast reader checks their UTF-8 itself
             return []
     except Exception:  # noqa: BLE001 - the fast path only ever says "clean"; on any surprise, read carefully
         pass
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return [_problem(file, "", "الملف ليس نصاً بترميز UTF-8", "the file is not UTF-8 text", None, "encoding")]
     try:
         return slow_problems(text, forms, file, assoc_id, rel)
     except Exception as exc:  # noqa: BLE001 - a bug in Mustafid must not stop the other files being checked

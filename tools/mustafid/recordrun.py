@@ -6,7 +6,6 @@ import multiprocessing as mp
 import os
 from typing import Mapping, Sequence
 
-from .canonyaml import parser_errors_silenced
 from .errors import Problem
 from .formdef import FormDef
 from .recordcheck import check_file
@@ -17,16 +16,15 @@ _ASSOC: str | None = None
 
 def _check_chunk(chunk: Sequence[str]) -> list[Problem]:
     out: list[Problem] = []
-    with parser_errors_silenced():
-        for name in chunk:
-            out += check_file(name, _FORMS, _ASSOC)
+    for name in chunk:
+        out += check_file(name, _FORMS, _ASSOC)
     return out
 
 
 def _warm(forms: Mapping[str, FormDef]) -> None:
     """Import the fast path's modules and compile each form's schema and plan once, before forking, instead
     of once in every worker."""
-    import ryml  # noqa: F401
+    from . import canonyaml  # noqa: F401
 
     from .fastcheck import _mobile_re, _plan
     from .recordcheck import _validator
