@@ -69,3 +69,26 @@ def test_generated_addresses_are_clean_for_both(ajaa_forms: dict[str, FormDef]) 
         rec = make_valid(form, rng, "ajaa")
         out, errors = V.national_address(rec["data"]["address"])
         assert not errors and out == rec["data"]["address"] and _address_ok(rec["data"]["address"])
+
+
+TEXT = st.text(st.sampled_from(list(" \n\t\r\u00a0\u200f\u202e\u0660\u06f5\u066b\u0640ab عe\u0301\u00e9\u2028\u3000\ufeff\x85")), max_size=12)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(TEXT, st.booleans())
+def test_text_check_is_the_normaliser_fixed_point(s: str, multiline: bool) -> None:
+    """The fast text check says yes exactly for the non-empty texts normalize_text leaves as they are."""
+    from mustafid.fastcheck import _text_ok
+    from mustafid.normalize import normalize_text
+
+    assert _text_ok(s, multiline) == (s != "" and normalize_text(s, multiline=multiline) == s)
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+def test_text_check_on_every_code_point(multiline: bool) -> None:
+    from mustafid.fastcheck import _text_ok
+    from mustafid.normalize import normalize_text
+
+    wrong = [hex(cp) for cp in CODE_POINTS for s in (f"a{chr(cp)}b", f"a {chr(cp)}\nb", chr(cp))
+             if _text_ok(s, multiline) != (normalize_text(s, multiline=multiline) == s)]
+    assert wrong == []

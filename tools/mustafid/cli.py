@@ -11,7 +11,6 @@ import argparse
 import importlib
 import os
 import sys
-import traceback
 from typing import Sequence
 
 from .errors import UserError
@@ -71,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("خطأ غير متوقع في مستفيد، يرجى الإبلاغ عنه مع النص التالي.\n"
               "Unexpected error in Mustafid (a bug); please report it with the text below.", file=sys.stderr)
         if os.environ.get("MUSTAFID_NO_TRACEBACK") != "1":
+            import traceback
+
             traceback.print_exc()
         return 3
 

@@ -18,15 +18,18 @@ from typing import Any, Mapping, Sequence
 from . import validators as V
 from .conditions import answered, evaluate
 from .formdef import Field, FormDef
-from .normalize import normalize_text
 from .validation import resolve_date
 
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Characters normalize_text would remove or change in any text (so a stored text holding them is not canonical):
 # digits and separators it maps, invisible ones it strips, and every whitespace but the space and the line
 # break (str.isspace: it folds them to a space). tests/forms/test_fastcheck.py tries every code point.
-_UNCLEAN = re.compile("[\u0660-\u0669\u06f0-\u06f9\u066b\u066c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u061c"
-                      "\t\x0b\x0c\r\x1c-\x1f\x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|  |\n\n\n")
+_UNCLEAN_CHARS = ("\u0660-\u0669\u06f0-\u06f9\u066b\u066c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u061c"
+                  "\t\x0b\x0c\r\x1c-\x1f\x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000")
+# A text answer normalize_text leaves as it is has none of those, no double space, no line that starts or ends
+# with a space, no run of three line breaks, and (one line) no line break at all; its ends are checked apart.
+_UNCLEAN_LINE = re.compile(f"[{_UNCLEAN_CHARS}\n]|  ")
+_UNCLEAN_TEXT = re.compile(f"[{_UNCLEAN_CHARS}]|  | \n|\n |\n\n\n")
 
 
 class _Plan:
@@ -64,11 +67,12 @@ def mobile_ok(s: str) -> bool:
 
 
 def _text_ok(s: str, multiline: bool) -> bool:
-    if not s or s != s.strip() or _UNCLEAN.search(s) or not unicodedata.is_normalized("NFC", s):
+    """normalize_text(s, multiline=multiline) == s != "", without normalising (tests compare the two)."""
+    if not s or s[0] in " \n" or s[-1] in " \n":
         return False
-    if not multiline and "\n" in s:
+    if (_UNCLEAN_TEXT if multiline else _UNCLEAN_LINE).search(s):
         return False
-    return s == normalize_text(s, multiline=multiline) if multiline else True
+    return unicodedata.is_normalized("NFC", s)
 
 
 def _money_ok(v: Any) -> bool:

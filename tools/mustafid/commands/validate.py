@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -33,6 +32,8 @@ def collect(paths: list[Path], repo: Path, changed_since: str | None) -> list[st
     from ..errors import UserError
 
     if changed_since:
+        import subprocess
+
         proc = subprocess.run(["git", "-C", str(repo), "diff", "--name-only", "--diff-filter=ACMR", "-z",
                                changed_since, "--", "submissions"], capture_output=True, text=True)
         if proc.returncode != 0:
