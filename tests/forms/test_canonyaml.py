@@ -113,3 +113,17 @@ def test_deep_nesting_is_refused_not_a_crash() -> None:
     assert canonyaml.load_c(text) is None
     deep = "".join(" " * (2 * i) + f"k{i}:\n" for i in range(20)) + " " * 40 + "x: 1\n"
     assert canonyaml.load_c(deep) == careful(deep)
+
+
+@pytest.mark.parametrize("path", valid_examples() + invalid_examples(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_without_the_c_reader_the_verdicts_are_the_same(path: Path, all_forms: dict[str, dict[str, Any]],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine with no C compiler installs without _canon and checks records with the portable reader:
+    every example gets the same problems either way."""
+    from mustafid import recordcheck
+    from tests.forms.conftest import association_of
+
+    forms = all_forms[association_of(path)]
+    with_c = recordcheck.check_file(path, forms, association_of(path))
+    monkeypatch.setattr(recordcheck, "load", canonyaml.load_portable)
+    assert recordcheck.check_file(path, forms, association_of(path)) == with_c
