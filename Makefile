@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.mustafid-setup
 
-.PHONY: setup serve test fuzz bench clean
+.PHONY: setup serve test fuzz fuzz-c bench clean
 
 setup: $(STAMP)
 
@@ -22,6 +22,9 @@ test: setup
 
 fuzz: setup  # the property tests with many more examples, new ones each run
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -n 2 --dist loadgroup -q tests/forms tests/intake/test_hostile_property.py
+
+fuzz-c: setup  # the C record reader under AddressSanitizer + UBSan, against ruamel
+	$(BIN)/python tests/forms/fuzz_canon.py
 
 bench: setup
 	for b in benchmarks/*.py; do $(BIN)/python $$b; done
