@@ -18,7 +18,7 @@ from typing import Any, Mapping, Sequence
 from . import validators as V
 from .conditions import answered, evaluate
 from .formdef import Field, FormDef
-from .validation import resolve_date
+from .validation import age_years, resolve_date, sum_of
 
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Characters normalize_text would remove or change in any text (so a stored text holding them is not canonical):
@@ -112,24 +112,6 @@ def _email_ok(v: Any) -> bool:
         return False
 
 
-def _age(born: Any, today: dt.date) -> int | None:
-    if not born:
-        return None
-    b = dt.date.fromisoformat(born)
-    return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
-
-
-def _sum(parts: Sequence[tuple[Any, str]]) -> int | float:
-    total: float = 0
-    for v, sub in parts:
-        if sub and isinstance(v, list):
-            total += sum(x.get(sub) or 0 for x in v)
-        elif isinstance(v, (int, float)) and not isinstance(v, bool):
-            total += v
-    total = round(total, 2)
-    return int(total) if total == int(total) else total
-
-
 def _item_ok(it: Any) -> bool:
     return isinstance(it, dict) and any(answered(x) or x is False for x in it.values())
 
@@ -176,7 +158,18 @@ _HELPERS = {
     "_text_ok": _text_ok, "_money_ok": _money_ok, "_date_ok": _date_ok, "_multi_ok": _multi_ok,
     "_iban_ok": _iban_ok, "_email_ok": _email_ok, "_address_ok": _address_ok, "_item_ok": _item_ok,
     "mobile_ok": mobile_ok, "_id_re": V.NATIONAL_ID_RE, "_luhn": V.luhn_ok, "answered": answered,
-    "_age": _age, "_sum": _sum, "_op_equals": _op_equals, "_op_in": _op_in, "_op_cmp": _op_cmp, "_MISSING": object(),
+    "_age": age_years, "_sum": sum_of, "_op_equals": _op_equals, "_op_in": _op_in, "_op_cmp": _op_cmp, "_MISSING": object(),
+}
+
+
+# Types whose whole check is one line of the generated code (`v` is the answer).
+_ONE_LINE_CHECKS = {
+    "yes_no": "if not isinstance(v, bool): return False",
+    "phone": "if not isinstance(v, str) or not mobile_ok(v): return False",
+    "national_id": "if not isinstance(v, str) or not _id_re.match(v) or not _luhn(v): return False",
+    "iban": "if not _iban_ok(v): return False",
+    "email": "if not _email_ok(v): return False",
+    "national_address": "if not isinstance(v, dict) or not _address_ok(v): return False",
 }
 
 
@@ -297,20 +290,8 @@ class _Compiler:
         elif t == "multi_choice":
             order = self.const(self.plan.order.get(f.choices or "", {}))
             e(f"if not _multi_ok(v, {order}, {self.const(f.min_choices)}, {self.const(f.max_choices)}): return False")
-        elif t == "yes_no":
-            e("if not isinstance(v, bool): return False")
-        elif t == "phone":
-            e("if not isinstance(v, str) or not mobile_ok(v): return False")
-        elif t == "national_id":
-            e("if not isinstance(v, str) or not _id_re.match(v) or not _luhn(v): return False")
-        elif t == "iban":
-            e("if not _iban_ok(v): return False")
-        elif t == "email":
-            e("if not _email_ok(v): return False")
-        elif t == "national_address":
-            e("if not isinstance(v, dict) or not _address_ok(v): return False")
         else:
-            e("return False")
+            e(_ONE_LINE_CHECKS.get(t, "return False"))
 
     def fields(self, fields: Sequence[Field], in_item: bool) -> str:
         """A function (values, data, item, today) -> bool for one list of fields (the form's, or a group's)."""

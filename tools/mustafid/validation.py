@@ -195,27 +195,36 @@ def _parse(run: _Run, f: Field, key: str, data: Mapping[str, Any], item: Mapping
     return None
 
 
-def _calc(f: Field, data: Mapping[str, Any], item: Mapping[str, Any] | None, today: dt.date) -> Any:
-    op, arg = next(iter((f.calc or {}).items()))
-    scope = {**data, **(item or {})}
-    if op == "count":
-        return len(scope.get(arg) or [])
-    if op == "age_years":
-        born = scope.get(arg)
-        if not born:
-            return None
-        b = dt.date.fromisoformat(born)
-        return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+def age_years(born: Any, today: dt.date) -> int | None:
+    """Whole years from an ISO birth date to ``today`` (a calculated field's ``age_years``); None if unanswered."""
+    if not born:
+        return None
+    b = dt.date.fromisoformat(born)
+    return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+
+
+def sum_of(parts: Sequence[tuple[Any, str]]) -> int | float:
+    """A calculated ``sum``: each (answer, sub-field) adds the answer, or a repeat group's sub-field over its
+    items; rounded to halalas, and an int when whole."""
     total: float = 0
-    for ref in arg if isinstance(arg, list) else [arg]:
-        head, _, sub = ref.partition(".")
-        v = scope.get(head)
+    for v, sub in parts:
         if sub and isinstance(v, list):
             total += sum(x.get(sub) or 0 for x in v)
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
             total += v
     total = round(total, 2)
     return int(total) if total == int(total) else total
+
+
+def _calc(f: Field, data: Mapping[str, Any], item: Mapping[str, Any] | None, today: dt.date) -> Any:
+    op, arg = next(iter((f.calc or {}).items()))
+    scope = {**data, **(item or {})}
+    if op == "count":
+        return len(scope.get(arg) or [])
+    if op == "age_years":
+        return age_years(scope.get(arg), today)
+    refs = [ref.partition(".") for ref in (arg if isinstance(arg, list) else [arg])]
+    return sum_of([(scope.get(head), sub) for head, _, sub in refs])
 
 
 def _fields(run: _Run, fields: Sequence[Field], prefix: str, data: dict[str, Any], item: dict[str, Any] | None) -> None:
