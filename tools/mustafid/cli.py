@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve-record": ("serve_record", "record the service provided / تسجيل تقديم الخدمة"),
     "withdraw": ("withdraw", "withdraw an open request / سحب طلب مفتوح"),
     "lifecycle-check": ("lifecycle_check", "check status changes between two revisions (CI) / فحص انتقالات الحالة"),
+    "audit": ("audit", "every request's timeline and decision times from git history / تقرير التدقيق من تاريخ git"),
 }
 
 
