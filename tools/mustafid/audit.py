@@ -18,6 +18,7 @@ says so.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import subprocess
 from dataclasses import dataclass, field
@@ -89,20 +90,26 @@ def _commits(forge: LocalForge, revs: list[str]) -> Iterator[Commit]:
     proc = subprocess.Popen(["git", "-C", str(forge.repo), "log", "--reverse", "--topo-order", f"--format={fmt}",
                              "--name-status", "--no-renames", *revs, "--"], stdout=subprocess.PIPE)
     assert proc.stdout is not None
-    buf = ""
+    buf, complete = "", False
+    decode = codecs.getincrementaldecoder("utf-8")("replace").decode  # a character may straddle two reads
     try:
         for chunk in iter(lambda: proc.stdout.read(1 << 16), b""):  # type: ignore[union-attr]
-            buf += chunk.decode("utf-8", errors="replace")
+            buf += decode(chunk)
             *whole, buf = buf.split(_RS)
             for part in whole:
                 if part:
                     yield _parse(part)
+        buf += decode(b"", final=True)
         if buf:
             yield _parse(buf)
+        complete = True
     finally:
         proc.stdout.close()
-        if proc.wait() != 0:
-            raise RuntimeError("git log failed")
+        if proc.wait() != 0 and complete:  # (a reader that stopped early closed the pipe: git's failure is ours)
+            from .errors import UserError
+
+            raise UserError("تعذرت قراءة تاريخ git: تأكد أن --repo يشير إلى مستودع السجلات",
+                            "git log failed: is --repo the records repository?")
 
 
 def _parse(part: str) -> Commit:
