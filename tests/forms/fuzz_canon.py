@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 NOISE = ["", "\n", ": ", "- ", "  ", " ", '"', "\\", "\\n", '\\"', "0", "1.", ".5", "1.50", "true", "x", "#", "٠", "é",
-         "\t", "\x00", "a:", "a: 1\n", "\n  ", "\n- ", "{}", "[]", "-", '"\\', "e\u0301", "\u2028", "\ufeff", "null: 1\n"]
+         "\t", "\x00", "a:", "a: 1\n", "\n  ", "\n- ", "{}", "[]", "-", '"\\', "e\u0301", "\u2028", "\ufeff", "null: 1\n", "|-\n", "|-", "\n\n", "  |-\n    x\n"]
 
 
 def build(out: Path) -> Path:
@@ -46,7 +46,12 @@ def fuzz(count: int, seed: int, where: Path) -> int:
     texts = []
     for name, path in EXAMPLES.items():
         for form in load_forms(load_association(path)).values():
-            texts += [dump_record(make_valid(form, rng, name), form) for _ in range(5)]
+            for k in range(6):
+                rec = make_valid(form, rng, name)
+                long = [f.id for f in form.fields if f.type == "long_text" and f.id in rec["data"]]
+                if long and k % 2:  # answers over several lines: literal blocks (`|-`)
+                    rec["data"][long[0]] = "سطر أول: \"مقتبس\"\nسطر ثانٍ - ٢\n\n# فقرة\nk: v"
+                texts.append(dump_record(rec, form))
     accepted = differ = 0
     for i in range(count):
         t = rng.choice(texts)

@@ -48,15 +48,24 @@ def test_examples_read_the_same_or_not_at_all(path: Path) -> None:
 
 def test_generated_records_read_the_same(all_forms: dict[str, dict[str, Any]]) -> None:
     rng = random.Random(41)
-    count = 0
+    count = multiline = 0
     for assoc, forms in all_forms.items():
         for form in forms.values():
             for _ in range(15):
                 rec = make_valid(form, rng, assoc)
                 text = dump_record(rec, form)
                 assert canonyaml.load_c(text) == canonyaml.load_portable(text) == careful(text) == _plain(rec)
+                # Answers and notes over several lines are written as literal blocks (`|-`): read by C too.
+                long = [f.id for f in form.fields if f.type == "long_text" and f.id in rec["data"]]
+                if long:
+                    rec["data"][long[0]] = "سطر أول: \"مقتبس\"\nسطر ثانٍ - ٢\n\n# فقرة جديدة"
+                    rec["info_requests"] = [{"by": "staff.officer", "at": rec["submitted_at"], "note": "أولاً\nثانياً"}]
+                    text = dump_record(rec, form)
+                    assert "|-" in text
+                    assert canonyaml.load_c(text) == careful(text) == _plain(rec)
+                    multiline += 1
                 count += 1
-    assert count >= 150
+    assert count >= 150 and multiline >= 30
 
 
 @pytest.mark.parametrize("text", [
@@ -83,12 +92,17 @@ KEYS = st.sampled_from(["a", "b", "c", "id", "data", "true_x", "n1"])
 STRINGS = st.lists(st.sampled_from(list('ab "\\:#-&*!٠١عربي😀\té\u200f') + ["\\n", '\\"', "\\\\"]), max_size=6).map(
     lambda parts: '"' + "".join(parts) + '"')
 VALUES = st.one_of(STRINGS, st.sampled_from(["0", "-0", "12", "-7", "3.25", "true", "false", "[]", "{}", "1.0", "-0.5"]))
-LINE = st.tuples(st.integers(0, 6), st.booleans(), st.one_of(st.tuples(KEYS, st.none() | VALUES), VALUES))
+RAW = st.lists(st.sampled_from(list('ab #:-"\\عé\t') + ["- x", "k: v", "|-"]), max_size=6).map(lambda t: ("raw", "".join(t)))
+LINE = st.tuples(st.integers(0, 6), st.booleans(),
+                 st.one_of(st.tuples(KEYS, st.none() | VALUES | st.just("|-")), VALUES, RAW))
 
 
 def _render(lines: list[tuple[int, bool, Any]]) -> str:
     out = []
     for indent, dash, body in lines:
+        if isinstance(body, tuple) and body[0] == "raw":  # a line of a literal block's text, or an empty line
+            out.append((" " * indent + body[1] if body[1] else "") + "\n")
+            continue
         if isinstance(body, tuple):
             key, value = body
             body = f"{key}:" + (f" {value}" if value is not None else "")

@@ -29,6 +29,7 @@ typedef struct {
     const char *key;
     Py_ssize_t key_len;
     const char *value;   /* NULL: no value after "key:" */
+    int literal;         /* "key: |-": a literal block follows on the next lines */
     Py_ssize_t value_len;
     const char *next;    /* the byte after this line's newline */
 } Line;
@@ -112,6 +113,11 @@ static int read_line(Reader *r, Line *ln) {
             if (s < end && *s == '\n') { ln->next = s + 1; return 1; }
             if (s >= end || *s != ' ') return -1;
             s++;
+            if (end - s >= 3 && s[0] == '|' && s[1] == '-' && s[2] == '\n') {
+                ln->literal = 1;
+                ln->next = s + 3;
+                return 1;
+            }
         } else {
             s = k;  /* true or false, read as a value below */
         }
@@ -217,6 +223,49 @@ static PyObject *make_key(const char *k, Py_ssize_t n) {
     return PyUnicode_DecodeUTF8(k, n, "strict");  /* a crowded neighbourhood: no caching */
 }
 
+/* The lines of a "key: |-" block, the key at column `indent`: each exactly `indent + 2` spaces then text that
+ * does not start with a space (so YAML's indentation detection finds the same), or an empty line between two
+ * such lines (a paragraph break). Joined by line breaks, the last one stripped (the "-"). Anything else -
+ * deeper lines, whitespace-only lines, empty lines first or last - is not the layout. */
+static PyObject *read_literal(Reader *r, int indent) {
+    const char *p = r->p, *end = r->end;
+    int want = indent + 2;
+    char *buf = PyMem_Malloc((size_t)(end - p) + 1);
+    if (buf == NULL) return PyErr_NoMemory();
+    Py_ssize_t n = 0;
+    int lines = 0, pending_empty = 0;
+    for (;;) {
+        if (p >= end) break;
+        if (*p == '\n') { pending_empty++; p++; continue; }
+        const char *q = p;
+        while (q < end && *q == ' ') q++;
+        if (q - p < want) break;                             /* the block ended (a line less indented) */
+        if (q - p > want || q >= end || *q == '\n') goto refuse;  /* deeper, or only spaces */
+        if (pending_empty && lines == 0) goto refuse;
+        const unsigned char *t = (const unsigned char *)q, *e = (const unsigned char *)end;
+        while (t < e && *t != '\n') {
+            int odd = odd_at(t, e);
+            if (odd) goto refuse;
+            t++;
+        }
+        if (t >= e) goto refuse;                              /* the text must end with a line break */
+        if (lines) buf[n++] = '\n';
+        for (; pending_empty > 0; pending_empty--) buf[n++] = '\n';
+        memcpy(buf + n, q, (size_t)((const char *)t - q));
+        n += (const char *)t - q;
+        lines++;
+        p = (const char *)t + 1;
+    }
+    if (lines == 0 || pending_empty) goto refuse;            /* no text, or empty lines at the end */
+    r->p = p;
+    PyObject *out = PyUnicode_DecodeUTF8(buf, n, "strict");
+    PyMem_Free(buf);
+    return out;
+refuse:
+    PyMem_Free(buf);
+    return NOT_CANONICAL;
+}
+
 static int set_item(Reader *r, PyObject *dict, const Line *ln, int indent, PyObject **failed) {
     PyObject *key = make_key(ln->key, ln->key_len);
     if (key == NULL) { *failed = NULL; return -1; }
@@ -226,7 +275,8 @@ static int set_item(Reader *r, PyObject *dict, const Line *ln, int indent, PyObj
         *failed = has < 0 ? NULL : NOT_CANONICAL;
         return -1;
     }
-    PyObject *value = ln->value != NULL ? make_value(ln->value, ln->value_len) : read_block(r, indent);
+    PyObject *value = ln->literal ? read_literal(r, indent)
+                    : ln->value != NULL ? make_value(ln->value, ln->value_len) : read_block(r, indent);
     if (value == NULL || value == NOT_CANONICAL) {
         Py_DECREF(key);
         *failed = value;

@@ -6,6 +6,9 @@
     key: "text"       key: 12       key: 12.5      key: true / false
     key: []           key: {}       key:           (nothing: null, or a block below)
       - "item"        - key: ...    # comment lines at the top
+    key: |-           (text over several lines, each two spaces in from the key; empty lines between
+      line one         paragraphs; the C reader only: the portable one leaves these to the careful reader)
+      line two
 
 Strings are always double-quoted, with the escapes ``\\"``, ``\\\\`` and ``\\n`` only; the plain values are
 integers (at most 15 digits), decimals that do not end in 0 (so never a whole number), true, false or nothing;
