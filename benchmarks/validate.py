@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/validate.py [--count 10000] [--keep DIR] [--skip-baseline]
 
 Generates records from the association's own form definitions (tests/forms/factory.py: every record is one the
-intake would have written), commits them into a temporary git repository with the sharded layout, then times
+intake would have written; a third of the long answers over several lines, with a paragraph break), commits them into a temporary git repository with the sharded layout, then times
 the full CLI (`mustafid validate --repo`, process start included) and check-jsonschema (one run per form's
 schema over that form's files). Goal: 10,000 records in <= 2 s on 2 cores and >= 30x check-jsonschema.
 """
@@ -43,6 +43,12 @@ def generate(repo: Path, count: int, seed: int = 7) -> Counter[str]:
     for i in range(min(DISTINCT, count)):
         form = forms[rng.choices(ids, weights=[WEIGHTS[f] for f in ids])[0]]
         rec = make_valid(form, rng, assoc.id)
+        if i % 3 == 0:  # a third of the long answers written over several lines, as people write them
+            for f in form.fields:
+                v = rec["data"].get(f.id)
+                if f.type == "long_text" and isinstance(v, str) and v.count(" ") > 12 and len(v) < (f.max_length or 10**6):
+                    words = v.split(" ")
+                    rec["data"][f.id] = " ".join(words[:4]) + "\n" + " ".join(words[4:9]) + "\n\n" + " ".join(words[9:])
         templates.append((form, rec, dump_record(rec, form)))
     per_form: Counter[str] = Counter()
     for i in range(count):
