@@ -24,7 +24,9 @@ READERS = [canonyaml.load_c, canonyaml.load_portable]
 
 
 def test_the_c_reader_is_built() -> None:
-    assert canonyaml.load_c is not None and canonyaml.load is canonyaml.load_c
+    """The install builds _canon.c (optional, so a failed build would only be slower, silently): say so here."""
+    assert canonyaml.load_c is not None and canonyaml.load is canonyaml.load_c, \
+        "mustafid._canon was not built: run `pip install -e . -v` and read the gcc error (Python headers missing?)"
 
 
 def careful(text: str) -> Any:
