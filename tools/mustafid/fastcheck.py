@@ -93,16 +93,22 @@ def _date_ok(v: Any, lo: Any, hi: Any, today: dt.date) -> bool:
 
 
 def _multi_ok(v: Any, order: Mapping[str, int], least: int | None, most: int | None) -> bool:
-    if not isinstance(v, list) or not v or any(not isinstance(x, str) or x not in order for x in v):
+    if not isinstance(v, list) or not v:
         return False
-    idx = [order[x] for x in v]
-    if any(a >= b for a, b in zip(idx, idx[1:])):  # strictly increasing: list order, no repeats
-        return False
+    last = -1
+    for x in v:  # every one a known choice, in the list's order, none twice: strictly increasing positions
+        i = order.get(x) if isinstance(x, str) else None
+        if i is None or i <= last:
+            return False
+        last = i
     return not (least and len(v) < least or most and len(v) > most)
 
 
+_IBAN_LETTERS = {ord(c): str(10 + i) for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}  # ISO 13616: A=10 … Z=35
+
+
 def _iban_ok(v: Any) -> bool:
-    return isinstance(v, str) and bool(V.IBAN_RE.match(v)) and int("".join(str(int(c, 36)) for c in v[4:] + v[:4])) % 97 == 1
+    return isinstance(v, str) and bool(V.IBAN_RE.match(v)) and int((v[4:] + v[:4]).translate(_IBAN_LETTERS)) % 97 == 1
 
 
 def _email_ok(v: Any) -> bool:
