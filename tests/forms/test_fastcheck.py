@@ -92,3 +92,26 @@ def test_text_check_on_every_code_point(multiline: bool) -> None:
     wrong = [hex(cp) for cp in CODE_POINTS for s in (f"a{chr(cp)}b", f"a {chr(cp)}\nb", chr(cp))
              if _text_ok(s, multiline) != (normalize_text(s, multiline=multiline) == s)]
     assert wrong == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.randoms(use_true_random=False), st.integers(0, 23), st.sampled_from("0123456789AZ"))
+def test_iban_check_agrees_with_stdnum(rng: random.Random, at: int, c: str) -> None:
+    from stdnum import iban as stdnum_iban
+
+    from mustafid.fastcheck import _iban_ok
+    from tests.forms.factory import iban as make_iban
+
+    good = make_iban(rng)
+    for v in (good, good[:at] + c + good[at + 1:]):
+        assert _iban_ok(v) == (stdnum_iban.is_valid(v) and bool(V.IBAN_RE.match(v)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "c", "x", 1, None]), max_size=5))
+def test_multi_choice_check_is_known_choices_in_list_order(v: list[Any]) -> None:
+    from mustafid.fastcheck import _multi_ok
+
+    order = {"a": 0, "b": 1, "c": 2}
+    known = bool(v) and all(isinstance(x, str) and x in order for x in v)
+    assert _multi_ok(v, order, None, None) == (known and all(order[a] < order[b] for a, b in zip(v, v[1:])))
