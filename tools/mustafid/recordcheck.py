@@ -1,7 +1,7 @@
 """Checking record files (CI, pre-commit, `mustafid validate`): every problem of every file, never a traceback.
 
-Two paths, one verdict. The fast path (canonyaml: the layout Mustafid writes, read by rapidyaml; then
-jsonschema-rs and the intake's own checks, compiled per form) only says "clean"; anything that is not clean, or
+Two paths, one verdict. The fast path (canonyaml: the layout Mustafid writes, read in C; then jsonschema-rs
+and the intake's own checks, compiled per form) only says "clean"; anything that is not clean, or
 not in that layout, is read again by the slow path (ruamel round-trip), which knows lines, duplicate keys, tags and quoting, and produces
 the problems. So the figures are those of the fast path and the messages those of the slow one.
 """
