@@ -87,12 +87,25 @@ def test_timelines_and_the_promised_period(tmp_path: Path, name: str) -> None:
     assert report["figures"] == {"requests": 5, "decided": 3, "kept": 2, "late": 1, "open": 1, "overdue": 0,
                                  "anomalies": 0, "period_days": assoc.decision_period_days}
 
+    # A pull request merged on GitHub: a merge commit without trailers, its subject naming the branch.
+    gh = submit(repo, name)
+    review.verify(assoc, forge, gh, "staff.officer")
+    review.decide(assoc, forge, gh, chair, "approve", "reason", members(assoc), "2026-11/4", merge=False)
+    tip, base = git(repo, "rev-parse", f"submission/{gh}").strip(), git(repo, "rev-parse", "main").strip()
+    merge = git(repo, "commit-tree", f"{tip}^{{tree}}", "-p", base, "-p", tip, "-m",
+                f"Merge pull request #7 from association/submission/{gh}\n\nApproved by the committee").strip()
+    git(repo, "update-ref", "refs/heads/main", merge, base)
+    git(repo, "update-ref", "-d", f"refs/heads/submission/{gh}")
+    merged = audit(assoc, forge)
+    assert merged["anomalies"] == [] and {r["id"]: r for r in merged["rows"]}[gh]["merged"] is not None
+    report = {**merged, "rows": [r for r in merged["rows"] if r["id"] != gh]}
+
     # A clone (as from GitHub): open requests' branches arrive as origin/submission/...; the report is the same.
     from mustafid.forges.local import LocalForge
 
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)
-    assert audit(assoc, LocalForge(clone))["rows"] == report["rows"]
+    assert audit(assoc, LocalForge(clone))["rows"] == merged["rows"]
 
     # The report holds no personal data: none of the applicant's answers appear in it.
     text = render(report) + json.dumps(report, ensure_ascii=False)

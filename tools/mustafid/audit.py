@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -30,6 +31,7 @@ from .forges.local import LocalForge
 from .records import RIYADH
 
 ANCHOR = "refs/mustafid/audited"
+_MERGED_BRANCH = re.compile(r"submission/([0-9A-Z]{4}-[0-9A-Z]{4})\b")
 _RS, _US = "\x1e", "\x1f"
 
 
@@ -86,7 +88,7 @@ class Anomaly:
 
 def _commits(forge: LocalForge, revs: list[str]) -> Iterator[Commit]:
     """Every commit reachable from ``revs``, parents first, read from one `git log` as it streams."""
-    fmt = f"{_RS}%H{_US}%P{_US}%aI{_US}%(trailers:only=true,unfold=true){_US}"
+    fmt = f"{_RS}%H{_US}%P{_US}%aI{_US}%s{_US}%(trailers:only=true,unfold=true){_US}"
     proc = subprocess.Popen(["git", "-C", str(forge.repo), "log", "--reverse", "--topo-order", f"--format={fmt}",
                              "--name-status", "--no-renames", *revs, "--"], stdout=subprocess.PIPE)
     assert proc.stdout is not None
@@ -113,7 +115,7 @@ def _commits(forge: LocalForge, revs: list[str]) -> Iterator[Commit]:
 
 
 def _parse(part: str) -> Commit:
-    sha, parents, at, trailers, files = (part.split(_US) + ["", "", "", "", ""])[:5]
+    sha, parents, at, subject, trailers, files = (part.split(_US) + [""] * 6)[:6]
     tr: dict[str, str] = {}
     for line in trailers.splitlines():
         key, sep, value = line.partition(":")
@@ -124,6 +126,11 @@ def _parse(part: str) -> Commit:
         status, _, path = line.partition("\t")
         if path.startswith("submissions/") and path.endswith(".yml"):
             touched.append((status[:1], path))
+    if "record" not in tr and len(parents.split()) > 1:
+        # A pull request merged on GitHub: "Merge pull request #12 from owner/submission/K7M3-9QXD".
+        m = _MERGED_BRANCH.search(subject)
+        if m:
+            tr["record"] = m.group(1)
     return Commit(sha, parents.split(), dt.datetime.fromisoformat(at), tr, touched)
 
 
