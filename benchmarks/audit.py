@@ -63,7 +63,7 @@ def generate(repo: Path, count: int, assoc: object) -> list[str]:
         paths.append(path)
         ref = f"refs/heads/submission/{rid}"
 
-        def msg(verb: str, status: str, before: str | None, actor: str, extra: str = "") -> str:
+        def msg(verb: str, status: str, before: str | None, actor: str, extra: str = "", rid: str = rid) -> str:
             return (f"{verb} {rid} (support-request)\n\nMustafid-Record: {rid}\nMustafid-Form: support-request\n"
                     f"Mustafid-Status: {status}\n" + (f"Mustafid-From: {before}\n" if before else "") +
                     f"Mustafid-Actor: {actor}\nMustafid-Channel: web\n{extra}")

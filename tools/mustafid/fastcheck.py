@@ -218,7 +218,7 @@ class _Compiler:
             return f"(not {self.cond(c['not'], in_item, this)})"
         got = self.lookup(c.get("field", "."), in_item, this)
         v = self.fresh("_c")
-        parts = []
+        parts: list[str] = []
         for op, raw in c.items():
             if op == "field":
                 continue

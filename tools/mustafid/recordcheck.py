@@ -63,7 +63,8 @@ def fast_ok(text: str | bytes, forms: Mapping[str, FormDef], assoc_id: str | Non
     rec = load(text)
     if rec is None:
         return False
-    form = forms.get(rec.get("form")) if isinstance(rec.get("form"), str) else None
+    form_id = rec.get("form")
+    form = forms.get(form_id) if isinstance(form_id, str) else None
     if form is None or rec.get("form_version") != form.version or not _validator(form).is_valid(rec):
         return False
     if not is_record_id(rec["id"]) or assoc_id and rec.get("association") != assoc_id:
