@@ -138,9 +138,10 @@ def test_web_is_refused(repo: Path, name: str, tmp_path: Path) -> None:
 
 # Arabic answers to suggestion-or-complaint, one line each: a complaint (by number, Arabic-Indic), subject,
 # details, no related request, a reply wanted (١ = yes), name, a wrong mobile (9 digits) then a right one in
-# Arabic-Indic digits, no email, reply by phone call (by its label), no attachment, declaration and consent.
+# Arabic-Indic digits, no email, reply by phone call (by its label), no attachment, at the summary a number it
+# does not show then nothing to change, declaration and consent.
 ARABIC_ANSWERS = ["٢", "تأخر الرد على الطلب", "تقدمت بطلب قبل شهرين ولم يصلني رد حتى الآن", "", "١",
-                  "منيرة الشمري", "٠٥٠١٢٣٤٥٦", "٠٥٠١٢٣٤٥٦٧", "", "اتصال هاتفي", "", "١", "نعم"]
+                  "منيرة الشمري", "٠٥٠١٢٣٤٥٦", "٠٥٠١٢٣٤٥٦٧", "", "اتصال هاتفي", "", "٩٩", "", "١", "نعم"]
 
 
 def test_interactive_arabic(repo: Path) -> None:
@@ -154,6 +155,7 @@ def test_interactive_arabic(repo: Path) -> None:
     assert out.stdout.count("رقم الجوال (مطلوب)") == 2
     assert "✗ رقم الجوال غير صحيح" in out.stdout
     assert "== ملخص الإجابات ==" in out.stdout
+    assert out.stdout.count("لتغيير إجابة اكتب رقمها") == 2 and "✗ اكتب رقماً من الأرقام التي في الملخص" in out.stdout
     _, record, message = new_submission(repo, before)
     assert record["channel"] == "interview" and f"Mustafid-Actor: {STAFF}\n" in message
     assert record["data"] == {"kind": "complaint", "subject": "تأخر الرد على الطلب",
@@ -164,7 +166,7 @@ def test_interactive_arabic(repo: Path) -> None:
 
 def test_interactive_english_skips_what_does_not_apply(repo: Path) -> None:
     before = refs(repo)
-    answers = ["Praise", "Thank you", "The staff were kind and quick.", "", "2", "", "yes", "1"]
+    answers = ["Praise", "Thank you", "The staff were kind and quick.", "", "2", "", "", "yes", "1"]
     out = submit(repo, "--form", "suggestion-or-complaint", "--channel", "phone", "--lang", "en",
                  stdin="\n".join(answers) + "\n")
     assert out.returncode == 0, out.stdout + out.stderr

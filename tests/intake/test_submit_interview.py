@@ -109,6 +109,8 @@ class Applicant:
     data: Mapping[str, Any]
     documents: Mapping[str, Path | list[Path]]  # file field → the file (or files) to give
     refuse_once: Mapping[str, str] = field(default_factory=dict)  # path → a wrong answer given first
+    change: Mapping[str, Any] = field(default_factory=dict)  # at the summary: new answers, the first one's number typed
+    changed: bool = False
     group: Field | None = None
     index: int = 0
     heading: Field | None = None
@@ -156,11 +158,27 @@ class Applicant:
         if last.strip() == self.t(TEXT["another_file"]):
             return str(self.pending.pop(0)) if self.pending else ""
         text = next(line for line in reversed(lines) if line and not line.startswith(" "))
+        if text == self.t(TEXT["change"]):
+            return self.change_one(lines)
         if text in self.declarations:
             return self.choose(lines, self.t(UI["yes"]))
         if self.heading is None:
             raise AssertionError(f"a question the test does not know: {text!r}")
         return self.question(self.heading, lines)
+
+    def change_one(self, lines: list[str]) -> str:
+        """At the summary: the number shown beside the question to change (once), then Enter to go on."""
+        if not self.change or self.changed:
+            return ""
+        self.changed = True
+        first = next(iter(self.change))
+        label = re.escape(self.t(self.top[next(k for k, f in self.top.items() if f.id == first)].label))
+        number = next(m.group(1) for line in lines if (m := re.match(rf"^(\S+)\.  {label}: ", line)))
+        self.data = {**self.data, **self.change}  # asked again, the question gets the new answer
+        for key, value in self.change.items():
+            if value is None:
+                self.data.pop(key)
+        return number
 
     def field_of(self, line: str) -> Field | None:
         """The field a heading names: in the repeat item being asked first, then the whole form (None for the
@@ -245,7 +263,7 @@ class Applicant:
 
 def interview(repo: Path, tmp_path: Path, name: str, lang: str, refuse_once: Mapping[str, str] = {},
               data: Mapping[str, Any] | None = None, documents: Mapping[str, list[Path]] = {},
-              args: list[str] = []) -> tuple[Applicant, Terminal, int]:
+              args: list[str] = [], change: Mapping[str, Any] = {}) -> tuple[Applicant, Terminal, int]:
     """Run the interview to its end with the example record's answers (or ``data``); (applicant, terminal,
     exit code)."""
     rec = example_record(name, FORM)
@@ -256,7 +274,7 @@ def interview(repo: Path, tmp_path: Path, name: str, lang: str, refuse_once: Map
         path.write_bytes(fake_pdf(i))
         docs[d["field"]] = path
     docs.update(documents)
-    who = Applicant(form, lang, rec["data"] if data is None else data, docs, refuse_once)
+    who = Applicant(form, lang, rec["data"] if data is None else data, docs, refuse_once, change)
     argv = [sys.executable, "-m", "mustafid", "submit", "--form", FORM, "--channel", "interview", *args]
     term = Terminal(argv + (["--lang", lang] if lang != "ar" else []), repo, tmp_path / "stderr.txt")
     try:
@@ -412,3 +430,29 @@ def test_a_document_of_several_files(tmp_path: Path) -> None:
     _, record, _ = new_submission(repo, before)
     proofs = [d for d in record["documents"] if d["field"] == "income_proof"]  # type: ignore[union-attr]
     assert [d["name"] for d in proofs] == [f.name for f in files]
+
+
+def test_an_answer_changed_at_the_summary(repo: Path, name: str, tmp_path: Path) -> None:
+    """At the summary the staff member types a question's number, answers it again, sees the summary again
+    and goes on. Ajaa's applicant turns out to own her home: the rent and the lease no longer apply and are
+    dropped; Kahatain's district is corrected."""
+    rec = example_record(name, FORM)
+    if name == "ajaa":
+        assert rec["data"]["housing"] == "rented" and "monthly_rent" in rec["data"]
+        change: dict[str, Any] = {"housing": "owned", "monthly_rent": None}
+    else:
+        change = {"district": "حي الشوقية"}
+    before = refs(repo)
+    who, term, code = interview(repo, tmp_path, name, "ar", change=change)
+    screen = term.transcript
+    assert code == 0, screen[-3000:] + (tmp_path / "stderr.txt").read_text(encoding="utf-8")
+    assert who.changed and screen.count("== ملخص الإجابات ==") == 2
+    assert screen.count(TEXT["change"].ar) == 2
+    _, record, _ = new_submission(repo, before)
+    data = record["data"]
+    assert isinstance(data, dict)
+    want = {k: v for k, v in {**rec["data"], **change}.items() if v is not None}
+    assert data == want
+    if name == "ajaa":
+        assert "lease" not in {d["field"] for d in record["documents"]}
+        assert "lease" in {d["field"] for d in rec.get("documents") or []}

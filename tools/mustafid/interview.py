@@ -40,6 +40,10 @@ TEXT: dict[str, T] = {
     "another_file": T("مسار ملف آخر لهذا المستند (Enter للانتهاء):", "Path of another file for this document (Enter when done):"),
     "fix": T("بقي في الطلب ما يلي، صحّحه:", "The request still has the following to correct:"),
     "summary": T("ملخص الإجابات", "Summary of the answers"),
+    "change": T("لتغيير إجابة اكتب رقمها، أو اضغط Enter للمتابعة إلى الإقرار.",
+                "To change an answer, type its number; press Enter to go on to the declaration."),
+    "change_bad": T("اكتب رقماً من الأرقام التي في الملخص، أو اضغط Enter للمتابعة",
+                    "type one of the numbers in the summary, or press Enter to go on"),
     "declaration": T("الإقرار", "Declaration"),
     "agree": T("هل وافق مقدم الطلب على ما يلي؟", "Did the applicant agree to the following?"),
     "eof": T("انتهى الإدخال قبل اكتمال الطلب: لم يُحفظ شيء", "the input ended before the request was complete: nothing was saved"),
@@ -79,7 +83,8 @@ class Interview:
                 self.write(t(page.intro))
             self.fields(page.fields, "")
         self.correct_remaining()
-        self.summary()
+        while self.change():  # the summary, and any answer changed, until the staff member goes on
+            pass
         self.declaration()
         return dict(self.raw), self.all_uploads()
 
@@ -332,14 +337,61 @@ class Interview:
                 self.ask_field(f, key)
             self.check()
 
-    def summary(self) -> None:
+    def summary(self) -> list[tuple[Field, str]]:
+        """The answers, each question numbered (a group's items under its number); returns what the numbers
+        stand for."""
         self.write("")
         self.write(f"== {self.t(TEXT['summary'])} ==")
-        for label, answer in self.form.summary(self.data, self.lang):
-            self.write(f"  {label}: {answer}")
-        for key, files in self.uploads.items():
-            f = self.form.field(key)
-            self.write(f"  {self.t(f.label) if f else key}: {'، '.join(u.name for u in files) if self.lang == 'ar' else ', '.join(u.name for u in files)}")
+        numbered: list[tuple[Field, str]] = []
+        for f in self.form.fields:
+            if f.type == "note" or not evaluate(f.relevant, self.data, None):
+                continue
+            if f.type == "calculated":  # shown, not numbered: it follows from the other answers
+                for label, answer in self.form.summary({f.id: self.data[f.id]}, self.lang) if f.id in self.data else []:
+                    self.write(f"    {label}: {answer}")
+                continue
+            if f.type == "file":
+                files = self.uploads.get(f.id) or []
+                rows = [(self.t(f.label), ("، " if self.lang == "ar" else ", ").join(u.name for u in files))] if files else []
+            else:
+                rows = self.form.summary({f.id: self.data[f.id]}, self.lang) if f.id in self.data else []
+            if not rows:
+                rows = [(self.t(f.label), "—")]
+            numbered.append((f, f.id))
+            mark = f"{self.num(len(numbered))}."
+            for i, (label, answer) in enumerate(rows):
+                self.write(f"{mark if i == 0 else ' ' * len(mark)}  {label}: {answer}")
+        return numbered
+
+    def change(self) -> bool:
+        """Show the summary and ask whether to change an answer; True when one was changed (show it again)."""
+        numbered = self.summary()
+        while True:
+            self.write(self.t(TEXT["change"]))
+            answer = self.line()
+            if not answer:
+                return False
+            n = small_int(answer)
+            if n is not None and 1 <= n <= len(numbered):
+                break
+            self.write(f"  ✗ {self.t(TEXT['change_bad'])}")
+        f, key = numbered[n - 1]
+        self.write("")
+        if f.type in ("file", "repeat", "national_address"):  # asked afresh: the old answer goes first
+            self.forget(key)
+            self.uploads.pop(key, None)
+        self.ask_field(f, key)
+        self.check()
+        # Other questions may now apply, or no longer: drop those that do not, ask the required ones now missing.
+        for g in self.form.fields:
+            if not evaluate(g.relevant, self.data, None):
+                self.forget(g.id)
+                self.uploads.pop(g.id, None)
+            elif g.required and g.type not in ("note", "calculated") and g.id not in self.data and g.id not in self.uploads:
+                self.ask_field(g, g.id)
+            self.check()
+        self.correct_remaining()
+        return True
 
     def declaration(self) -> None:
         self.write("")
