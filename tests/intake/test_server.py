@@ -115,6 +115,17 @@ def test_api_check_gives_the_servers_messages(served, client: httpx.Client) -> N
     assert "national_id" in by_path and AR.search(by_path["national_id"]["ar"])
 
 
+def test_api_check_gives_the_calculated_answers(served, client: httpx.Client) -> None:
+    """The form page shows the total income as it is worked out: /api/check gives it, as the check page will
+    (Arabic-Indic digits typed, the server's own sum)."""
+    sources = ["pension", "family_support"] if served.name == "kahatain" else ["social_security", "pension"]
+    data = {"_lang": "ar", "income_sources": sources, sources[0]: "١٥٠٠", sources[1]: "250.50"}
+    r = client.post("/api/check/support-request", data=data)
+    assert r.status_code == 200
+    assert r.json()["calculated"] == {"total_income": "1750.5"}
+    assert client.post("/api/check/support-request", data={"_lang": "ar"}).json()["calculated"] == {"total_income": "0"}
+
+
 HOSTILE = [
     ("json body", dict(content=b'{"national_id": "1"}', headers={"content-type": "application/json"}), 415),
     ("text body", dict(content=b"national_id=1", headers={"content-type": "text/plain"}), 415),

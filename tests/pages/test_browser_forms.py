@@ -155,6 +155,8 @@ def test_arabic_request_without_javascript(browser: Any, intakes: dict[str, str]
     assert page.evaluate("document.body.dir") == "rtl"
     no_horizontal_overflow(page)
     shot(page, f"{assoc}-ar-form-nojs")
+    # a calculated answer says where it will be worked out
+    assert page.locator('output[data-calc="total_income"]').inner_text() == "يُحسب من إجاباتك عند مراجعتها"
     values = dict(VALID[assoc])
     if assoc == "kahatain":  # the orphans' rows: one is on the page already (the group's minimum)
         assert page.locator("[data-item]").count() == 1
@@ -210,7 +212,15 @@ def test_arabic_request_with_javascript(browser: Any, intakes: dict[str, str], a
         page.click('[data-item="family.0"] .mf-remove')
         assert page.locator(".mf-items > [data-item]").count() == 1
         assert page.locator('[data-item="family.0"] .mf-item__title').inner_text() == "فرد ١"
+    # the total income is shown as the server works it out with each check, Arabic-Indic digits typed
     fill(page, VALID[assoc], FILES[assoc])
+    page.focus("#f-first_name")
+    total = page.locator('output[data-calc="total_income"]')
+    for _ in range(100):  # the page's policy forbids a string predicate (no eval): poll the text
+        if total.inner_text() == "1500":
+            break
+        page.wait_for_timeout(50)
+    assert total.inner_text() == "1500"
     if assoc == "ajaa":
         assert page.locator('[data-field="family"]').is_hidden()  # the count is 0 again
     ref = send_and_confirm(page, assoc, "ar", "js")

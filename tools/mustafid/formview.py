@@ -33,6 +33,7 @@ UI: dict[str, T] = {
     "no": T("لا", "No"),
     "only_if": T("أجب عن هذا فقط إذا {cond}.", "Answer this only if {cond}."),
     "only_if_any": T("أجب عن هذا فقط إذا كان ينطبق عليك.", "Answer this only if it applies to you."),
+    "calc_pending": T("يُحسب من إجاباتك عند مراجعتها", "worked out from your answers when you check them"),
     "files": T("الأنواع المقبولة: {types}. الحد الأعلى للملف {mb} ميغابايت.",
                "Accepted types: {types}. At most {mb} MB a file."),
     "files_many": T("يمكنك اختيار أكثر من ملف.", "You can choose more than one file."),
@@ -78,7 +79,7 @@ class Option:
 
 @dataclass
 class Node:
-    kind: str                # text | textarea | select | radios | checkboxes | file | address | repeat | note
+    kind: str                # text | textarea | select | radios | checkboxes | file | address | repeat | note | calc
     type: str                # the definition's field type
     path: str
     label: str
@@ -235,7 +236,12 @@ class _Builder:
             cond = self.describe(f.relevant, scope)
             n.relevant_text = self.t(UI["only_if"]).format(cond=cond) if cond else self.t(UI["only_if_any"])
         if f.type == "calculated":
-            return None
+            if in_repeat:
+                return None
+            # Shown as it is worked out: the server's figure after each check as you go (JavaScript), and on
+            # the check page in any case.
+            n.kind, n.text = "calc", self.t(UI["calc_pending"])
+            return n
         self.ids.append(n.id)
         if f.type == "note":
             n.kind, n.text = "note", self.t(f.text)

@@ -50,7 +50,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import pages
 from .errors import Problem, UserError
-from .formdef import FormDef
+from .formdef import FormDef, display_value
 from .gitstore import PREFIX, DocumentStore, StoreError
 from .normalize import small_int
 from .forges.local import LocalForge
@@ -592,8 +592,12 @@ def create_app(assoc: Any, store: LocalForge, site_dir: Path | None = None, *,
                                                                   small_int(size, 0), ""))
         for name, infos in files_by_field(docs=stashed(tokens, form)[0]).items():
             files.setdefault(name, []).extend(infos)
-        _, problems = await asyncio.to_thread(intake.check, form, answers, lang, files)
-        return JSONResponse({"problems": problems_json(problems)}, headers={"Cache-Control": "no-store"})
+        data, problems = await asyncio.to_thread(intake.check, form, answers, lang, files)
+        # Calculated answers (a total income) as the check page will show them, for the page to show as it goes.
+        calculated = {f.id: display_value(form, f, data[f.id], lang) for f in form.fields
+                      if f.type == "calculated" and f.id in data}
+        return JSONResponse({"problems": problems_json(problems), "calculated": calculated},
+                            headers={"Cache-Control": "no-store"})
 
     async def receipt(request: Request) -> Response:
         lang = "en" if request.url.path.startswith("/en/") else "ar"

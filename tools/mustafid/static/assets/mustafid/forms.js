@@ -4,6 +4,7 @@
    - repeat groups: "add" and "remove" without a reload, from the group's <template>.
    - checks as you go: the answers so far go to the intake's /api/check/<form-id>, which answers with the very
      messages of the server (one catalogue); only fields the person has left are marked.
+   - calculated answers (a total income) shown as the server works them out with each check.
    - filtered lists (region -> city), focus on the error summary, the receipt's "copy" button.
    Plain ES2020, no framework, nothing loaded from another host. */
 (() => {
@@ -363,6 +364,11 @@
       return; // offline or no intake: the server checks everything when the form is sent
     }
     if (mine !== sequence || !answer || !Array.isArray(answer.problems)) return;
+    // calculated answers (a total income), worked out by the server as the check page will show them
+    for (const out of form.querySelectorAll("output[data-calc]")) {
+      const figure = answer.calculated && answer.calculated[out.dataset.calc];
+      if (typeof figure === "string" && figure) out.textContent = figure;
+    }
     const byPath = new Map();
     for (const p of answer.problems) {
       const path = p.path === "declaration.confirmed" ? "_declaration" : p.path === "declaration.consent" ? "_consent" : p.path;
