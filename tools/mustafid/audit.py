@@ -170,7 +170,7 @@ def audit(assoc: Any, forge: LocalForge, today: dt.date | None = None) -> dict[s
         for status, path in c.touched:
             pid = PurePosixPath(path).stem
             if pid != rid:
-                flag(pid, c.sha, "untraced-change", "تغيّر السجل بإيداع لا يحمل بيانات مستفيد (تعديل خارج الأدوات)",
+                flag(pid, c.sha, "untraced-change", "تغيّر السجل بإيداع لم تسجّله أدوات النظام (تعديل من خارجها، بلا سطور الانتقال في رسالة الإيداع)",
                      "the record was changed by a commit without Mustafid's trailers (an edit outside the tools)")
             if status == "D":
                 flag(pid, c.sha, "deleted", "حُذف السجل", "the record was deleted")
@@ -183,6 +183,7 @@ def audit(assoc: Any, forge: LocalForge, today: dt.date | None = None) -> dict[s
                    c.trailers.get("decision"), _members(c.trailers.get("members", "")), c.trailers.get("meeting"))
         _check_event(assoc, t, ev, flag)
         t.events.append(ev)
+
     def day(at: dt.datetime) -> dt.date:  # days as the receipt counts them: in Riyadh
         return at.astimezone(RIYADH).date()
 
@@ -222,7 +223,7 @@ def _check_event(assoc: Any, t: Timeline, ev: Event, flag: Any) -> None:
     prev = t.events[-1].status if t.events else None
     if prev is None:
         if ev.status != "received" or ev.before:
-            flag(t.record, ev.commit, "bad-start", f"أول ما في التاريخ للطلب حالة «{ev.status}» لا «received»",
+            flag(t.record, ev.commit, "bad-start", f"يبدأ تاريخ الطلب بالحالة «{ev.status}» لا بالاستلام «received»",
                  f"the request's history starts at '{ev.status}', not 'received'")
         return
     if ev.before != prev:
@@ -237,14 +238,9 @@ def _check_event(assoc: Any, t: Timeline, ev: Event, flag: Any) -> None:
         if not assoc.is_committee_member(ev.actor):
             flag(t.record, ev.commit, "decided-by-non-member", f"سجّل القرار «{ev.actor}» وليس في لجنة البحث",
                  f"the decision was recorded by '{ev.actor}', who is not on the research committee")
-        strangers = [m for m in ev.members if not assoc.is_committee_member(m)]
-        if strangers:
-            flag(t.record, ev.commit, "not-committee", f"أعضاء ليسوا في اللجنة: {'، '.join(strangers)}",
-                 f"members not on the committee: {', '.join(strangers)}")
-        present = {m for m in ev.members if assoc.is_committee_member(m)}
-        if len(present) < assoc.committee_quorum:
-            flag(t.record, ev.commit, "below-quorum", f"النصاب غير مكتمل: {len(present)} والنصاب {assoc.committee_quorum}",
-                 f"below quorum: {len(present)} member(s), the quorum is {assoc.committee_quorum}")
+        decision = {"outcome": ev.decision, "members": ev.members}
+        for p in lifecycle.check_decision(assoc, t.record, ev.status, decision):
+            flag(t.record, ev.commit, p.code, p.ar, p.en)
 
 
 def seal(forge: LocalForge, head: str) -> None:

@@ -154,9 +154,12 @@ class Interview:
         else:
             self.question(f, key)
 
-    def forget(self, key: str) -> None:
-        for k in [k for k in self.raw if k == key or k.startswith(key + ".")]:
+    def forget(self, key: str) -> bool:
+        """Drop an answer (and its parts); True if there was one."""
+        gone = [k for k in self.raw if k == key or k.startswith(key + ".")]
+        for k in gone:
             del self.raw[k]
+        return bool(gone)
 
     def heading(self, f: Field) -> None:
         req = " " + self.t(UI["required"]) if f.required else ""
@@ -385,11 +388,13 @@ class Interview:
         # Other questions may now apply, or no longer: drop those that do not, ask the required ones now missing.
         for g in self.form.fields:
             if not evaluate(g.relevant, self.data, None):
-                self.forget(g.id)
-                self.uploads.pop(g.id, None)
+                if not (self.forget(g.id) | bool(self.uploads.pop(g.id, None))):
+                    continue
             elif g.required and g.type not in ("note", "calculated") and g.id not in self.data and g.id not in self.uploads:
                 self.ask_field(g, g.id)
-            self.check()
+            else:
+                continue
+            self.check()  # only after a change: what applies next depends on it
         self.correct_remaining()
         return True
 

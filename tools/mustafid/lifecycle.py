@@ -137,7 +137,7 @@ def check_transition(assoc: Any, before: Mapping[str, Any] | None, after: Mappin
         if _empty(value.get(key)):
             problems.append(_missing(file, t, key))
     if t.field == "decision":
-        problems += _check_decision(assoc, file, status, value)
+        problems += check_decision(assoc, file, status, value)
     by = value.get("by")
     if by and t.role == "staff" and not (assoc.is_staff(by) or assoc.is_committee_member(by)):
         problems.append(_p(file, f"{t.field}.by", "not-staff",
@@ -159,7 +159,9 @@ def _missing(file: str, t: Transition, key: str) -> Problem:
               f"moving to '{t.after}' requires {t.field}.{key}: add its value")
 
 
-def _check_decision(assoc: Any, file: str, status: str, d: Mapping[str, Any]) -> list[Problem]:
+def check_decision(assoc: Any, file: str, status: str, d: Mapping[str, Any]) -> list[Problem]:
+    """A decision's outcome against the status, and its members against the committee roster and quorum (the
+    CLI and CI on a record; the audit on a commit's trailers)."""
     problems: list[Problem] = []
     outcome = d.get("outcome")
     if outcome and outcome != status:

@@ -22,10 +22,8 @@ def _check_chunk(chunk: Sequence[str]) -> list[Problem]:
 
 
 def _warm(forms: Mapping[str, FormDef]) -> None:
-    """Import the fast path's modules and compile each form's schema and plan once, before forking, instead
-    of once in every worker."""
-    from . import canonyaml  # noqa: F401
-
+    """Compile each form's schema and checks (and the mobile plan) once, before forking, instead of once in
+    every worker. (recordcheck, imported above, has already imported the fast path's modules.)"""
     from .fastcheck import _mobile_re, _plan
     from .recordcheck import _validator
 
