@@ -10,7 +10,7 @@ STAMP := $(VENV)/.mustafid-setup
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml tools/setup.sh tools/mustafid/_canon.c
+$(STAMP): pyproject.toml tools/setup.sh tools/mustafid/records/_canon.c
 	bash tools/setup.sh
 	touch $(STAMP)
 

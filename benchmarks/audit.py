@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tools"), str(ROOT)]
 
-from mustafid.association import load_association  # noqa: E402
-from mustafid.records import new_record_id, record_path  # noqa: E402
+from mustafid.config.association import load_association  # noqa: E402
+from mustafid.records.format import new_record_id, record_path  # noqa: E402
 
 
 def generate(repo: Path, count: int, assoc: object) -> list[str]:

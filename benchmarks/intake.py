@@ -82,10 +82,10 @@ async def drive(port: int, requests: list[bytes], clients: int) -> tuple[float, 
 
 def records(n: int) -> list[tuple[str, str, bytes]]:
     """(id, path, YAML) of n records as the server would write them."""
-    from mustafid.association import load_association
-    from mustafid.formdef import load_forms
-    from mustafid.records import dump_record, make_record, record_path
-    from mustafid.validation import validate_input
+    from mustafid.config.association import load_association
+    from mustafid.forms.model import load_forms
+    from mustafid.records.format import dump_record, make_record, record_path
+    from mustafid.forms.validation import validate_input
 
     form = load_forms(load_association(ROOT))["support-request"]
     out = []
@@ -99,7 +99,7 @@ def records(n: int) -> list[tuple[str, str, bytes]]:
 
 
 def floor_gitstore(tmp: Path, recs: list[tuple[str, str, bytes]]) -> float:
-    from mustafid.gitstore import GitStore
+    from mustafid.store.git import GitStore
 
     repo = make_association_repo(tmp, "ajaa")
     store = GitStore(repo)

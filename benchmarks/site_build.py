@@ -25,8 +25,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-from mustafid.association import load_association  # noqa: E402
-from mustafid.site import SiteContext  # noqa: E402
+from mustafid.config.association import load_association  # noqa: E402
+from mustafid.site.build import SiteContext  # noqa: E402
 
 EXAMPLES = {"ajaa": ROOT / "examples" / "ajaa", "kahatain": ROOT / "examples" / "kahatain"}
 
@@ -46,7 +46,7 @@ def render_content(assoc_dir: Path, out: Path) -> None:
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_text(text, encoding="utf-8")
     # the form pages the plugin generates from forms/: the same Markdown, written out as files
-    from mustafid.pages import generated_pages
+    from mustafid.site.pages import generated_pages
 
     for page in generated_pages(assoc):
         target = out / page.lang / page.src_uri
@@ -66,7 +66,7 @@ def plain_config(assoc_dir: Path, docs: Path, path: Path) -> Path:
 
 
 def time_mustafid(assoc_dir: Path, out: Path) -> float:
-    from mustafid.site import build_site
+    from mustafid.site.build import build_site
 
     start = time.perf_counter()
     build_site(assoc_dir, out)

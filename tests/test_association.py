@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from mustafid.association import load_association
-from mustafid.errors import ConfigError
+from mustafid.config.association import load_association
+from mustafid.core.errors import ConfigError
 
 from tests.helpers import EXAMPLES, ROOT
 
@@ -64,8 +64,8 @@ def test_quick_and_careful_validators_agree_on_broken_configs() -> None:
 
     import jsonschema
 
-    from mustafid.association import _quick_validator, association_schema
-    from mustafid.yamlio import load_rt, read_text, to_plain
+    from mustafid.config.association import _quick_validator, association_schema
+    from mustafid.core.yamlio import load_rt, read_text, to_plain
 
     careful = jsonschema.Draft202012Validator(association_schema())
     quick = _quick_validator()
@@ -112,8 +112,8 @@ def test_quick_and_careful_validators_agree_on_broken_configs() -> None:
 def test_quick_read_of_the_config_is_the_careful_read(tmp_path: Path) -> None:
     """Commands read association.yml with ryaml first (ruamel only when something is wrong): both readers must
     give the same config, and a config with a key twice must still be refused with its line."""
-    from mustafid.association import _careful_read, _quick_read
-    from mustafid.yamlio import read_text
+    from mustafid.config.association import _careful_read, _quick_read
+    from mustafid.core.yamlio import read_text
 
     for name in EXAMPLES:
         text = read_text(EXAMPLES[name] / "association.yml")

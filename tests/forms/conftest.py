@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mustafid.association import load_association
-from mustafid.formdef import FormDef, load_forms
+from mustafid.config.association import load_association
+from mustafid.forms.model import FormDef, load_forms
 from tests.helpers import EXAMPLES, ROOT
 
 EXAMPLE_DIR = ROOT / "tests" / "examples"

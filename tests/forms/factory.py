@@ -11,10 +11,10 @@ import datetime as dt
 import random
 from typing import Any
 
-from mustafid.formdef import Field, FormDef
-from mustafid.records import make_record, new_record_id, RIYADH
-from mustafid.validation import FileInfo, resolve_date, validate_input
-from mustafid.validators import luhn_ok
+from mustafid.forms.model import Field, FormDef
+from mustafid.records.format import make_record, new_record_id, RIYADH
+from mustafid.forms.validation import FileInfo, resolve_date, validate_input
+from mustafid.forms.validators import luhn_ok
 
 FIRST = ["نورة", "سارة", "مريم", "عبد الله", "محمد", "فاطمة", "هيلة", "عبد الرحمن", "لطيفة", "منيرة", "خالد", "جواهر"]
 FAMILY = ["الشمري", "الرويلي", "العنزي", "الحربي", "الغامدي", "الزهراني", "القحطاني", "المطيري", "الرشيدي"]
@@ -44,7 +44,7 @@ def _date_between(rng: random.Random, f: Field) -> str:
     hi = resolve_date(f.max, TODAY) or TODAY
     day = lo + dt.timedelta(days=rng.randint(1, max(1, (hi - lo).days - 1)))
     if rng.random() < 0.5 and day.year > 1925:  # half typed in Hijri, as many applicants do (Umm al-Qura starts 1924)
-        from mustafid.validators import hijri_of
+        from mustafid.forms.validators import hijri_of
         return hijri_of(day)
     return day.isoformat()
 
@@ -125,7 +125,7 @@ def raw_answers(form: FormDef, rng: random.Random) -> dict[str, Any]:
 
 
 def documents_for(form: FormDef, data: dict[str, Any], rng: random.Random) -> list[dict[str, Any]]:
-    from mustafid.conditions import evaluate
+    from mustafid.forms.conditions import evaluate
 
     out = []
     for path, f in form.walk():
@@ -155,7 +155,7 @@ def _when(rng: random.Random) -> dt.datetime:
 
 
 def _id(rng: random.Random) -> str:
-    from mustafid.records import ALPHABET, _check_symbol
+    from mustafid.records.format import ALPHABET, _check_symbol
 
     body = "".join(rng.choice(ALPHABET) for _ in range(7))
     full = body + _check_symbol(body)

@@ -27,7 +27,7 @@ def build(out: Path) -> Path:
     so = out / ("_canon" + sysconfig.get_config_var("EXT_SUFFIX"))
     subprocess.run(["gcc", "-shared", "-fPIC", "-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined",
                     "-fno-sanitize-recover=undefined", f"-I{sysconfig.get_paths()['include']}",
-                    str(ROOT / "tools" / "mustafid" / "_canon.c"), "-o", str(so)], check=True)
+                    str(ROOT / "tools" / "mustafid" / "records" / "_canon.c"), "-o", str(so)], check=True)
     return so
 
 
@@ -35,9 +35,9 @@ def fuzz(count: int, seed: int, where: Path) -> int:
     sys.path[:0] = [str(where), str(ROOT / "tools"), str(ROOT)]
     import _canon  # the sanitized build
 
-    from mustafid.association import load_association
-    from mustafid.formdef import load_forms
-    from mustafid.records import dump_record
+    from mustafid.config.association import load_association
+    from mustafid.forms.model import load_forms
+    from mustafid.records.format import dump_record
     from tests.forms.factory import make_valid
     from tests.forms.test_canonyaml import careful
     from tests.helpers import EXAMPLES

@@ -15,9 +15,9 @@ import shutil
 from pathlib import Path
 from typing import Any, Callable
 
-from mustafid.association import load_association
-from mustafid.formdef import load_forms
-from mustafid.records import dump_record, record_path
+from mustafid.config.association import load_association
+from mustafid.forms.model import load_forms
+from mustafid.records.format import dump_record, record_path
 from tests.forms.factory import make_valid
 from tests.helpers import EXAMPLES, ROOT
 

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from functools import cache
 
-from mustafid.association import load_association
-from mustafid.formdef import FormDef, load_forms
-from mustafid.recordcheck import check_file, fast_ok, slow_problems
+from mustafid.config.association import load_association
+from mustafid.forms.model import FormDef, load_forms
+from mustafid.records.check import check_file, fast_ok, slow_problems
 from tests.forms.conftest import valid_examples
 
 BASE = next(p for p in valid_examples() if "/ajaa/" in str(p) and "support-request" in str(p))
@@ -55,7 +55,7 @@ def test_answers_with_yaml_punctuation_are_not_mistaken_for_yaml(tmp_path: Path)
     """A long answer whose lines start with * or &, or that holds ": 05…" or "!" is just text."""
     import random
 
-    from mustafid.records import dump_record, record_path
+    from mustafid.records.format import dump_record, record_path
     from tests.forms.factory import make_valid
 
     forms = _forms()

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from mustafid import canonyaml
-from mustafid.records import dump_record
-from mustafid.recordcheck import _plain
-from mustafid.yamlio import rt_yaml
+from mustafid.records import canon as canonyaml
+from mustafid.records.format import dump_record
+from mustafid.records.check import _plain
+from mustafid.core.yamlio import rt_yaml
 from tests.forms.conftest import invalid_examples, valid_examples
 from tests.forms.factory import make_valid
 
@@ -26,7 +26,7 @@ READERS = [canonyaml.load_c, canonyaml.load_portable]
 def test_the_c_reader_is_built() -> None:
     """The install builds _canon.c (optional, so a failed build would only be slower, silently): say so here."""
     assert canonyaml.load_c is not None and canonyaml.load is canonyaml.load_c, \
-        "mustafid._canon was not built: run `pip install -e . -v` and read the gcc error (Python headers missing?)"
+        "mustafid.records._canon was not built: run `pip install -e . -v` and read the gcc error (Python headers missing?)"
 
 
 def careful(text: str) -> Any:
@@ -136,7 +136,7 @@ def test_without_the_c_reader_the_verdicts_are_the_same(path: Path, all_forms: d
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """A machine with no C compiler installs without _canon and checks records with the portable reader:
     every example gets the same problems either way."""
-    from mustafid import recordcheck
+    from mustafid.records import check as recordcheck
     from tests.forms.conftest import association_of
 
     forms = all_forms[association_of(path)]

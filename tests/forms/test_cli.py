@@ -111,7 +111,7 @@ def test_record_listing_is_sorted_like_paths(tmp_path: Path) -> None:
     """`mustafid validate` lists records with scandir, folder by folder; the order (the output's order) must be
     that of sorted Paths, also where a name sorts before or after "/" ("a-x" against "a/b"), and links to
     folders are not followed."""
-    from mustafid.commands.validate import records_under
+    from mustafid.cli.commands.validate import records_under
 
     names = ["a/b.yml", "a-x.yml", "a.b/c.yml", "a/-.yml", "A/z.yaml", "a/b/c.yml", "b.yml", "a/b.txt", "x/.yml",
              "y/٢.yml", "a b/c.yml"]

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mustafid.records import _quoted, _yaml, fast_dump, parse_record
+from mustafid.records.format import _quoted, _yaml, fast_dump, parse_record
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "valid"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mustafid.errors import ConfigError
-from mustafid.formdef import FormDef, load_forms_dir
-from mustafid.jsonschema_export import schema_text
+from mustafid.core.errors import ConfigError
+from mustafid.forms.model import FormDef, load_forms_dir
+from mustafid.forms.json_schema import schema_text
 from tests.helpers import EXAMPLES
 
 FORMS = {"support-request", "new-beneficiary", "volunteering", "satisfaction-survey", "suggestion-or-complaint"}

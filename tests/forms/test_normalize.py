@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from mustafid.normalize import INVISIBLE, match_key, normalize_digits, normalize_text
+from mustafid.core.normalize import INVISIBLE, match_key, normalize_digits, normalize_text
 
 AR = "٠١٢٣٤٥٦٧٨٩"
 FA = "۰۱۲۳۴۵۶۷۸۹"

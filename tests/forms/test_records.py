@@ -7,7 +7,7 @@ import datetime as dt
 import yaml
 from hypothesis import given, strategies as st
 
-from mustafid.records import ALPHABET, RIYADH, dump_record, is_record_id, load_record, new_record_id, parse_record_id, record_path
+from mustafid.records.format import ALPHABET, RIYADH, dump_record, is_record_id, load_record, new_record_id, parse_record_id, record_path
 
 
 def test_new_ids_are_canonical_and_distinct() -> None:
@@ -61,7 +61,7 @@ def test_dump_quotes_everything_a_yaml11_reader_would_misread() -> None:
 def test_parse_record_reads_plain_and_refuses_non_records() -> None:
     import pytest
 
-    from mustafid.records import parse_record
+    from mustafid.records.format import parse_record
 
     text = dump_record({"id": "K7M3-9QXD", "form": "support-request", "submitted_at": "2026-03-01T09:00:00+03:00",
                         "data": {"mobile": "+966501234567"}})

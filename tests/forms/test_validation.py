@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from mustafid.errors import ConfigError
-from mustafid.fastcheck import data_ok
-from mustafid.formdef import load_forms_dir
-from mustafid.formdef import FormDef
-from mustafid.validation import FileInfo, check_data, to_raw, validate_input
+from mustafid.core.errors import ConfigError
+from mustafid.records.fastcheck import data_ok
+from mustafid.forms.model import load_forms_dir
+from mustafid.forms.model import FormDef
+from mustafid.forms.validation import FileInfo, check_data, to_raw, validate_input
 from tests.forms.factory import make_valid, raw_answers
 
 TODAY = dt.date(2026, 11, 23)

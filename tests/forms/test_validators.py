@@ -7,8 +7,8 @@ from hypothesis import given, strategies as st
 from stdnum import iban as stdnum_iban
 from stdnum import luhn as stdnum_luhn
 
-from mustafid import validators as V
-from mustafid.fastcheck import mobile_ok
+from mustafid.forms import validators as V
+from mustafid.records.fastcheck import mobile_ok
 from tests.forms.factory import iban as make_iban
 
 AR = "٠١٢٣٤٥٦٧٨٩"

@@ -16,9 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mustafid.association import load_association
-from mustafid.formdef import load_forms
-from mustafid.recordcheck import check_file
+from mustafid.config.association import load_association
+from mustafid.forms.model import load_forms
+from mustafid.records.check import check_file
 from tests.helpers import ROOT, make_association_repo
 from tests.intake.util import git, luhn_id, valid_post
 from tests.intake_server import running_intake

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mustafid.gitstore import DocumentStore, GitStore, RefExists, RefMoved
+from mustafid.store.git import DocumentStore, GitStore, RefExists, RefMoved
 from tests.helpers import make_association_repo
 from tests.intake.util import git, refs
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mustafid.association import load_association
-from mustafid.formdef import load_forms
-from mustafid.gitstore import DocumentStore, GitStore
-from mustafid.recordcheck import check_file
-from mustafid.records import parse_record, parse_record_id
+from mustafid.config.association import load_association
+from mustafid.forms.model import load_forms
+from mustafid.store.git import DocumentStore, GitStore
+from mustafid.records.check import check_file
+from mustafid.records.format import parse_record, parse_record_id
 from tests.helpers import EXAMPLES
 from tests.intake.util import fake_pdf, git, luhn_id, refs, valid_post
 

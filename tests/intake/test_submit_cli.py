@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mustafid.association import load_association
-from mustafid.formdef import load_forms
-from mustafid.records import parse_record
-from mustafid.validation import check_record, to_raw
+from mustafid.config.association import load_association
+from mustafid.forms.model import load_forms
+from mustafid.records.format import parse_record
+from mustafid.forms.validation import check_record, to_raw
 from tests.helpers import make_association_repo
 from tests.intake.util import example_record, fake_pdf, git, refs
 

@@ -20,13 +20,13 @@ from typing import Any, Mapping
 
 import pytest
 
-from mustafid.association import load_association
-from mustafid.formdef import Field, FormDef, load_forms
-from mustafid.formview import ADDRESS_LABELS, UI
-from mustafid.interview import TEXT
-from mustafid.normalize import normalize_digits
-from mustafid.text import arabic_digits
-from mustafid.validators import Invalid, hijri_of, national_id
+from mustafid.config.association import load_association
+from mustafid.forms.model import Field, FormDef, load_forms
+from mustafid.forms.view import ADDRESS_LABELS, UI
+from mustafid.staff.interview import TEXT
+from mustafid.core.normalize import normalize_digits
+from mustafid.core.text import arabic_digits
+from mustafid.forms.validators import Invalid, hijri_of, national_id
 from tests.helpers import make_association_repo
 from tests.intake.test_submit_cli import STAFF, name, new_submission, repo  # noqa: F401 - the same fixtures
 from tests.intake.util import example_record, fake_pdf, refs

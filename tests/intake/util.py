@@ -8,10 +8,10 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from mustafid.association import load_association
-from mustafid.formdef import load_forms
-from mustafid.records import parse_record
-from mustafid.validation import to_raw
+from mustafid.config.association import load_association
+from mustafid.forms.model import load_forms
+from mustafid.records.format import parse_record
+from mustafid.forms.validation import to_raw
 from tests.helpers import EXAMPLES, ROOT
 
 VALID = ROOT / "tests" / "examples" / "valid"

@@ -84,6 +84,6 @@ def parse(html: str) -> Doc:
 
 @pytest.fixture(scope="session")
 def assocs() -> dict[str, Any]:
-    from mustafid.association import load_association
+    from mustafid.config.association import load_association
 
     return {name: load_association(path) for name, path in EXAMPLES.items()}

@@ -12,8 +12,8 @@ from typing import Any, Iterator
 
 import pytest
 
-from mustafid.association import load_association
-from mustafid.formdef import load_forms
+from mustafid.config.association import load_association
+from mustafid.forms.model import load_forms
 from tests.helpers import EXAMPLES, ROOT, make_association_repo
 from tests.site.conftest import BuiltSite
 

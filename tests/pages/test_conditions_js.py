@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from mustafid.conditions import evaluate
-from mustafid.formdef import load_forms
+from mustafid.forms.conditions import evaluate
+from mustafid.forms.model import load_forms
 from tests.helpers import EXAMPLES
 
-FORMS_JS = Path(__file__).resolve().parents[2] / "tools" / "mustafid" / "static" / "assets" / "mustafid" / "forms.js"
+FORMS_JS = Path(__file__).resolve().parents[2] / "tools" / "mustafid" / "site" / "static" / "assets" / "mustafid" / "forms.js"
 NODE = shutil.which("node")
 
 EDGE: list[tuple[Any, dict[str, Any], Any]] = [
@@ -62,7 +62,7 @@ def _form_cases() -> list[tuple[Any, dict[str, Any], Any]]:
                {"wants_reply": False}, {"volunteered_before": True}, {"guardian_relation": "mother"},
                {"guardian_relation": "uncle"}, {"health": "healthy"}, {"health": "disability"}]
     for path in EXAMPLES.values():
-        from mustafid.association import load_association
+        from mustafid.config.association import load_association
 
         for form in load_forms(load_association(path)).values():
             for _, f in form.walk():

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mustafid.association import load_association
-from mustafid.errors import ConfigError
+from mustafid.config.association import load_association
+from mustafid.core.errors import ConfigError
 from tests.helpers import EXAMPLES
 
 
@@ -22,7 +22,7 @@ def association_with(tmp_path: Path, line: str) -> Path:
 
 
 def test_the_built_forms_post_to_the_configured_intake(tmp_path: Path) -> None:
-    from mustafid.site import build_site
+    from mustafid.site.build import build_site
 
     folder = association_with(tmp_path, "intake_url: https://intake.example.org/")
     assert load_association(folder).intake_url == "https://intake.example.org"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from hijridate import Gregorian
 
-from mustafid import pages
+from mustafid.site import pages
 from tests.pages.conftest import parse
 
 AR = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")

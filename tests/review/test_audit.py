@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from mustafid import review
-from mustafid.audit import audit, render
-from mustafid.cli import main
+from mustafid.review import actions as review
+from mustafid.audit.report import audit, render
+from mustafid.cli.main import main
 from tests.review.util import setup, submit
 
 
@@ -101,7 +101,7 @@ def test_timelines_and_the_promised_period(tmp_path: Path, name: str) -> None:
     report = {**merged, "rows": [r for r in merged["rows"] if r["id"] != gh]}
 
     # A clone (as from GitHub): open requests' branches arrive as origin/submission/...; the report is the same.
-    from mustafid.forges.local import LocalForge
+    from mustafid.review.forges.local import LocalForge
 
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)

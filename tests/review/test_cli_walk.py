@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from mustafid.cli import main
+from mustafid.cli.main import main
 from tests.review.util import setup, submit
 
 
@@ -124,8 +124,8 @@ def test_refusals_leave_main_as_it_was(tmp_path: Path, name: str, capsys: pytest
 
 
 def test_edit_after_decision_is_flagged_by_the_ci_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from mustafid.forges.local import LocalForge
-    from mustafid.records import dump_record
+    from mustafid.review.forges.local import LocalForge
+    from mustafid.records.format import dump_record
 
     repo, assoc, forge = setup(tmp_path, "ajaa")
     rid = submit(repo, "ajaa")
@@ -145,7 +145,7 @@ def test_edit_after_decision_is_flagged_by_the_ci_check(tmp_path: Path, capsys: 
 
 def test_a_decide_that_cannot_merge_leaves_main_and_the_branch_as_they_were(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from mustafid.forges.local import LocalForge
+    from mustafid.review.forges.local import LocalForge
 
     repo, assoc, forge = setup(tmp_path, "ajaa")
     rid = submit(repo, "ajaa")
@@ -178,7 +178,7 @@ def test_decide_no_merge_commits_on_the_branch_for_a_forge_ui_merge(tmp_path: Pa
 
 
 def test_list_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from mustafid.formdef import load_forms
+    from mustafid.forms.model import load_forms
 
     repo, assoc, _ = setup(tmp_path, "ajaa")
     old = submit(repo, "ajaa", submitted_at="2020-01-05T10:00:00+03:00")

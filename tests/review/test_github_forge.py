@@ -20,9 +20,9 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
-from mustafid.forges.github import GitHubForge
-from mustafid.formdef import load_forms
-from mustafid.review import find
+from mustafid.review.forges.github import GitHubForge
+from mustafid.forms.model import load_forms
+from mustafid.review.actions import find
 from tests.review.util import setup, submit
 
 
@@ -103,7 +103,7 @@ def test_open_review_pushes_and_opens_a_pull_request_without_personal_data(
 
 
 def test_refused_call_is_a_user_error(tmp_path: Path, github: str) -> None:
-    from mustafid.errors import UserError
+    from mustafid.core.errors import UserError
 
     repo, assoc, forge = setup(tmp_path, "ajaa")
     assoc = dataclasses.replace(assoc, github_repository="nobody/nothing")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from mustafid.cli import COMMANDS, main
+from mustafid.cli.main import COMMANDS, main
 from tests.helpers import ROOT
 from tests.review.util import setup, submit
 

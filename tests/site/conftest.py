@@ -133,7 +133,7 @@ class BuiltSite:
 @pytest.fixture(scope="session")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BuiltSite]:
     """Both seed associations built with the project's mkdocs.yml, once for the whole session."""
-    from mustafid.site import build_site
+    from mustafid.site.build import build_site
 
     out = tmp_path_factory.mktemp("sites")
     return {name: BuiltSite(name, build_site(EXAMPLES[name], out / name)) for name in sorted(EXAMPLES)}

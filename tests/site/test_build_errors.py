@@ -79,7 +79,7 @@ def test_missing_english_page_is_an_error_not_arabic(tmp_path: Path) -> None:
 
 
 def test_form_pages_hook(tmp_path: Path) -> None:
-    from mustafid.site import build_site
+    from mustafid.site.build import build_site
 
     folder = copy_association(tmp_path)
     _own_site_definition(folder, tmp_path, plugin_options="pages_provider: tests.site.sample_pages")

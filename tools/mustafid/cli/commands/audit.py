@@ -1,0 +1,37 @@
+"""`mustafid audit`: every request's timeline from git history, decisions against the promised period, and
+anomalies; no personal data. Exit 1 when there is an anomaly (for a scheduled job)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from mustafid.cli.commands.common import add_association, add_repo
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    add_association(p)
+    add_repo(p)
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown", help="report format (default: markdown)")
+    p.add_argument("--output", "-o", type=Path, help="write the report to this file instead of printing it")
+    p.add_argument("--seal", action="store_true",
+                   help="remember main's tip as audited (refs/mustafid/audited): a later audit reports a rewritten history")
+
+
+def run(args: argparse.Namespace) -> int:
+    from mustafid.config.association import load_association
+    from mustafid.audit.report import audit, render, seal
+    from mustafid.review.forges.local import LocalForge
+
+    assoc = load_association(args.association)
+    forge = LocalForge(args.repo)
+    report = audit(assoc, forge)
+    text = json.dumps(report, ensure_ascii=False, indent=2) + "\n" if args.format == "json" else render(report)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        print(text, end="")
+    if args.seal and report["head"]:
+        seal(forge, report["head"])
+    return 1 if report["anomalies"] else 0

@@ -1,0 +1,27 @@
+"""`mustafid decide ID approve|reject`: the committee's decision, committed on the branch and merged into main."""
+
+from __future__ import annotations
+
+import argparse
+
+from mustafid.cli.commands._review_common import add_target, done, open_forge
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    add_target(p)
+    p.add_argument("outcome", choices=("approve", "reject"))
+    p.add_argument("--reason", required=True, help="why (the applicant is told)")
+    p.add_argument("--members", required=True,
+                   help="comma-separated roster ids of the committee members who took the decision")
+    p.add_argument("--meeting", required=True, help="the meeting's reference, e.g. 2026-11/3")
+    p.add_argument("--no-merge", action="store_true",
+                   help="commit the decision on the branch only (GitHub forge: push it, then merge the pull request)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from mustafid.review.actions import decide
+
+    assoc, forge = open_forge(args)
+    members = [m.strip() for m in args.members.split(",") if m.strip()]
+    return done(decide(assoc, forge, args.id, args.actor, args.outcome, args.reason, members, args.meeting,
+                       merge=not args.no_merge))

@@ -1,0 +1,19 @@
+"""`mustafid request-info ID --note`: ask the applicant for what is missing (received → needs_info)."""
+
+from __future__ import annotations
+
+import argparse
+
+from mustafid.cli.commands._review_common import add_target, done, open_forge
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    add_target(p)
+    p.add_argument("--note", required=True, help="what is missing, as the applicant will be told")
+
+
+def run(args: argparse.Namespace) -> int:
+    from mustafid.review.actions import request_info
+
+    assoc, forge = open_forge(args)
+    return done(request_info(assoc, forge, args.id, args.actor, args.note))

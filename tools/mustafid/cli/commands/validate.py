@@ -1,0 +1,99 @@
+"""`mustafid validate [PATH...]`: check submission records; every problem of every file, then exit 1 if any.
+
+No PATH: every record under the repository's submissions/. `--changed-since REV`: only the records changed
+since REV (a pull request's base). Output: `file:line: field.path: Arabic | English`, or `--format json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from mustafid.cli.commands.common import add_association, add_repo
+
+PARALLEL_FROM = 300  # below this, starting workers costs more than it saves
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="record files or folders to check (default: every record under submissions/)")
+    add_association(p)
+    add_repo(p)
+    p.add_argument("--changed-since", metavar="REV",
+                   help="check only records added or changed since this git revision (e.g. origin/main)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                   help="worker processes for large runs (default: the number of cores)")
+
+
+def collect(paths: list[Path], repo: Path, changed_since: str | None) -> list[str]:
+    from mustafid.core.errors import UserError
+
+    if changed_since:
+        import subprocess
+
+        proc = subprocess.run(["git", "-C", str(repo), "diff", "--name-only", "--diff-filter=ACMR", "-z",
+                               changed_since, "--", "submissions"], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise UserError(f"تعذر على git المقارنة مع {changed_since}: هل المراجعة موجودة وهل أنت في مستودع git؟",
+                            f"git could not compare with {changed_since}: does the revision exist, and is this a git repository?")
+        return [str(p) for p in sorted(repo / n for n in proc.stdout.split("\0") if n.endswith((".yml", ".yaml")))]
+    if not paths and not (repo / "submissions").is_dir():
+        return []  # a repository with no records yet is clean
+    roots = paths or [repo / "submissions"]
+    out: list[str] = []
+    for root in roots:
+        if root.is_dir():
+            out += records_under(root)
+        elif root.exists():
+            out.append(str(root))
+        else:
+            raise UserError(f"المسار غير موجود: {root}", f"no such path: {root}")
+    return out
+
+
+def records_under(root: Path) -> list[str]:
+    """The .yml/.yaml files under a folder, as ``sorted(p for p in root.rglob("*") if p.suffix in (".yml",
+    ".yaml") and p.is_file())`` lists them (same names, same order), without a Path object per file: each
+    folder's entries sorted by name, folders walked in that order (what sorting paths part by part gives)."""
+    top = str(root)
+    out: list[str] = []
+
+    def walk(prefix: str) -> None:
+        try:
+            with os.scandir(prefix or ".") as it:
+                entries = sorted((e.name, e) for e in it)
+        except PermissionError:  # rglob skips folders it may not read
+            return
+        for name, e in entries:
+            if e.is_dir():
+                if not e.is_symlink():  # rglob does not descend into linked folders
+                    walk(prefix + name + "/")
+            elif name.endswith((".yml", ".yaml")) and name.rfind(".") > 0 and e.is_file():
+                out.append(prefix + name)
+
+    walk("" if top == "." else top.rstrip("/") + "/")
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from mustafid.config.association import load_association
+    from mustafid.core.errors import problems_to_json
+    from mustafid.forms.model import load_forms
+    from mustafid.records.run import check_files
+
+    assoc = load_association(args.association)
+    forms = load_forms(assoc)
+    files = collect(list(args.paths), args.repo, args.changed_since)
+    problems = check_files(files, forms, assoc.id, jobs=args.jobs if len(files) >= PARALLEL_FROM else 1)
+    if args.format == "json":
+        print(problems_to_json(problems))
+    else:
+        for p in problems:
+            print(p.format())
+    bad = len({p.file for p in problems})
+    print(f"فُحص {len(files)} سجلاً، وفي {bad} منها مشكلات ({len(problems)} مشكلة) | "
+          f"checked {len(files)} records, {bad} with problems ({len(problems)} problems)", file=sys.stderr)
+    return 1 if problems else 0

@@ -1,0 +1,19 @@
+"""`mustafid verify ID`: staff confirm the data and documents (received → verified)."""
+
+from __future__ import annotations
+
+import argparse
+
+from mustafid.cli.commands._review_common import add_target, done, open_forge
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    add_target(p)
+    p.add_argument("--note", default="", help="what was checked (no personal data)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from mustafid.review.actions import verify
+
+    assoc, forge = open_forge(args)
+    return done(verify(assoc, forge, args.id, args.actor, args.note))

@@ -1,0 +1,19 @@
+"""`mustafid withdraw ID --reason`: an open request is withdrawn (at the applicant's wish, or a duplicate)."""
+
+from __future__ import annotations
+
+import argparse
+
+from mustafid.cli.commands._review_common import add_target, done, open_forge
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    add_target(p)
+    p.add_argument("--reason", required=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    from mustafid.review.actions import withdraw
+
+    assoc, forge = open_forge(args)
+    return done(withdraw(assoc, forge, args.id, args.actor, args.reason))

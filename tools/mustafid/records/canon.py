@@ -1,0 +1,68 @@
+"""Reading a record in the layout Mustafid writes, fast, or saying "not that layout" (None).
+
+`mustafid validate` reads every record on every pull request. The records Mustafid writes
+(records.dump_record) use a small part of YAML, one item per line, two spaces per level:
+
+    key: "text"       key: 12       key: 12.5      key: true / false
+    key: []           key: {}       key:           (nothing: null, or a block below)
+      - "item"        - key: ...    # comment lines at the top
+    key: |-           (text over several lines, each two spaces in from the key; empty lines between
+      line one         paragraphs; the C reader only: the portable one leaves these to the careful reader)
+      line two
+
+Strings are always double-quoted, with the escapes ``\\"``, ``\\\\`` and ``\\n`` only; the plain values are
+integers (at most 15 digits), decimals that do not end in 0 (so never a whole number), true, false or nothing;
+a key is lower-case ASCII and never twice in a mapping. In that part YAML 1.2 (ruamel, the careful reader) reads
+every value one way, and a reader needs no YAML at all: only to refuse whatever is not in it.
+
+`load` is that reader, in C (``_canon.c``, built at install: about 3 µs a record, where a general YAML
+library takes 40-70). Without a C compiler the install goes on, and `load` matches the text against the same
+grammar as a regular expression, then reads it with ryaml (a Rust YAML loader). Either way None means "read it
+with the careful reader", which then says what is wrong. tests/forms/test_canonyaml.py compares the readers
+with ruamel on examples, generated records and random texts of the layout's own pieces.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# Inside a double-quoted string: any character YAML prints as it is and no reader folds (no line breaks,
+# controls, tab, BOM or non-characters), or one of three escapes.
+_ODD = "\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff"
+_CHAR = f'[^"\\\\{_ODD}]'
+_STRING = f'"{_CHAR}*+(?:\\\\["\\\\n]{_CHAR}*+)*+"'  # possessive (*+): nothing to try again, a third faster
+_NUMBER = r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{0,5}[1-9])?"
+_VALUE = rf"(?:{_STRING}|{_NUMBER}|true|false|\[\]|\{{\}})"
+# Keys as form ids are written: lower-case ASCII, starting with a letter; never a word YAML reads as a value.
+_KEY = r"(?!(?:true|false|null)\b)[a-z][a-z0-9_]*+"
+_LINE = rf" *+(?:- )?+(?:{_KEY}:(?: {_VALUE})?+|{_VALUE})\n"
+_CANONICAL = re.compile(rf"(?:#[^{_ODD}]*+\n)*+(?:{_LINE})++")
+
+
+def load_portable(text: str | bytes) -> dict[str, Any] | None:
+    """The same verdicts as the C reader, without a compiler: the grammar (not the two-space nesting, which
+    ryaml then reads as YAML does), then ryaml, which refuses a key given twice. ``text``: str, or a file's bytes
+    (not UTF-8: None)."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    if not _CANONICAL.fullmatch(text):
+        return None
+    import ryaml
+
+    try:
+        out = ryaml.loads(text)
+    except Exception:  # noqa: BLE001 - ryaml's own error types: the careful reader says what is wrong
+        return None
+    return out if isinstance(out, dict) else None
+
+
+try:
+    from mustafid.records._canon import load as load_c
+except ImportError:  # built without a C compiler
+    load_c = None
+
+load = load_c or load_portable
