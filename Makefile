@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.mustafid-setup
 
-.PHONY: setup serve test fuzz fuzz-c bench clean
+.PHONY: setup serve test lint fuzz fuzz-c bench clean
 
 setup: $(STAMP)
 
@@ -17,8 +17,12 @@ $(STAMP): pyproject.toml tools/setup.sh tools/mustafid/records/_canon.c
 serve: setup
 	$(BIN)/mustafid serve
 
-test: setup
+test: setup lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: setup  # the quality gates (pyproject.toml): zero findings, or the test command stops here
+	$(BIN)/ruff check tools tests benchmarks
+	$(BIN)/mypy
 
 fuzz: setup  # the property tests with many more examples, new ones each run
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -n 2 --dist loadgroup -q tests/forms tests/intake/test_hostile_property.py

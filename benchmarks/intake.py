@@ -84,8 +84,8 @@ def records(n: int) -> list[tuple[str, str, bytes]]:
     """(id, path, YAML) of n records as the server would write them."""
     from mustafid.config.association import load_association
     from mustafid.forms.model import load_forms
-    from mustafid.records.format import dump_record, make_record, record_path
     from mustafid.forms.validation import validate_input
+    from mustafid.records.format import dump_record, make_record, record_path
 
     form = load_forms(load_association(ROOT))["support-request"]
     out = []

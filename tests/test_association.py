@@ -7,7 +7,6 @@ import pytest
 
 from mustafid.config.association import load_association
 from mustafid.core.errors import ConfigError
-
 from tests.helpers import EXAMPLES, ROOT
 
 

@@ -12,14 +12,13 @@ import random
 from typing import Any
 
 from mustafid.forms.model import Field, FormDef
-from mustafid.records.format import make_record, new_record_id, RIYADH
 from mustafid.forms.validation import FileInfo, resolve_date, validate_input
 from mustafid.forms.validators import luhn_ok
+from mustafid.records.format import RIYADH, make_record, new_record_id
 
 FIRST = ["نورة", "سارة", "مريم", "عبد الله", "محمد", "فاطمة", "هيلة", "عبد الرحمن", "لطيفة", "منيرة", "خالد", "جواهر"]
 FAMILY = ["الشمري", "الرويلي", "العنزي", "الحربي", "الغامدي", "الزهراني", "القحطاني", "المطيري", "الرشيدي"]
-WORDS = ("نحتاج مساعدة عاجلة في سداد الإيجار المتأخر وتأمين احتياجات الأطفال الدراسية بعد انقطاع الدخل "
-         "والحمد لله على كل حال ونرجو النظر في الطلب").split()
+WORDS = ["نحتاج", "مساعدة", "عاجلة", "في", "سداد", "الإيجار", "المتأخر", "وتأمين", "احتياجات", "الأطفال", "الدراسية", "بعد", "انقطاع", "الدخل", "والحمد", "لله", "على", "كل", "حال", "ونرجو", "النظر", "في", "الطلب"]
 TODAY = dt.date(2026, 11, 23)
 
 
@@ -129,7 +128,7 @@ def documents_for(form: FormDef, data: dict[str, Any], rng: random.Random) -> li
 
     out = []
     for path, f in form.walk():
-        if f.type == "file" and "*" not in path and (f.required and evaluate(f.relevant, data) or rng.random() < 0.2):
+        if f.type == "file" and "*" not in path and ((f.required and evaluate(f.relevant, data)) or rng.random() < 0.2):
             out.append({"field": path, "name": f"{f.id}.pdf", "type": "application/pdf",
                         "size": rng.randint(50_000, 900_000), "sha256": "%064x" % rng.getrandbits(256)})
     return out
@@ -162,4 +161,4 @@ def _id(rng: random.Random) -> str:
     return f"{full[:4]}-{full[4:]}"
 
 
-__all__ = ["make_valid", "raw_answers", "national_id", "iban", "FileInfo"]
+__all__ = ["FileInfo", "iban", "make_valid", "national_id", "raw_answers"]

@@ -12,8 +12,8 @@ import copy
 import datetime as dt
 import random
 import shutil
-from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from mustafid.config.association import load_association
 from mustafid.forms.model import load_forms

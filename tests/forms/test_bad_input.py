@@ -3,11 +3,11 @@ exception, never the "bug" problem), and the fast path never calls a file clean 
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
-
-from functools import cache
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mustafid.config.association import load_association
 from mustafid.forms.model import FormDef, load_forms

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 from tests.forms.conftest import EXAMPLE_DIR
-from tests.helpers import make_association_repo
 
 MUSTAFID = [sys.executable, "-m", "mustafid"]
 

@@ -9,12 +9,13 @@ import sys
 from typing import Any
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mustafid.forms import validators as V
-from mustafid.records.fastcheck import _address_ok, data_ok
 from mustafid.forms.model import FormDef
 from mustafid.forms.validation import check_data
+from mustafid.records.fastcheck import _address_ok, data_ok
 from tests.forms.factory import make_valid
 
 # Every whitespace character (normalize_text folds them), every control and format character below U+3100, and
@@ -78,16 +79,16 @@ TEXT = st.text(st.sampled_from(list(" \n\t\r\u00a0\u200f\u202e\u0660\u06f5\u066b
 @given(TEXT, st.booleans())
 def test_text_check_is_the_normaliser_fixed_point(s: str, multiline: bool) -> None:
     """The fast text check says yes exactly for the non-empty texts normalize_text leaves as they are."""
-    from mustafid.records.fastcheck import _text_ok
     from mustafid.core.normalize import normalize_text
+    from mustafid.records.fastcheck import _text_ok
 
     assert _text_ok(s, multiline) == (s != "" and normalize_text(s, multiline=multiline) == s)
 
 
 @pytest.mark.parametrize("multiline", [False, True])
 def test_text_check_on_every_code_point(multiline: bool) -> None:
-    from mustafid.records.fastcheck import _text_ok
     from mustafid.core.normalize import normalize_text
+    from mustafid.records.fastcheck import _text_ok
 
     wrong = [hex(cp) for cp in CODE_POINTS for s in (f"a{chr(cp)}b", f"a {chr(cp)}\nb", chr(cp))
              if _text_ok(s, multiline) != (normalize_text(s, multiline=multiline) == s)]

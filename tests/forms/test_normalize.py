@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mustafid.core.normalize import INVISIBLE, match_key, normalize_digits, normalize_text
 

@@ -5,9 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 import yaml
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from mustafid.records.format import ALPHABET, RIYADH, dump_record, is_record_id, load_record, new_record_id, parse_record_id, record_path
+from mustafid.records.format import (
+    ALPHABET,
+    RIYADH,
+    dump_record,
+    is_record_id,
+    load_record,
+    new_record_id,
+    parse_record_id,
+    record_path,
+)
 
 
 def test_new_ids_are_canonical_and_distinct() -> None:
@@ -42,7 +52,7 @@ def test_record_path_is_sharded_by_riyadh_time() -> None:
     assert record_path("support-request", "2026-11-30T23:30:00+03:00", "K7M3-9QXD") == \
         "submissions/support-request/2026/11/K7M3-9QXD.yml"
     # 22:30 UTC on 30 November is already December in Riyadh.
-    assert record_path("support-request", dt.datetime(2026, 11, 30, 22, 30, tzinfo=dt.timezone.utc), "K7M3-9QXD") == \
+    assert record_path("support-request", dt.datetime(2026, 11, 30, 22, 30, tzinfo=dt.UTC), "K7M3-9QXD") == \
         "submissions/support-request/2026/12/K7M3-9QXD.yml"
 
 

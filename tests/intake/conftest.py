@@ -3,8 +3,8 @@ a real git repository in a temporary folder."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest

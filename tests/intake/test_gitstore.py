@@ -18,7 +18,7 @@ def test_a_submission_is_what_git_itself_would_have_written(tmp_path: Path) -> N
     repo = make_association_repo(tmp_path)
     store = GitStore(repo)
     main = git(repo, "rev-parse", "main").strip()
-    sha = store.create_submission("AAAA-AAAA", {"submissions/f/2026/11/AAAA-AAAA.yml": "id: x\n".encode()},
+    sha = store.create_submission("AAAA-AAAA", {"submissions/f/2026/11/AAAA-AAAA.yml": b"id: x\n"},
                                   "Receive AAAA-AAAA (f)\n\nMustafid-Record: AAAA-AAAA\n")
     assert git(repo, "rev-parse", "submission/AAAA-AAAA").strip() == sha
     assert git(repo, "rev-parse", f"{sha}^").strip() == main
@@ -78,7 +78,7 @@ def test_threads_and_processes_write_at_once(tmp_path: Path) -> None:
             for i in range(30):
                 rid = f"T{k}{i:02d}-YYYY"
                 store.create_submission(rid, {f"submissions/f/2026/11/{rid}.yml": b"x\n"}, f"Receive {rid}\n")
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=thread_writer, args=(k,)) for k in range(4)]

@@ -12,11 +12,11 @@ import pytest
 
 from mustafid.config.association import load_association
 from mustafid.forms.model import load_forms
-from mustafid.store.git import DocumentStore, GitStore
 from mustafid.records.check import check_file
 from mustafid.records.format import parse_record, parse_record_id
+from mustafid.store.git import DocumentStore, GitStore
 from tests.helpers import EXAMPLES
-from tests.intake.util import fake_pdf, git, luhn_id, refs, valid_post
+from tests.intake.util import git, luhn_id, refs, valid_post
 
 AR = re.compile("[\u0600-\u06ff]")
 

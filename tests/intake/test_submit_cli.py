@@ -13,8 +13,8 @@ import yaml
 
 from mustafid.config.association import load_association
 from mustafid.forms.model import load_forms
-from mustafid.records.format import parse_record
 from mustafid.forms.validation import check_record, to_raw
+from mustafid.records.format import parse_record
 from tests.helpers import make_association_repo
 from tests.intake.util import example_record, fake_pdf, git, refs
 

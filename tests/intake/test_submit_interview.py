@@ -6,27 +6,28 @@ record. Nothing here knows the order of the questions."""
 from __future__ import annotations
 
 import codecs
-import hashlib
 import datetime as dt
+import hashlib
 import os
 import queue
 import re
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pytest
 
 from mustafid.config.association import load_association
-from mustafid.forms.model import Field, FormDef, load_forms
-from mustafid.forms.view import ADDRESS_LABELS, UI
-from mustafid.staff.interview import TEXT
 from mustafid.core.normalize import normalize_digits
 from mustafid.core.text import arabic_digits
+from mustafid.forms.model import Field, FormDef, load_forms
 from mustafid.forms.validators import Invalid, hijri_of, national_id
+from mustafid.forms.view import ADDRESS_LABELS, UI
+from mustafid.staff.interview import TEXT
 from tests.helpers import make_association_repo
 from tests.intake.test_submit_cli import STAFF, name, new_submission, repo  # noqa: F401 - the same fixtures
 from tests.intake.util import example_record, fake_pdf, refs

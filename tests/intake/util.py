@@ -10,19 +10,19 @@ from typing import Any
 
 from mustafid.config.association import load_association
 from mustafid.forms.model import load_forms
-from mustafid.records.format import parse_record
 from mustafid.forms.validation import to_raw
+from mustafid.records.format import parse_record
 from tests.helpers import EXAMPLES, ROOT
 
 VALID = ROOT / "tests" / "examples" / "valid"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _form(assoc: str, form_id: str) -> Any:
     return load_forms(load_association(EXAMPLES[assoc]))[form_id]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _example(assoc: str, form_id: str) -> dict[str, Any]:
     return example_record(assoc, form_id)
 

@@ -19,13 +19,13 @@ __all__ = ["BuiltSite", "Doc", "parse"]
 class Element:
     tag: str
     attrs: dict[str, str]
-    parents: list["Element"]
+    parents: list[Element]
     text: str = ""  # direct and nested text, visually hidden parts included
 
     def has_class(self, name: str) -> bool:
         return name in self.attrs.get("class", "").split()
 
-    def inside(self, tag: str, cls: str | None = None) -> "Element | None":
+    def inside(self, tag: str, cls: str | None = None) -> Element | None:
         for p in reversed(self.parents):
             if p.tag == tag and (cls is None or p.has_class(cls)):
                 return p

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from mustafid.site import pages
 from mustafid.forms.model import load_forms
+from mustafid.site import pages
 from tests.helpers import EXAMPLES
 from tests.site.conftest import BuiltSite
 

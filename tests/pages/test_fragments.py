@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from mustafid.site import pages
 from mustafid.core.errors import Problem
 from mustafid.forms.model import load_forms
 from mustafid.forms.validation import validate_input
+from mustafid.site import pages
 from tests.helpers import EXAMPLES
 from tests.pages.conftest import Doc, Element, parse
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from mustafid.review import actions as review
 from mustafid.audit.report import audit, render
 from mustafid.cli.main import main
+from mustafid.review import actions as review
 from tests.review.util import setup, submit
 
 
@@ -58,7 +58,7 @@ def test_timelines_and_the_promised_period(tmp_path: Path, name: str) -> None:
     # A request that arrived long ago: its receipt commit dated before the promised period, as it would be.
     late = submit(repo, name)
     branch = f"refs/heads/submission/{late}"
-    past = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=assoc.decision_period_days + 5)
+    past = dt.datetime.now(dt.UTC) - dt.timedelta(days=assoc.decision_period_days + 5)
     git(repo, "update-ref", branch, git(repo, "rev-parse", "main").strip())
     record = git(repo, "show", f"submission/{on_time}:{path_of(repo, f'submission/{on_time}', on_time)}")
     record = record.replace(on_time, late)

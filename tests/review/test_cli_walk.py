@@ -124,8 +124,8 @@ def test_refusals_leave_main_as_it_was(tmp_path: Path, name: str, capsys: pytest
 
 
 def test_edit_after_decision_is_flagged_by_the_ci_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from mustafid.review.forges.local import LocalForge
     from mustafid.records.format import dump_record
+    from mustafid.review.forges.local import LocalForge
 
     repo, assoc, forge = setup(tmp_path, "ajaa")
     rid = submit(repo, "ajaa")

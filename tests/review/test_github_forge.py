@@ -13,16 +13,17 @@ import json
 import re
 import subprocess
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import yaml
 
-from mustafid.review.forges.github import GitHubForge
 from mustafid.forms.model import load_forms
 from mustafid.review.actions import find
+from mustafid.review.forges.github import GitHubForge
 from tests.review.util import setup, submit
 
 

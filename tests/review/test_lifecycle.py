@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from mustafid.review import lifecycle
 from mustafid.config.association import load_association
+from mustafid.review import lifecycle
 from tests.helpers import EXAMPLES
 
 AT = "2026-11-23T10:00:00+03:00"

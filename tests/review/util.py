@@ -11,8 +11,8 @@ from pathlib import Path
 import yaml
 
 from mustafid.config.association import load_association
-from mustafid.review.forges.local import LocalForge
 from mustafid.records.format import dump_record, new_record_id, record_path
+from mustafid.review.forges.local import LocalForge
 from tests.helpers import ROOT
 
 EXAMPLE = {"ajaa": "support-request/2026/05/A1DH-2769.yml", "kahatain": "support-request/2026/08/RQQS-5FQ8.yml"}

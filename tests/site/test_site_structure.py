@@ -21,7 +21,7 @@ def arabic_pages(site: BuiltSite) -> list[Path]:
 
 def resolve(page: Path, href: str, root: Path) -> Path:
     """The file a relative link from ``page`` points at."""
-    target = PurePosixPath(href.split("#")[0])
+    target = PurePosixPath(href.split("#", maxsplit=1)[0])
     if href.startswith("/"):
         full = root / str(target).lstrip("/")
     else:

@@ -22,13 +22,14 @@ import codecs
 import datetime as dt
 import re
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any, Iterator
+from typing import Any
 
+from mustafid.records.format import RIYADH
 from mustafid.review import lifecycle
 from mustafid.review.forges.local import LocalForge
-from mustafid.records.format import RIYADH
 
 ANCHOR = "refs/mustafid/audited"
 _MERGED_BRANCH = re.compile(r"submission/([0-9A-Z]{4}-[0-9A-Z]{4})\b")
@@ -188,7 +189,7 @@ def audit(assoc: Any, forge: LocalForge, today: dt.date | None = None) -> dict[s
         return at.astimezone(RIYADH).date()
 
     rows = []
-    for rid in sorted(timelines, key=lambda r: (timelines[r].received or dt.datetime.min.replace(tzinfo=dt.timezone.utc), r)):
+    for rid in sorted(timelines, key=lambda r: (timelines[r].received or dt.datetime.min.replace(tzinfo=dt.UTC), r)):
         t = timelines[rid]
         received = t.received
         promised = promised_date(assoc, received.astimezone(RIYADH).isoformat()) if received else None
@@ -252,8 +253,8 @@ def render(report: dict[str, Any]) -> str:
     """The report as Markdown (templates/audit.md.j2), Arabic and English."""
     import jinja2
 
-    from mustafid.review.actions import TEMPLATES
     from mustafid.core.text import arabic_digits
+    from mustafid.review.actions import TEMPLATES
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False, trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True)

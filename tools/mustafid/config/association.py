@@ -217,7 +217,7 @@ def _quick_read(text: str) -> Any:
 
     try:
         return ryaml.loads(text)
-    except Exception:  # noqa: BLE001 - any complaint: the careful read says what it is
+    except Exception:
         return None
 
 

@@ -7,8 +7,8 @@ exits 3 (see cli.error_handler).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Iterable, Sequence
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 LANGS = ("ar", "en")
 DEFAULT_LANG = "ar"
@@ -22,10 +23,10 @@ class T:
         return self.ar if lang == "ar" else self.en
 
     @classmethod
-    def from_mapping(cls, value: Mapping[str, Any]) -> "T":
+    def from_mapping(cls, value: Mapping[str, Any]) -> T:
         return cls(ar=str(value["ar"]), en=str(value["en"]))
 
-    def format(self, **kw: object) -> "T":
+    def format(self, **kw: object) -> T:
         """Both texts filled in; numbers read as numbers in each language (٥ in Arabic prose, 5 in English)."""
         def number(v: object, ar: bool) -> object:
             if isinstance(v, bool) or not isinstance(v, (int, float)):

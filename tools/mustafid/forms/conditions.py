@@ -10,7 +10,8 @@ field the constraint is on. Inside a repeat item, names resolve in the item firs
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 _MISSING = object()
 
@@ -56,9 +57,9 @@ def evaluate(cond: Any, data: Mapping[str, Any], item: Mapping[str, Any] | None 
         elif not answered(v) and v is not False:
             ok = False
         elif op == "equals":
-            ok = v == arg or str(v) == str(arg) and not isinstance(v, bool)
+            ok = v == arg or (str(v) == str(arg) and not isinstance(v, bool))
         elif op == "not_equals":
-            ok = not (v == arg or str(v) == str(arg) and not isinstance(v, bool))
+            ok = not (v == arg or (str(v) == str(arg) and not isinstance(v, bool)))
         elif op == "in":
             ok = v in arg or str(v) in [str(a) for a in arg]
         elif op == "not_in":

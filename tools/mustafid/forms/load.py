@@ -13,10 +13,21 @@ from pathlib import Path
 from typing import Any
 
 from mustafid.core.errors import Problem
-from mustafid.forms.model import (CALC_OPS, CONDITION_OPS, DEFAULT_ACCEPT, FIELD_TYPES, TAGS, Choice, Declaration, Field,
-                      FormDef, Page, Rule)
 from mustafid.core.text import T
 from mustafid.core.yamlio import line_of, load_rt, read_text
+from mustafid.forms.model import (
+    CALC_OPS,
+    CONDITION_OPS,
+    DEFAULT_ACCEPT,
+    FIELD_TYPES,
+    TAGS,
+    Choice,
+    Declaration,
+    Field,
+    FormDef,
+    Page,
+    Rule,
+)
 
 STANDARD_LIBRARY = Path(__file__).with_name("library.yml")
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -68,7 +79,7 @@ def _load_yaml(path: Path, problems: list[Problem], fast: bool = False) -> tuple
 
         try:
             return None, _plain(ryaml.loads(read_text(path)))
-        except Exception:  # noqa: BLE001 - the careful pass reports it
+        except Exception:
             problems.append(Problem(str(path), "", "", "", None, "retry"))
             return None, None
     from ruamel.yaml.error import YAMLError  # the careful read only: clean definitions are read by ryaml

@@ -9,9 +9,11 @@ association (or the package's ``standard_library.yml``) and are pulled in with `
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from mustafid.core.errors import ConfigError, Problem
 from mustafid.core.text import T, arabic_digits
@@ -71,7 +73,7 @@ class Field:
     multiple: bool = False
     document: T | None = None                 # how the service guide names this document
     # repeat groups
-    fields: tuple["Field", ...] = ()
+    fields: tuple[Field, ...] = ()
     min_items: int = 0
     max_items: int | None = None
     count_from: str | None = None             # id of an integer field that must equal the number of items
@@ -221,8 +223,9 @@ def display_value(form: FormDef, f: Field, v: Any, lang: str) -> str:
     if f.type == "money":
         return f"{v:,.2f} " + T("ريال", "SAR")(lang)
     if f.type == "date":
-        from mustafid.forms.validators import hijri_of
         import datetime as dt
+
+        from mustafid.forms.validators import hijri_of
 
         try:
             return f"{v} ({hijri_of(dt.date.fromisoformat(v))} " + T("هـ", "AH")(lang) + ")"

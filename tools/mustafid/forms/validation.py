@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
+from mustafid.core.errors import Problem
+from mustafid.core.normalize import normalize_text
+from mustafid.core.text import T
 from mustafid.forms import messages as M
 from mustafid.forms import validators as V
 from mustafid.forms.conditions import answered, evaluate
-from mustafid.core.errors import Problem
 from mustafid.forms.model import Field, FormDef
-from mustafid.core.normalize import normalize_text
-from mustafid.core.text import T
 
 Raw = Mapping[str, "str | list[str]"]
 DECLARATION_FIELD = "_declaration"   # the checkbox "I confirm the data are correct" (value "yes")
@@ -289,7 +290,7 @@ def _repeat(run: _Run, f: Field, key: str, data: dict[str, Any]) -> list[dict[st
         items.append(item)
     n = len(items)
     if evaluate(f.relevant, data):
-        if f.required and n == 0 or n < f.min_items:
+        if (f.required and n == 0) or n < f.min_items:
             run.problem(key, M.TOO_FEW_ITEMS.format(min=max(f.min_items, 1)), "min_items")
         if f.max_items is not None and n > f.max_items:
             run.problem(key, M.TOO_MANY_ITEMS.format(max=f.max_items), "max_items")
@@ -396,7 +397,7 @@ def check_data(form: FormDef, data: Mapping[str, Any], today: dt.date | None = N
     def diff(fields: Sequence[Field], want: Mapping[str, Any], have: Mapping[str, Any], prefix: str) -> None:
         for f in fields:
             key = prefix + f.id
-            if key in flagged or f.id not in have and f.id not in want:
+            if key in flagged or (f.id not in have and f.id not in want):
                 continue
             if f.id not in want and f.id in have:
                 if f.holds_data:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 from mustafid.core.normalize import normalize_text
 from mustafid.core.text import T

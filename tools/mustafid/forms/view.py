@@ -9,14 +9,15 @@ every element's id comes from ``field_dom_id``, so the error summary, the inline
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-from mustafid.forms.conditions import answered, evaluate
 from mustafid.core.errors import Problem
-from mustafid.forms.model import MIME, Field, FormDef, display_value
 from mustafid.core.normalize import small_int
 from mustafid.core.text import T, arabic_digits
+from mustafid.forms.conditions import answered, evaluate
+from mustafid.forms.model import MIME, Field, FormDef, display_value
 from mustafid.forms.validation import CONSENT_FIELD, DECLARATION_FIELD
 from mustafid.forms.validators import ADDRESS_PARTS, ADDRESS_REQUIRED
 
@@ -94,9 +95,9 @@ class Node:
     filter_by: str = ""      # the field (same scope) whose value filters this list
     relevant: Any = None
     relevant_text: str = ""
-    parts: list["Node"] = field(default_factory=list)
-    items: list["Item"] = field(default_factory=list)
-    template: "Item | None" = None
+    parts: list[Node] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    template: Item | None = None
     add_label: str = ""
     min_items: int = 0
     max_items: int | None = None

@@ -12,17 +12,18 @@ import re
 import threading
 import time
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-from mustafid.review import lifecycle
 from mustafid.core.errors import Problem, UserError
-from mustafid.forms.model import FormDef, load_forms
-from mustafid.store.git import PREFIX, DocumentStore, RefExists
-from mustafid.review.forges.local import LocalForge
-from mustafid.records.format import CHANNELS, dump_record, make_record, new_record_id, parse_record, record_path
 from mustafid.core.text import T
+from mustafid.forms.model import FormDef, load_forms
 from mustafid.forms.validation import FileInfo, validate_input
+from mustafid.records.format import CHANNELS, dump_record, make_record, new_record_id, parse_record, record_path
+from mustafid.review import lifecycle
+from mustafid.review.forges.local import LocalForge
+from mustafid.store.git import PREFIX, DocumentStore, RefExists
 
 # C0/C1 control characters other than tab and line breaks: nobody types them; they hide or corrupt text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -164,7 +165,7 @@ class DuplicateIndex:
             known = dict(self.tips)
         tips = self.store.branches()
         changed = {b: t for b, t in tips.items() if known.get(b) != t}
-        parsed: dict[str, dict[str, Any] | None] = {b: None for b in changed}
+        parsed: dict[str, dict[str, Any] | None] = dict.fromkeys(changed)
         if changed:
             paths = self.store.record_paths(changed)
             order = [b for b in changed if b in paths]
@@ -217,7 +218,7 @@ class DuplicateIndex:
             while True:
                 try:
                     self.refresh()
-                except Exception:  # noqa: BLE001 - a failed refresh must not stop the next one
+                except Exception:
                     pass
                 time.sleep(self.REFRESH_SECONDS)
 

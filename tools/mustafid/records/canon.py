@@ -55,7 +55,7 @@ def load_portable(text: str | bytes) -> dict[str, Any] | None:
 
     try:
         out = ryaml.loads(text)
-    except Exception:  # noqa: BLE001 - ryaml's own error types: the careful reader says what is wrong
+    except Exception:
         return None
     return out if isinstance(out, dict) else None
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping
+from typing import Any
 
-from mustafid.records.canon import load
 from mustafid.core.errors import Problem
-from mustafid.records.fastcheck import data_ok
 from mustafid.forms.model import FormDef
+from mustafid.records.canon import load
+from mustafid.records.fastcheck import data_ok
 from mustafid.records.format import is_record_id, record_path
 
 MAX_BYTES = 256_000  # a record is a few KB; anything this large is a mistake or an attack
@@ -67,7 +68,7 @@ def fast_ok(text: str | bytes, forms: Mapping[str, FormDef], assoc_id: str | Non
     form = forms.get(form_id) if isinstance(form_id, str) else None
     if form is None or rec.get("form_version") != form.version or not _validator(form).is_valid(rec):
         return False
-    if not is_record_id(rec["id"]) or assoc_id and rec.get("association") != assoc_id:
+    if not is_record_id(rec["id"]) or (assoc_id and rec.get("association") != assoc_id):
         return False
     try:
         when = dt.datetime.fromisoformat(rec["submitted_at"])
@@ -81,8 +82,8 @@ def fast_ok(text: str | bytes, forms: Mapping[str, FormDef], assoc_id: str | Non
 def record_problems(rec: Any, forms: Mapping[str, FormDef], file: str, assoc_id: str | None, rel: str | None,
                     doc: Any = None) -> list[Problem]:
     """Problems of one loaded record (paths are dotted from the record's top: ``data.family.0.age``)."""
-    from mustafid.forms.validation import check_data
     from mustafid.core.yamlio import line_of
+    from mustafid.forms.validation import check_data
 
     def at(path: str) -> int | None:
         if doc is None or not path:
@@ -245,7 +246,7 @@ def _children(node: Any) -> list[tuple[Any, Any]]:
 
 def _walk_for_tags(node: Any, path: list[str], line: int | None = 1) -> list[tuple[str, int | None]]:
     tag = getattr(getattr(node, "tag", None), "value", None)
-    if tag and not str(tag).startswith("tag:yaml.org,2002:") or tag and "python" in str(tag):
+    if (tag and not str(tag).startswith("tag:yaml.org,2002:")) or (tag and "python" in str(tag)):
         return [(".".join(path), line)]
     out = []
     for k, v in _children(node):
@@ -313,7 +314,7 @@ def check_file(path: str | os.PathLike[str], forms: Mapping[str, FormDef], assoc
     try:
         if fast_ok(data, forms, assoc_id, rel):  # the bytes as read: the fast reader checks their UTF-8 itself
             return []
-    except Exception:  # noqa: BLE001 - the fast path only ever says "clean"; on any surprise, read carefully
+    except Exception:
         pass
     try:
         text = data.decode("utf-8")
@@ -321,7 +322,7 @@ def check_file(path: str | os.PathLike[str], forms: Mapping[str, FormDef], assoc
         return [_problem(file, "", "الملف ليس نصاً بترميز UTF-8", "the file is not UTF-8 text", None, "encoding")]
     try:
         return slow_problems(text, forms, file, assoc_id, rel)
-    except Exception as exc:  # noqa: BLE001 - a bug in Mustafid must not stop the other files being checked
+    except Exception as exc:
         return [_problem(file, "", "تعذر فحص هذا الملف بسبب خطأ في مستفيد: أبلغ عنه مع هذا السطر",
                          f"this file could not be checked because of a bug in Mustafid ({type(exc).__name__}): please report it",
                          None, "internal")]

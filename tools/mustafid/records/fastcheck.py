@@ -12,8 +12,9 @@ import datetime as dt
 import operator
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from mustafid.forms import validators as V
 from mustafid.forms.conditions import answered, evaluate
@@ -89,7 +90,7 @@ def _date_ok(v: Any, lo: Any, hi: Any, today: dt.date) -> bool:
     except ValueError:
         return False
     lo, hi = resolve_date(lo, today), resolve_date(hi, today)
-    return not (lo and day < lo or hi and day > hi)
+    return not ((lo and day < lo) or (hi and day > hi))
 
 
 def _multi_ok(v: Any, order: Mapping[str, int], least: int | None, most: int | None) -> bool:
@@ -101,7 +102,7 @@ def _multi_ok(v: Any, order: Mapping[str, int], least: int | None, most: int | N
         if i is None or i <= last:
             return False
         last = i
-    return not (least and len(v) < least or most and len(v) > most)
+    return not ((least and len(v) < least) or (most and len(v) > most))
 
 
 _IBAN_LETTERS = {ord(c): str(10 + i) for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}  # ISO 13616: A=10 … Z=35
@@ -143,7 +144,7 @@ def _address_ok(v: Mapping[str, Any]) -> bool:
 
 
 def _op_equals(v: Any, arg: Any) -> bool:
-    return v == arg or str(v) == str(arg) and not isinstance(v, bool)
+    return v == arg or (str(v) == str(arg) and not isinstance(v, bool))
 
 
 def _op_in(v: Any, arg: Any) -> bool:

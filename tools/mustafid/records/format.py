@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from mustafid.core.normalize import normalize_text
 
@@ -249,7 +250,7 @@ def parse_record(text: str) -> dict[str, Any]:
 
     try:
         data = ryaml.loads(text)
-    except Exception as exc:  # noqa: BLE001 - ryaml raises its own error types
+    except Exception as exc:
         raise ValueError(f"not a readable record: {type(exc).__name__}") from None
     if not isinstance(data, dict):
         raise ValueError("not a record: the YAML is not a mapping")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from mustafid.core.errors import Problem
 from mustafid.forms.model import FormDef
@@ -24,8 +24,8 @@ def _check_chunk(chunk: Sequence[str]) -> list[Problem]:
 def _warm(forms: Mapping[str, FormDef]) -> None:
     """Compile each form's schema and checks (and the mobile plan) once, before forking, instead of once in
     every worker. (recordcheck, imported above, has already imported the fast path's modules.)"""
-    from mustafid.records.fastcheck import _mobile_re, _plan
     from mustafid.records.check import _validator
+    from mustafid.records.fastcheck import _mobile_re, _plan
 
     _mobile_re()
     for form in forms.values():

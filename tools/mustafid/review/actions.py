@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
-from mustafid.review import lifecycle
 from mustafid.core.errors import NotFound, UserError
+from mustafid.review import lifecycle
 from mustafid.review.forges.local import PREFIX, LocalForge
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -253,7 +254,7 @@ def check_range(assoc: Any, forge: LocalForge, base: str, head: str) -> list[Any
         try:
             before = _parse(blobs[2 * i]) if blobs[2 * i] is not None else None
             after = _parse(blobs[2 * i + 1]) if blobs[2 * i + 1] is not None else None
-        except Exception:  # noqa: BLE001 - unreadable YAML is `mustafid validate`'s to report
+        except Exception:
             continue
         for p in lifecycle.check_transition(assoc, before, after, file=path):
             problems.append(Problem(p.file, p.path, p.ar, f"{p.en} (commit {commit[:10]})", p.line, p.code))

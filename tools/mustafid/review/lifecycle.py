@@ -9,8 +9,9 @@ every rule broken, so `mustafid decide` refuses exactly what CI would flag on a 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from mustafid.core.errors import Problem
 

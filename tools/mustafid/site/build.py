@@ -11,9 +11,10 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from mustafid.config.association import Association
 from mustafid.core.errors import ConfigError, Problem, UserError

@@ -13,23 +13,34 @@ script ``assets/mustafid/forms.js`` adds relevance, repeat rows and checks as yo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import jinja2
 
 from mustafid.core.errors import Problem
-from mustafid.forms.model import FormDef, load_forms
-from mustafid.forms.view import UI as FIELD_UI
 from mustafid.core.normalize import small_int
-from mustafid.forms.view import answer_rows, build_form_view, field_dom_id, file_size
 from mustafid.core.text import T, arabic_digits
+from mustafid.forms.model import FormDef, load_forms
 from mustafid.forms.validation import CONSENT_FIELD, DECLARATION_FIELD
+from mustafid.forms.view import UI as FIELD_UI
+from mustafid.forms.view import answer_rows, build_form_view, field_dom_id, file_size
 
-__all__ = ["FORM_MARK", "GeneratedPage", "generated_pages", "form_fragment", "check_fragment", "receipt_fragment",
-           "error_title", "field_dom_id", "promised_date", "public_forms"]
+__all__ = [
+    "FORM_MARK",
+    "GeneratedPage",
+    "check_fragment",
+    "error_title",
+    "field_dom_id",
+    "form_fragment",
+    "generated_pages",
+    "promised_date",
+    "public_forms",
+    "receipt_fragment",
+]
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 FORM_MARK = ("<!--mustafid:form-->", "<!--/mustafid:form-->")

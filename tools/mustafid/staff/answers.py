@@ -10,16 +10,17 @@ mappings, multi-choice as lists, the national address as a mapping of its parts)
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-from mustafid.forms import messages as M
 from mustafid.core.errors import Problem
-from mustafid.forms.model import MIME, Field, FormDef
-from mustafid.intake.service import Upload
 from mustafid.core.text import T
+from mustafid.forms import messages as M
+from mustafid.forms.model import MIME, Field, FormDef
 from mustafid.forms.validation import CONSENT_FIELD, DECLARATION_FIELD, to_raw
 from mustafid.forms.validators import ADDRESS_PARTS
+from mustafid.intake.service import Upload
 
 DECLARATION_KEY = "declaration"
 NOT_YAML = T("الملف ليس YAML صالحاً ({what}): صحّحه ثم أعد المحاولة", "the file is not valid YAML ({what}): fix it and try again")
@@ -71,7 +72,7 @@ def shape_problems(form: FormDef, answers: Mapping[str, Any], file: str = "") ->
                         or any(not isinstance(x, str) for x in v.values() if x is not None):
                     out.append(_problem(file, path, NOT_ADDRESS, "not_address"))
             elif f.type == "multi_choice":
-                if isinstance(v, Mapping) or isinstance(v, list) and not all(isinstance(x, str) for x in v):
+                if isinstance(v, Mapping) or (isinstance(v, list) and not all(isinstance(x, str) for x in v)):
                     out.append(_problem(file, path, NOT_SCALAR, "not_scalar"))
             elif not isinstance(v, str):
                 out.append(_problem(file, path, NOT_SCALAR, "not_scalar"))

@@ -9,21 +9,22 @@ through ``read`` (None at the end of input), so a pipe works as well as a termin
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any
 
+from mustafid.core.errors import Problem, UserError
+from mustafid.core.normalize import match_key, normalize_digits, small_int
+from mustafid.core.text import T, arabic_digits
 from mustafid.forms import messages as M
 from mustafid.forms.conditions import evaluate
-from mustafid.core.errors import Problem, UserError
 from mustafid.forms.model import Choice, Field, FormDef
-from mustafid.forms.view import ADDRESS_LABELS, REPEAT_CAP, UI
-from mustafid.core.normalize import match_key, normalize_digits, small_int
-from mustafid.staff.answers import NO_SUCH_FILE, read_upload
-from mustafid.intake.service import Intake, Upload, content_problems, files_by_field
-from mustafid.core.text import T, arabic_digits
 from mustafid.forms.validation import CONSENT_FIELD, DECLARATION_FIELD
 from mustafid.forms.validators import ADDRESS_PARTS, ADDRESS_REQUIRED
+from mustafid.forms.view import ADDRESS_LABELS, REPEAT_CAP, UI
+from mustafid.intake.service import Intake, Upload, content_problems, files_by_field
+from mustafid.staff.answers import NO_SUCH_FILE, read_upload
 
 TEXT: dict[str, T] = {
     "start": T("إدخال طلب «{title}». اضغط Enter لتجاوز سؤال اختياري.",

@@ -27,9 +27,9 @@ import subprocess
 import threading
 import time
 import zlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from mustafid.core.errors import UserError
 
@@ -179,7 +179,7 @@ class GitStore:
             os.close(fd)
         self._dir_fds.clear()
 
-    def __enter__(self) -> "GitStore":
+    def __enter__(self) -> GitStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -433,7 +433,7 @@ class DocumentStore:
         self.fsync = fsync
 
     @classmethod
-    def beside(cls, store: GitStore) -> "DocumentStore":
+    def beside(cls, store: GitStore) -> DocumentStore:
         return cls(Path(os.environ.get("MUSTAFID_DOCUMENTS") or store.git_dir / "mustafid" / "documents"),
                    fsync=store.fsync)
 

@@ -20,8 +20,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mustafid.config.association import load_association
     from mustafid.audit.report import audit, render, seal
+    from mustafid.config.association import load_association
     from mustafid.review.forges.local import LocalForge
 
     assoc = load_association(args.association)

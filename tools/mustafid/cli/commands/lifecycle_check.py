@@ -26,8 +26,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from mustafid.core.errors import UserError, problems_to_json
-    from mustafid.review.forges.github import personal_data_in_clear
     from mustafid.review.actions import check_range
+    from mustafid.review.forges.github import personal_data_in_clear
 
     assoc, forge = open_forge(args)
     if args.visibility == "public":

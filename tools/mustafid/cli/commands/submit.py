@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from mustafid.cli.commands.common import add_actor, add_association, add_repo
 
@@ -33,7 +34,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=("ar", "en"), default="ar", help="the language of the questions (default ar)")
 
 
-def _print_problems(problems: Sequence["Problem"]) -> None:
+def _print_problems(problems: Sequence[Problem]) -> None:
     for p in problems:
         where = p.path or p.file
         line = f":{p.line}" if p.line and not p.path else ""
@@ -43,11 +44,11 @@ def _print_problems(problems: Sequence["Problem"]) -> None:
 def run(args: argparse.Namespace) -> int:
     from mustafid.config.association import load_association
     from mustafid.core.errors import UserError
-    from mustafid.review.forges.local import LocalForge
-    from mustafid.store.git import DocumentStore
-    from mustafid.review.actions import _require_actor
-    from mustafid.staff.answers import answers_from_yaml, uploads_from_args
     from mustafid.intake.service import Intake, Invalid
+    from mustafid.review.actions import _require_actor
+    from mustafid.review.forges.local import LocalForge
+    from mustafid.staff.answers import answers_from_yaml, uploads_from_args
+    from mustafid.store.git import DocumentStore
 
     for stream in (sys.stdin, sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
@@ -108,24 +109,24 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _answer_problems(intake: "Intake", form: "FormDef", raw: dict[str, Any], lang: str,
-                     uploads: Sequence["Upload"]) -> list["Problem"]:
+def _answer_problems(intake: Intake, form: FormDef, raw: dict[str, Any], lang: str,
+                     uploads: Sequence[Upload]) -> list[Problem]:
     """The answers' own problems, so one run reports everything (the file's and the answers')."""
     from mustafid.intake.service import content_problems, files_by_field
 
     return intake.check(form, raw, lang, files_by_field(uploads))[1] + content_problems(uploads)
 
 
-def _by_field(uploads: Sequence["Upload"]) -> dict[str, list["Upload"]]:
+def _by_field(uploads: Sequence[Upload]) -> dict[str, list[Upload]]:
     """Every --document given, by field: a document of several files keeps them all."""
-    out: dict[str, list["Upload"]] = {}
+    out: dict[str, list[Upload]] = {}
     for u in uploads:
         out.setdefault(u.field, []).append(u)
     return out
 
 
-def _interview(intake: "Intake", form: "FormDef", lang: str,
-               uploads: Sequence["Upload"]) -> tuple[dict[str, Any], list["Upload"]]:
+def _interview(intake: Intake, form: FormDef, lang: str,
+               uploads: Sequence[Upload]) -> tuple[dict[str, Any], list[Upload]]:
     from mustafid.staff.interview import Interview
 
     piped = not sys.stdin.isatty()

@@ -32,9 +32,10 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Mapping, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
@@ -48,16 +49,16 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mustafid.site import pages
 from mustafid.core.errors import Problem, UserError
-from mustafid.forms.model import FormDef, display_value
-from mustafid.store.git import PREFIX, DocumentStore, StoreError
 from mustafid.core.normalize import small_int
-from mustafid.review.forges.local import LocalForge
-from mustafid.records.format import parse_record, parse_record_id
-from mustafid.intake.service import Intake, Invalid, UnknownForm, Upload, files_by_field, safe_filename
 from mustafid.core.text import T
+from mustafid.forms.model import FormDef, display_value
 from mustafid.forms.validation import CONSENT_FIELD, DECLARATION_FIELD, FileInfo
+from mustafid.intake.service import Intake, Invalid, UnknownForm, Upload, files_by_field, safe_filename
+from mustafid.records.format import parse_record, parse_record_id
+from mustafid.review.forges.local import LocalForge
+from mustafid.site import pages
+from mustafid.store.git import PREFIX, DocumentStore, StoreError
 
 log = logging.getLogger("mustafid.intake.web.app")
 
@@ -186,7 +187,7 @@ class NoInternalErrors:
             await self.app(scope, receive, tracking)
         except _TooLarge:
             raise
-        except Exception as exc:  # noqa: BLE001 - the last line of defence
+        except Exception as exc:
             tb = exc.__traceback__
             while tb is not None and tb.tb_next is not None:
                 tb = tb.tb_next
@@ -355,7 +356,7 @@ class Publisher:
         import queue
 
         self.assoc, self.store, self.remote = assoc, store, remote
-        self.queue: "queue.Queue[tuple[str, dict[str, Any], int]]" = queue.Queue()
+        self.queue: queue.Queue[tuple[str, dict[str, Any], int]] = queue.Queue()
         self.forge: Any = None
         if getattr(assoc, "github_repository", None) and os.environ.get("GITHUB_TOKEN"):
             from mustafid.review.forges.github import GitHubForge
@@ -375,7 +376,7 @@ class Publisher:
                 else:
                     self.store.git("push", "--quiet", self.remote, f"refs/heads/{PREFIX}{rid}:refs/heads/{PREFIX}{rid}")
                 log.info("published %s to %s", rid, "github" if self.forge is not None else "the remote")
-            except Exception as exc:  # noqa: BLE001 - retried; the record is safe locally
+            except Exception as exc:
                 if attempt < len(self.RETRIES):
                     log.warning("publishing %s failed (%s): retry in %d s", rid, type(exc).__name__, self.RETRIES[attempt])
                     threading.Timer(self.RETRIES[attempt], self.queue.put, ((rid, record, attempt + 1),)).start()

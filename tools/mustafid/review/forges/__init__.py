@@ -4,7 +4,8 @@ Both expose the same small protocol so the CLI does not care which one the assoc
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Protocol
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 
 class Forge(Protocol):

@@ -8,7 +8,8 @@ holds the privacy guard CI runs: a public repository must not hold records with 
 from __future__ import annotations
 
 import os
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from mustafid.core.errors import Problem, UserError
 

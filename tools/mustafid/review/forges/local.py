@@ -6,7 +6,8 @@ tree or index is touched and a concurrent writer makes us fail instead of silent
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from mustafid.store.git import PREFIX, GitStore
 

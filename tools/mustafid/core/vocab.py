@@ -1,0 +1,31 @@
+"""The words every layer shares, each defined once: a request's statuses, the channels it can come by, the
+answers that mean yes or no, and the association's clock. Other modules import these; none keeps a copy."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+# The lifecycle (review/lifecycle.py holds the transitions between them).
+STATUSES = ("received", "needs_info", "verified", "approved", "rejected", "served", "withdrawn")
+OPEN = ("received", "needs_info", "verified")
+DECIDED = ("approved", "rejected")
+CLOSED = ("approved", "rejected", "served", "withdrawn")
+
+# How a request reached the association: the site's form, or staff entry of one received another way.
+CHANNELS = ("web", "interview", "phone", "letter", "email", "social_media")
+STAFF_CHANNELS = tuple(c for c in CHANNELS if c != "web")
+
+# A yes/no answer or a ticked box, compared after casefold(): form posts send "yes"/"on", staff type نعم or ن.
+YES_WORDS = frozenset({"yes", "y", "true", "1", "on", "نعم", "ن"})
+NO_WORDS = frozenset({"no", "n", "false", "0", "off", "لا"})
+
+# Every date a person is promised is counted in Riyadh time (UTC+3, no daylight saving).
+RIYADH = dt.timezone(dt.timedelta(hours=3), "AST")
+
+
+def is_yes(value: object) -> bool:
+    return str(value).strip().casefold() in YES_WORDS
+
+
+def is_no(value: object) -> bool:
+    return str(value).strip().casefold() in NO_WORDS
