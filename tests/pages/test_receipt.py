@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from hijridate import Gregorian
 
+from mustafid.core.period import promised_date
 from mustafid.site import pages
 from tests.pages.conftest import parse
 
@@ -26,7 +27,7 @@ def test_promised_date_in_both_calendars(assocs: dict[str, Any], assoc: str, day
     a = assocs[assoc]
     assert a.decision_period_days == days  # read from association.yml, never typed in a page
     due = dt.date(2026, 11, 23) + dt.timedelta(days=days)  # the local day of submission, not the UTC one
-    assert pages.promised_date(a, RECORD["submitted_at"]) == due
+    assert promised_date(a, RECORD["submitted_at"]) == due
     h = Gregorian(due.year, due.month, due.day).to_hijri()
     en = parse(pages.receipt_fragment(a, "en", RECORD))
     due_en = en.find("p", cls="mf-due")[0]

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from mustafid.config.association import load_association
+from mustafid.core.period import days_left
 from mustafid.review import lifecycle
 from tests.helpers import EXAMPLES
 
@@ -117,5 +118,5 @@ def test_days_left_counts_the_promised_period(assoc: Any) -> None:
     import datetime as dt
 
     r = base()
-    assert lifecycle.days_left(assoc, r, dt.date(2026, 11, 23)) == assoc.decision_period_days
-    assert lifecycle.days_left(assoc, moved(r, "approved"), dt.date(2026, 11, 23)) is None
+    assert days_left(assoc, r, dt.date(2026, 11, 23)) == assoc.decision_period_days
+    assert days_left(assoc, moved(r, "approved"), dt.date(2026, 11, 23)) is None

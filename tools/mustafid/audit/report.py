@@ -141,7 +141,7 @@ def _members(text: str) -> list[str]:
 
 def audit(assoc: Any, forge: LocalForge, today: dt.date | None = None) -> dict[str, Any]:
     """The report's data: rows (one per request), anomalies, and the figures the summary gives."""
-    from mustafid.site.pages import promised_date
+    from mustafid.core.period import promised_date
 
     today = today or dt.date.today()
     main = forge.main

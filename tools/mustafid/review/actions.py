@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mustafid.core.errors import NotFound, UserError
+from mustafid.core.period import days_left
 from mustafid.review import lifecycle
 from mustafid.review.forges.local import PREFIX, LocalForge
 
@@ -86,7 +87,7 @@ def list_open(assoc: Any, forge: LocalForge, today: dt.date | None = None) -> li
         start = dt.datetime.fromisoformat(str(r["submitted_at"])).date()
         rows.append({"id": r.get("id"), "form": r.get("form"), "channel": r.get("channel"),
                      "status": r.get("status"), "age_days": (today - start).days,
-                     "days_left": lifecycle.days_left(assoc, r, today),
+                     "days_left": days_left(assoc, r, today),
                      "duplicate": bool(r.get("duplicate_of")) or "possible_duplicate" in (r.get("flags") or [])})
     rows.sort(key=lambda row: (row["days_left"], row["id"]))
     return rows
@@ -115,7 +116,7 @@ def summary(assoc: Any, record: Mapping[str, Any], lang: str = "ar", redact: boo
                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     return env.get_template("review_summary.md.j2").render(
         r=record, lang=lang, title=title, answers=answers, redacted=redact,
-        days_left=lifecycle.days_left(assoc, record), period=assoc.decision_period_days,
+        days_left=days_left(assoc, record), period=assoc.decision_period_days,
         referral=assoc.referral_to_social_research)
 
 

@@ -181,12 +181,3 @@ def check_decision(assoc: Any, file: str, status: str, d: Mapping[str, Any]) -> 
                            f"النصاب غير مكتمل: {len(present)} من أعضاء اللجنة والنصاب {assoc.committee_quorum}",
                            f"below quorum: {len(present)} committee member(s), the quorum is {assoc.committee_quorum}"))
     return problems
-
-
-def days_left(assoc: Any, record: Mapping[str, Any], today: dt.date | None = None) -> int | None:
-    """Days left of the promised decision period (negative when overdue); None once decided or closed."""
-    if record.get("status") not in OPEN:
-        return None
-    start = dt.datetime.fromisoformat(str(record["submitted_at"])).date()
-    today = today or dt.date.today()
-    return assoc.decision_period_days - (today - start).days

@@ -23,6 +23,7 @@ import jinja2
 
 from mustafid.core.errors import Problem
 from mustafid.core.normalize import small_int
+from mustafid.core.period import promised_date
 from mustafid.core.text import T, arabic_digits
 from mustafid.forms.model import FormDef, load_forms
 from mustafid.forms.validation import CONSENT_FIELD, DECLARATION_FIELD
@@ -37,7 +38,6 @@ __all__ = [
     "field_dom_id",
     "form_fragment",
     "generated_pages",
-    "promised_date",
     "public_forms",
     "receipt_fragment",
 ]
@@ -203,11 +203,6 @@ def check_fragment(assoc: Any, form: FormDef, lang: str, raw: Mapping[str, Any],
                    docs=docs, hidden=hidden, action=f"{base}/submit/{form.id}", confirm=confirm,
                    consent=consent if _one(raw, CONSENT_FIELD).casefold() in _YES else "")
 
-
-def promised_date(assoc: Any, submitted_at: str) -> dt.date:
-    """The day by which a decision is promised: the submission day plus the association's period."""
-    day = dt.datetime.fromisoformat(str(submitted_at).replace("Z", "+00:00")).date()
-    return day + dt.timedelta(days=int(assoc.decision_period_days))
 
 
 def gregorian_text(day: dt.date, lang: str) -> str:
