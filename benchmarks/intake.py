@@ -83,7 +83,7 @@ async def drive(port: int, requests: list[bytes], clients: int) -> tuple[float, 
 def records(n: int) -> list[tuple[str, str, bytes]]:
     """(id, path, YAML) of n records as the server would write them."""
     from mustafid.config.association import load_association
-    from mustafid.forms.model import load_forms
+    from mustafid.forms.load import load_forms
     from mustafid.forms.validation import validate_input
     from mustafid.records.format import dump_record, make_record, record_path
 

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tools"), str(ROOT)]
 
 from mustafid.config.association import load_association  # noqa: E402
-from mustafid.forms.model import load_forms  # noqa: E402
+from mustafid.forms.load import load_forms  # noqa: E402
 from mustafid.records.format import dump_record, record_path  # noqa: E402
 from tests.forms.factory import _id, make_valid  # noqa: E402
 

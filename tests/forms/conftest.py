@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from mustafid.config.association import load_association
-from mustafid.forms.model import FormDef, load_forms
+from mustafid.forms.load import load_forms
+from mustafid.forms.model import FormDef
 from tests.helpers import EXAMPLES, ROOT
 
 EXAMPLE_DIR = ROOT / "tests" / "examples"

@@ -11,10 +11,11 @@ import datetime as dt
 import random
 from typing import Any
 
+from mustafid.core.vocab import RIYADH
 from mustafid.forms.model import Field, FormDef
 from mustafid.forms.validation import FileInfo, resolve_date, validate_input
 from mustafid.forms.validators import luhn_ok
-from mustafid.records.format import RIYADH, make_record, new_record_id
+from mustafid.records.format import make_record, new_record_id
 
 FIRST = ["نورة", "سارة", "مريم", "عبد الله", "محمد", "فاطمة", "هيلة", "عبد الرحمن", "لطيفة", "منيرة", "خالد", "جواهر"]
 FAMILY = ["الشمري", "الرويلي", "العنزي", "الحربي", "الغامدي", "الزهراني", "القحطاني", "المطيري", "الرشيدي"]

@@ -36,7 +36,7 @@ def fuzz(count: int, seed: int, where: Path) -> int:
     import _canon  # the sanitized build
 
     from mustafid.config.association import load_association
-    from mustafid.forms.model import load_forms
+    from mustafid.forms.load import load_forms
     from mustafid.records.format import dump_record
     from tests.forms.factory import make_valid
     from tests.forms.test_canonyaml import careful

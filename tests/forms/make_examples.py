@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mustafid.config.association import load_association
-from mustafid.forms.model import load_forms
+from mustafid.forms.load import load_forms
 from mustafid.records.format import dump_record, record_path
 from tests.forms.factory import make_valid
 from tests.helpers import EXAMPLES, ROOT

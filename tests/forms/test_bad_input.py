@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mustafid.config.association import load_association
-from mustafid.forms.model import FormDef, load_forms
+from mustafid.forms.load import load_forms
+from mustafid.forms.model import FormDef
 from mustafid.records.check import check_file, fast_ok, slow_problems
 from tests.forms.conftest import valid_examples
 

@@ -9,7 +9,8 @@ import pytest
 
 from mustafid.core.errors import ConfigError
 from mustafid.forms.json_schema import schema_text
-from mustafid.forms.model import FormDef, load_forms_dir
+from mustafid.forms.load import load_forms_dir
+from mustafid.forms.model import FormDef
 from tests.helpers import EXAMPLES
 
 FORMS = {"support-request", "new-beneficiary", "volunteering", "satisfaction-survey", "suggestion-or-complaint"}

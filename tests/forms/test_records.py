@@ -8,9 +8,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mustafid.core.vocab import RIYADH
 from mustafid.records.format import (
     ALPHABET,
-    RIYADH,
     dump_record,
     is_record_id,
     load_record,

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from mustafid.core.errors import ConfigError
-from mustafid.forms.model import FormDef, load_forms_dir
+from mustafid.forms.load import load_forms_dir
+from mustafid.forms.model import FormDef
 from mustafid.forms.validation import FileInfo, check_data, to_raw, validate_input
 from mustafid.records.fastcheck import data_ok
 from tests.forms.factory import make_valid, raw_answers

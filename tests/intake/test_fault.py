@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from mustafid.config.association import load_association
-from mustafid.forms.model import load_forms
+from mustafid.forms.load import load_forms
 from mustafid.records.check import check_file
 from tests.helpers import ROOT, make_association_repo
 from tests.intake.util import git, luhn_id, valid_post

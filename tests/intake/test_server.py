@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from mustafid.config.association import load_association
-from mustafid.forms.model import load_forms
+from mustafid.forms.load import load_forms
 from mustafid.records.check import check_file
 from mustafid.records.format import parse_record, parse_record_id
 from mustafid.store.git import DocumentStore, GitStore

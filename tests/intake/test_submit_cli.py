@@ -12,8 +12,9 @@ import pytest
 import yaml
 
 from mustafid.config.association import load_association
-from mustafid.forms.model import load_forms
-from mustafid.forms.validation import check_record, to_raw
+from mustafid.forms.load import load_forms
+from mustafid.forms.validation import to_raw
+from mustafid.records.check import check_record
 from mustafid.records.format import parse_record
 from tests.helpers import make_association_repo
 from tests.intake.util import example_record, fake_pdf, git, refs

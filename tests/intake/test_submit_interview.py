@@ -24,7 +24,8 @@ import pytest
 from mustafid.config.association import load_association
 from mustafid.core.normalize import normalize_digits
 from mustafid.core.text import arabic_digits
-from mustafid.forms.model import Field, FormDef, load_forms
+from mustafid.forms.load import load_forms
+from mustafid.forms.model import Field, FormDef
 from mustafid.forms.validators import Invalid, hijri_of, national_id
 from mustafid.forms.view import ADDRESS_LABELS, UI
 from mustafid.staff.interview import TEXT

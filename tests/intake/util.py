@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mustafid.config.association import load_association
-from mustafid.forms.model import load_forms
+from mustafid.forms.load import load_forms
 from mustafid.forms.validation import to_raw
 from mustafid.records.format import parse_record
 from tests.helpers import EXAMPLES, ROOT

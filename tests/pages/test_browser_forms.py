@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from mustafid.config.association import load_association
-from mustafid.forms.model import load_forms
+from mustafid.forms.load import load_forms
 from tests.helpers import EXAMPLES, ROOT, make_association_repo
 from tests.site.conftest import BuiltSite
 

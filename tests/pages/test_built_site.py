@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from mustafid.forms.model import load_forms
+from mustafid.forms.load import load_forms
 from mustafid.site import pages
 from tests.helpers import EXAMPLES
 from tests.site.conftest import BuiltSite

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from mustafid.forms.conditions import evaluate
-from mustafid.forms.model import load_forms
+from mustafid.forms.load import load_forms
 from tests.helpers import EXAMPLES
 
 FORMS_JS = Path(__file__).resolve().parents[2] / "tools" / "mustafid" / "site" / "static" / "assets" / "mustafid" / "forms.js"

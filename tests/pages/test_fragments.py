@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from mustafid.core.errors import Problem
-from mustafid.forms.model import load_forms
+from mustafid.forms.load import load_forms
 from mustafid.forms.validation import validate_input
 from mustafid.site import pages
 from tests.helpers import EXAMPLES

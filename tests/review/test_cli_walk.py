@@ -178,7 +178,7 @@ def test_decide_no_merge_commits_on_the_branch_for_a_forge_ui_merge(tmp_path: Pa
 
 
 def test_list_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from mustafid.forms.model import load_forms
+    from mustafid.forms.load import load_forms
 
     repo, assoc, _ = setup(tmp_path, "ajaa")
     old = submit(repo, "ajaa", submitted_at="2020-01-05T10:00:00+03:00")

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from mustafid.forms.model import load_forms
+from mustafid.forms.load import load_forms
 from mustafid.review.actions import find
 from mustafid.review.forges.github import GitHubForge
 from tests.review.util import setup, submit

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from mustafid.records.format import RIYADH
+from mustafid.core.vocab import RIYADH
 from mustafid.review import lifecycle
 from mustafid.review.forges.local import LocalForge
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from mustafid.core.vocab import CHANNELS, STATUSES
 from mustafid.forms.model import Field, FormDef
 from mustafid.forms.validators import ADDRESS_REQUIRED, SHORT_ADDRESS_RE
-from mustafid.records.format import CHANNELS, STATUSES
 
 RECORD_ID = r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$"
 DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$"

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from mustafid.core.errors import Problem
+from mustafid.core.errors import ConfigError, NotFound, Problem
 from mustafid.core.text import T
 from mustafid.core.yamlio import line_of, load_rt, read_text
 from mustafid.forms.model import (
@@ -399,3 +399,35 @@ def _calc_refs(calc: Any) -> list[str]:
         return []
     arg = next(iter(calc.values()))
     return [a for a in (arg if isinstance(arg, list) else [arg]) if isinstance(a, str)]
+
+
+def load_forms(assoc: Any) -> dict[str, FormDef]:
+    """Every form of an association (``assoc.forms_dir/*.yml``), keyed by form id. Raises ConfigError listing
+    every problem of every definition."""
+    return load_forms_dir(Path(assoc.forms_dir))
+
+
+_CACHE: dict[tuple[str, tuple[tuple[str, int, int], ...]], dict[str, FormDef]] = {}
+
+
+def load_forms_dir(forms_dir: Path) -> dict[str, FormDef]:
+    forms_dir = forms_dir.resolve()
+    # Every file's name, size and mtime: an edit, an addition or a removal all reload.
+    stamp = tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in forms_dir.glob("*.yml")))
+    key = (str(forms_dir), stamp)
+    if key not in _CACHE:
+        forms, problems = parse_forms_dir(forms_dir)
+        if problems:
+            raise ConfigError(f"في تعريفات النماذج {len(problems)} مشكلة، صحّحها ثم أعد المحاولة",
+                              f"the form definitions have {len(problems)} problem(s); fix them and try again", problems)
+        _CACHE[key] = forms
+    return _CACHE[key]
+
+
+def load_form(assoc: Any, form_id: str) -> FormDef:
+    forms = load_forms(assoc)
+    if form_id not in forms:
+        raise NotFound(f"لا يوجد نموذج باسم «{form_id}»", f"there is no form '{form_id}'",
+                       [Problem(str(assoc.forms_dir), "", "النماذج المتاحة: " + "، ".join(sorted(forms)),
+                                "available forms: " + ", ".join(sorted(forms)))])
+    return forms[form_id]

@@ -16,6 +16,7 @@ from typing import Any
 from mustafid.core.errors import Problem
 from mustafid.core.normalize import normalize_text
 from mustafid.core.text import T
+from mustafid.core.vocab import NO_WORDS, YES_WORDS
 from mustafid.forms import messages as M
 from mustafid.forms import validators as V
 from mustafid.forms.conditions import answered, evaluate
@@ -24,8 +25,6 @@ from mustafid.forms.model import Field, FormDef
 Raw = Mapping[str, "str | list[str]"]
 DECLARATION_FIELD = "_declaration"   # the checkbox "I confirm the data are correct" (value "yes")
 CONSENT_FIELD = "_consent"           # the PDPL consent checkbox (value "yes"), when the form asks personal data
-_YES = {"yes", "y", "true", "1", "on", "نعم", "ن"}
-_NO = {"no", "n", "false", "0", "off", "لا"}
 _REL = re.compile(r"^today(?:([+-])([0-9]+)([dy]))?$")
 
 
@@ -176,9 +175,9 @@ def _parse(run: _Run, f: Field, key: str, data: Mapping[str, Any], item: Mapping
             return match.value
         if f.type == "yes_no":
             low = s.casefold()
-            if low in _YES:
+            if low in YES_WORDS:
                 return True
-            if low in _NO:
+            if low in NO_WORDS:
                 return False
             run.problem(key, M.NOT_YES_NO, "yes_no")
             return None
@@ -321,9 +320,9 @@ def validate_input(form: FormDef, raw: Raw, lang: str = "ar", *, files: Mapping[
         run.problems += check_documents(form, data, [{"field": k, "name": x.name, "type": x.type, "size": x.size}
                                                      for k, xs in files.items() for x in xs])
     if require_declaration:
-        if _one(raw.get(DECLARATION_FIELD)).casefold() not in _YES:
+        if _one(raw.get(DECLARATION_FIELD)).casefold() not in YES_WORDS:
             run.problem("declaration.confirmed", M.DECLARATION, "declaration")
-        if form.asks_personal_data and _one(raw.get(CONSENT_FIELD)).casefold() not in _YES:
+        if form.asks_personal_data and _one(raw.get(CONSENT_FIELD)).casefold() not in YES_WORDS:
             run.problem("declaration.consent", M.CONSENT, "consent")
     return data, run.problems
 
@@ -421,12 +420,3 @@ def check_data(form: FormDef, data: Mapping[str, Any], today: dt.date | None = N
 def _canonical_hint(f: Field) -> str:
     return {"phone": "+9665XXXXXXXX", "iban": "SA.. (24)", "date": "YYYY-MM-DD", "national_id": "10 digits",
             "money": "number", "integer": "integer"}.get(f.type, f.type)
-
-
-def check_record(record: Any, forms: Mapping[str, FormDef], file: str = "", assoc_id: str | None = None,
-                 rel_path: str | None = None) -> list[Problem]:
-    """Every problem of a loaded record (lifecycle fields, schema, answers, documents); paths are dotted from
-    the record's top (``data.family.0.age``). For files on disk use recordcheck.check_file (lines, YAML)."""
-    from mustafid.records.check import record_problems
-
-    return record_problems(record, forms, file, assoc_id, rel_path)

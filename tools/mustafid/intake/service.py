@@ -18,9 +18,11 @@ from typing import Any
 
 from mustafid.core.errors import Problem, UserError
 from mustafid.core.text import T
-from mustafid.forms.model import FormDef, load_forms
+from mustafid.core.vocab import CHANNELS
+from mustafid.forms.load import load_forms
+from mustafid.forms.model import FormDef
 from mustafid.forms.validation import FileInfo, validate_input
-from mustafid.records.format import CHANNELS, dump_record, make_record, new_record_id, parse_record, record_path
+from mustafid.records.format import dump_record, make_record, new_record_id, parse_record, record_path
 from mustafid.review import lifecycle
 from mustafid.review.forges.local import LocalForge
 from mustafid.store.git import PREFIX, DocumentStore, RefExists

@@ -135,6 +135,13 @@ def record_problems(rec: Any, forms: Mapping[str, FormDef], file: str, assoc_id:
     return out
 
 
+def check_record(record: Any, forms: Mapping[str, FormDef], file: str = "", assoc_id: str | None = None,
+                 rel_path: str | None = None) -> list[Problem]:
+    """Every problem of a loaded record (lifecycle fields, schema, answers, documents); paths are dotted from
+    the record's top (``data.family.0.age``). For files on disk use check_file (lines, YAML)."""
+    return record_problems(record, forms, file, assoc_id, rel_path)
+
+
 _KIND_TEXT = {
     "Required": ("إجابة مطلوبة مفقودة", "a required answer is missing"),
     "AdditionalProperties": ("مفتاح غير معروف في هذا النموذج: احذفه أو صحّح اسمه", "a key this form does not know: remove it or correct its name"),

@@ -14,15 +14,13 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from mustafid.core.normalize import normalize_text
+from mustafid.core.vocab import RIYADH
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 # What people say or type for a symbol that is not in the alphabet (Crockford's decoding rules).
 _ALIASES = str.maketrans({"I": "1", "L": "1", "O": "0", "U": "V"})
 RECORD_ID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
-RIYADH = dt.timezone(dt.timedelta(hours=3), "AST")
-CHANNELS = ("web", "interview", "phone", "letter", "email", "social_media")
-STATUSES = ("received", "needs_info", "verified", "approved", "rejected", "served", "withdrawn")
 # Top-level keys in the order they are written (lifecycle first, answers after).
 RECORD_KEYS = ("id", "form", "form_version", "association", "channel", "submitted_at", "submitted_at_hijri",
                "status", "flags", "duplicate_of", "declaration", "data", "documents", "verification",

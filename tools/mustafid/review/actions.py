@@ -98,7 +98,7 @@ def summary(assoc: Any, record: Mapping[str, Any], lang: str = "ar", redact: boo
     the form tags personal/sensitive: what leaves the association (a GitHub pull request) never holds them."""
     import jinja2
 
-    from mustafid.forms.model import load_forms
+    from mustafid.forms.load import load_forms
 
     forms = load_forms(assoc)
     form = forms.get(str(record.get("form")))

@@ -121,7 +121,7 @@ class SiteContext:
 
     def forms(self) -> dict[str, Any]:
         """The association's form definitions by id (for ``required_documents`` and ``forms`` in pages)."""
-        from mustafid.forms.model import load_forms
+        from mustafid.forms.load import load_forms
 
         return load_forms(self.assoc)
 

@@ -25,7 +25,8 @@ from mustafid.core.errors import Problem
 from mustafid.core.normalize import small_int
 from mustafid.core.period import promised_date
 from mustafid.core.text import T, arabic_digits
-from mustafid.forms.model import FormDef, load_forms
+from mustafid.forms.load import load_forms
+from mustafid.forms.model import FormDef
 from mustafid.forms.validation import CONSENT_FIELD, DECLARATION_FIELD
 from mustafid.forms.view import UI as FIELD_UI
 from mustafid.forms.view import answer_rows, build_form_view, field_dom_id, file_size

@@ -30,7 +30,7 @@ def _write_atomic(path: Path, text: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from mustafid.config.association import load_association
     from mustafid.forms.json_schema import schema_text
-    from mustafid.forms.model import load_forms
+    from mustafid.forms.load import load_forms
 
     assoc = load_association(args.association)
     forms = load_forms(assoc)

@@ -81,7 +81,7 @@ def records_under(root: Path) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from mustafid.config.association import load_association
     from mustafid.core.errors import problems_to_json
-    from mustafid.forms.model import load_forms
+    from mustafid.forms.load import load_forms
     from mustafid.records.run import check_files
 
     assoc = load_association(args.association)

@@ -89,7 +89,7 @@ def personal_data_in_clear(assoc: Any, store: Any, rev: str = "HEAD") -> list[Pr
     """One problem per record at `rev` holding a personal/sensitive answer not encrypted (field names only)."""
     import yaml
 
-    from mustafid.forms.model import load_forms
+    from mustafid.forms.load import load_forms
 
     forms = load_forms(assoc)
     names = [p for p in store.git("ls-tree", "-r", "--name-only", rev, "--", "submissions/").decode().splitlines()
