@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from mustafid.review.actions import _require_actor
     from mustafid.review.forges.local import LocalForge
     from mustafid.staff.answers import answers_from_yaml, uploads_from_args
-    from mustafid.store.git import DocumentStore
+    from mustafid.store.documents import DocumentStore
 
     for stream in (sys.stdin, sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)

@@ -1,0 +1,203 @@
+"""One shared records repository for the team, seen from a clone: read the remote's state before acting, share
+every write before saying it is done, keep what cannot be shared yet, and never overwrite another's work.
+
+The remote is the clone's own ``origin`` (or ``--remote`` / ``$MUSTAFID_REMOTE``); a repository without one is
+the embedded default and nothing here runs. Reading: ``fetch`` brings ``main`` and every ``submission/*`` branch
+into ``refs/remotes/<remote>/``, then ``integrate`` moves each local branch forward to the remote's (a branch
+the clone has never seen is created, one it is ahead on is kept: that is a write not shared yet). Writing: the
+action commits locally as before; ``push`` sends exactly the refs it moved in one atomic push, each with a lease
+on the value the remote had when the action read it, so two people acting on one request at once cannot both
+win: the second push is refused whole, the caller puts its refs back and tries again on the fresh state (the
+action then re-checks, and says plainly when the request has moved on). A remote that cannot be reached keeps
+the write as it is, on the local branch: the next command (or ``mustafid sync``) pushes it, and the person is
+told it is not shared yet.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from mustafid.core.errors import UserError
+from mustafid.core.text import T
+
+if TYPE_CHECKING:
+    from mustafid.store.git import GitStore
+
+ZERO = "0" * 40
+SHARED = ("main", "submission/")        # the branches the team shares (prefix match for the second)
+DOCUMENTS = "refs/mustafid/documents/"  # one ref per request; fetched one by one, never by default
+KEPT = "refs/mustafid/kept/"            # a local write that lost to the team's: kept for a person to look at
+
+# git's own words for "the other end could not be reached" (as opposed to "it answered no")
+_UNREACHABLE = re.compile(r"Could not resolve host|Connection (refused|timed out|reset)|unable to access|"
+                          r"Could not read from remote repository|does not appear to be a git repository|"
+                          r"Network is unreachable|No route to host|Operation timed out|early EOF|"
+                          r"the remote end hung up unexpectedly", re.IGNORECASE)
+
+NOT_SHARED = T("حُفظ على هذا الجهاز ولم يُشارك بعد مع الفريق (تعذّر الوصول إلى المستودع المشترك {remote}): "
+               "سيُرسل مع الأمر التالي أو بالأمر mustafid sync",
+               "saved on this machine but not shared with the team yet ({remote} could not be reached): the next "
+               "command, or `mustafid sync`, sends it")
+
+
+class PushOutcome(Enum):
+    SHARED = "shared"        # the remote has it
+    STALE = "stale"          # someone else moved one of the refs first: nothing was pushed
+    OFFLINE = "offline"      # the remote could not be reached: kept locally, to push later
+
+
+class RemoteRefused(UserError):
+    """The remote answered and refused (a protected branch, a hook, no permission): nothing was pushed."""
+
+
+@dataclass
+class SyncReport:
+    offline: bool = False
+    created: list[str] = field(default_factory=list)
+    forwarded: list[str] = field(default_factory=list)
+    unshared: list[str] = field(default_factory=list)   # local branches ahead of the remote: writes to send
+    diverged: list[str] = field(default_factory=list)   # both sides moved: ours kept aside, theirs taken
+
+
+def configured_remote(store: GitStore, explicit: str | None = None) -> str | None:
+    """The remote to share with: `explicit`, else $MUSTAFID_REMOTE, else `origin` when the clone has one."""
+    name = explicit or os.environ.get("MUSTAFID_REMOTE") or ""
+    if name:
+        if not store.git("remote", "get-url", name, check=False).strip():
+            raise UserError(f"لا يوجد مستودع بعيد باسم «{name}» في {store.repo}: أضفه (git remote add {name} URL) "
+                            "أو صحّح الاسم", f"no remote named '{name}' in {store.repo}: add it "
+                            f"(git remote add {name} URL) or correct the name")
+        return name
+    return "origin" if store.git("remote", "get-url", "origin", check=False).strip() else None
+
+
+def _shared(branch: str) -> bool:
+    return branch == SHARED[0] or branch.startswith(SHARED[1])
+
+
+class Remote:
+    """The shared repository behind one clone: fetch, integrate, push with a lease."""
+
+    def __init__(self, store: GitStore, name: str) -> None:
+        self.store, self.name = store, name
+        self.offline = False
+
+    def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}  # a missing credential is an error, never a prompt
+        return subprocess.run(["git", "-C", str(self.store.repo), *args], capture_output=True, text=True,
+                              env=env, check=False)
+
+    def tracking(self) -> dict[str, str]:
+        """branch -> the remote's tip as last fetched (refs/remotes/<name>/...)."""
+        prefix = f"refs/remotes/{self.name}/"
+        out = self.store.git("for-each-ref", "--format=%(refname) %(objectname)", prefix + SHARED[0],
+                             prefix + SHARED[1]).decode()
+        pairs = (line.split(" ", 1) for line in out.splitlines() if line)
+        return {ref[len(prefix):]: sha for ref, sha in pairs}
+
+    def fetch(self, extra: Iterable[str] = ()) -> bool:
+        """Bring the remote's shared branches (and `extra` refspecs); False when it cannot be reached."""
+        specs = [f"+refs/heads/{SHARED[0]}:refs/remotes/{self.name}/{SHARED[0]}",
+                 f"+refs/heads/{SHARED[1]}*:refs/remotes/{self.name}/{SHARED[1]}*", *extra]
+        proc = self._run("fetch", "--quiet", "--no-tags", "--prune", self.name, *specs)
+        if proc.returncode == 0:
+            self.offline = False
+            return True
+        if _UNREACHABLE.search(proc.stderr):
+            self.offline = True
+            return False
+        raise UserError("تعذّر جلب حالة المستودع المشترك: تحقق من العنوان والصلاحيات",
+                        f"fetching from {self.name} failed: {proc.stderr.strip()[-300:]}")
+
+    def integrate(self) -> SyncReport:
+        """Move every local shared branch forward to the remote's: create, fast-forward, or leave and report."""
+        report = SyncReport(offline=self.offline)
+        theirs = self.tracking()
+        mine = self.store.branches(SHARED[1])
+        main_tip = self.store.branch_tip(SHARED[0])
+        if main_tip:
+            mine[SHARED[0]] = main_tip
+        for branch, remote_tip in sorted(theirs.items()):
+            local = mine.get(branch)
+            if local == remote_tip:
+                continue
+            if local is None:
+                if self.store.update_ref(f"refs/heads/{branch}", remote_tip, ZERO, "mustafid sync: new"):
+                    report.created.append(branch)
+            elif is_ancestor(self.store, local, remote_tip):
+                if self.store.update_ref(f"refs/heads/{branch}", remote_tip, local, "mustafid sync: forward"):
+                    report.forwarded.append(branch)
+            elif is_ancestor(self.store, remote_tip, local):
+                report.unshared.append(branch)
+            else:
+                # Both moved: the team's version wins (it is what others have seen and acted on); ours is kept
+                # whole under refs/mustafid/kept/ and named in the report, never dropped.
+                self.store.git("update-ref", f"{KEPT}{branch}/{local[:12]}", local)
+                if self.store.update_ref(f"refs/heads/{branch}", remote_tip, local, "mustafid sync: diverged"):
+                    report.diverged.append(branch)
+        report.unshared += sorted(b for b in mine if b not in theirs and _shared(b) and b != SHARED[0])
+        return report
+
+    def push(self, moves: Mapping[str, tuple[str | None, str | None]], lease: Mapping[str, str | None]) -> PushOutcome:
+        """Push `moves` (ref -> (old, new); new None deletes) in one atomic push. `lease`: ref -> the remote's
+        value the action was based on (None: the ref must not exist there). Refused refs raise RemoteRefused."""
+        if not moves:
+            return PushOutcome.SHARED
+        args = ["push", "--atomic", "--porcelain", "--quiet", self.name]
+        for ref, (_old, new) in sorted(moves.items()):
+            expect = lease.get(ref)
+            args.append(f"--force-with-lease={ref}:{expect or ''}")
+            args.append(f"{new}:{ref}" if new else f":{ref}")
+        # The leases name full refs; pushes of refs/heads/* are also what fetch tracks.
+        proc = self._run(*args)
+        if proc.returncode == 0:
+            self.offline = False
+            self._track(moves)
+            return PushOutcome.SHARED
+        text = proc.stdout + proc.stderr
+        if _UNREACHABLE.search(text) and "\n!" not in "\n" + proc.stdout:
+            self.offline = True
+            return PushOutcome.OFFLINE
+        if re.search(r"stale info|fetch first|non-fast-forward|\[rejected\]|atomic push failed", text):
+            return PushOutcome.STALE
+        reason = next((ln for ln in text.splitlines() if "remote rejected" in ln or "error:" in ln), text.strip())
+        raise RemoteRefused("رفض المستودع المشترك الحفظ: لم يُشارك شيء ولم يُحفظ الإجراء؛ راجع مسؤول المستودع",
+                            f"the shared repository refused the push, so nothing was shared and the action was "
+                            f"not kept: {reason.strip()[-300:]}")
+
+    def _track(self, moves: Mapping[str, tuple[str | None, str | None]]) -> None:
+        for ref, (_old, new) in moves.items():
+            if ref.startswith("refs/heads/"):
+                tracking = f"refs/remotes/{self.name}/{ref[len('refs/heads/'):]}"
+                if new:
+                    self.store.git("update-ref", tracking, new)
+                else:
+                    self.store.git("update-ref", "-d", tracking, check=False)
+
+    def push_unshared(self, report: SyncReport) -> list[str]:
+        """Send the writes this clone kept while the remote was away, in one atomic push; the branches sent."""
+        if self.offline or not report.unshared:
+            return []
+        theirs = self.tracking()
+        moves: dict[str, tuple[str | None, str | None]] = {}
+        for branch in report.unshared:
+            tip = self.store.branch_tip(branch)
+            if tip is not None:
+                moves[f"refs/heads/{branch}"] = (theirs.get(branch), tip)
+        lease = {ref: old for ref, (old, _new) in moves.items()}
+        if self.push(moves, lease) is not PushOutcome.SHARED:
+            return []
+        report.unshared = [b for b in report.unshared if f"refs/heads/{b}" not in moves]
+        return sorted(ref[len("refs/heads/"):] for ref in moves)
+
+
+def is_ancestor(store: GitStore, older: str, newer: str) -> bool:
+    return store.git("merge-base", "--is-ancestor", older, newer, check=False) == b"" and \
+        subprocess.run(["git", "-C", str(store.repo), "merge-base", "--is-ancestor", older, newer],
+                       capture_output=True, check=False).returncode == 0
