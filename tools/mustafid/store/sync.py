@@ -18,10 +18,10 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from mustafid.core.errors import UserError
 from mustafid.core.text import T
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from mustafid.store.git import GitStore
 
 ZERO = "0" * 40
+R = TypeVar("R")
 SHARED = ("main", "submission/")        # the branches the team shares (prefix match for the second)
 DOCUMENTS = "refs/mustafid/documents/"  # one ref per request; fetched one by one, never by default
 KEPT = "refs/mustafid/kept/"            # a local write that lost to the team's: kept for a person to look at
@@ -149,6 +150,10 @@ class Remote:
         value the action was based on (None: the ref must not exist there). Refused refs raise RemoteRefused."""
         if not moves:
             return PushOutcome.SHARED
+        for ref, (_old, new) in moves.items():
+            expect = lease.get(ref)
+            if expect and new and not is_ancestor(self.store, expect, new):
+                return PushOutcome.STALE  # a lease forces: only ever replace what the new commit descends from
         args = ["push", "--atomic", "--porcelain", "--quiet", self.name]
         for ref, (_old, new) in sorted(moves.items()):
             expect = lease.get(ref)
@@ -198,6 +203,61 @@ class Remote:
 
 
 def is_ancestor(store: GitStore, older: str, newer: str) -> bool:
-    return store.git("merge-base", "--is-ancestor", older, newer, check=False) == b"" and \
-        subprocess.run(["git", "-C", str(store.repo), "merge-base", "--is-ancestor", older, newer],
-                       capture_output=True, check=False).returncode == 0
+    return subprocess.run(["git", "-C", str(store.repo), "merge-base", "--is-ancestor", older, newer],
+                          capture_output=True, check=False).returncode == 0
+
+
+class Stale(UserError):
+    """Someone else kept moving the same refs: the action was tried again and lost every time."""
+
+
+def snapshot(store: GitStore, refs: Iterable[str]) -> dict[str, str | None]:
+    wanted = list(refs)
+    out = store.git("for-each-ref", "--format=%(refname) %(objectname)", *wanted).decode()
+    found = dict(line.split(" ", 1) for line in out.splitlines() if line)
+    return {ref: found.get(ref) for ref in wanted}
+
+
+def _undo(store: GitStore, moves: Mapping[str, tuple[str | None, str | None]]) -> None:
+    """Put the local refs back where they were before a push the remote refused as stale."""
+    for ref, (old, new) in moves.items():
+        if old is None:
+            store.git("update-ref", "-d", ref, new or "", check=False)
+        else:
+            store.update_ref(ref, old, new or ZERO, "mustafid: lost to a newer change on the remote")
+
+
+def transact(store: GitStore, remote: Remote | None, refs: Iterable[str], act: Callable[[int], R],
+             retries: int = 3) -> tuple[R, PushOutcome]:
+    """Run `act(attempt)` (which writes locally through the store) on the remote's latest state and share what
+    it moved among `refs` in one atomic push with leases. A stale push undoes the local moves and tries again
+    from a fresh fetch (`act` re-reads and re-checks, and raises when the change no longer applies); an
+    unreachable remote keeps the write locally (PushOutcome.OFFLINE: tell the person it is not shared yet)."""
+    wanted = list(refs)
+    if remote is None:
+        return act(0), PushOutcome.SHARED
+    for attempt in range(retries):
+        online = remote.fetch([f"+{r}*:{r}*" for r in wanted if r.startswith(DOCUMENTS)])  # may not exist yet
+        report = remote.integrate()
+        remote.push_unshared(report)
+        theirs = remote.tracking()
+        lease: dict[str, str | None] = {}
+        for ref in wanted:
+            if ref.startswith("refs/heads/"):
+                lease[ref] = theirs.get(ref[len("refs/heads/"):])
+        before = snapshot(store, wanted)
+        for ref in wanted:
+            if not ref.startswith("refs/heads/"):
+                lease[ref] = before[ref] if online else None
+        result = act(attempt)
+        after = snapshot(store, wanted)
+        moves = {ref: (before[ref], after[ref]) for ref in wanted if before[ref] != after[ref]}
+        if not online:
+            return result, PushOutcome.OFFLINE
+        outcome = remote.push(moves, lease)
+        if outcome is not PushOutcome.STALE:
+            return result, outcome
+        _undo(store, moves)
+    raise Stale("تغيّر الطلب على المستودع المشترك أثناء الحفظ مرات متتالية: لم يُحفظ إجراؤك؛ أعد المحاولة بعد قليل",
+                "the request kept changing on the shared repository while saving: your action was not kept; "
+                "try again in a moment")
