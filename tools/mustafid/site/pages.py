@@ -25,11 +25,13 @@ from mustafid.core.errors import Problem
 from mustafid.core.normalize import small_int
 from mustafid.core.period import promised_date
 from mustafid.core.text import T, arabic_digits
+from mustafid.core.vocab import is_yes
 from mustafid.forms.load import load_forms
 from mustafid.forms.model import FormDef
 from mustafid.forms.validation import CONSENT_FIELD, DECLARATION_FIELD
 from mustafid.forms.view import UI as FIELD_UI
 from mustafid.forms.view import answer_rows, build_form_view, field_dom_id, file_size
+from mustafid.site.context import social_name
 
 __all__ = [
     "FORM_MARK",
@@ -46,7 +48,6 @@ __all__ = [
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 FORM_MARK = ("<!--mustafid:form-->", "<!--/mustafid:form-->")
 LANGS = ("ar", "en")
-_YES = {"yes", "y", "true", "1", "on", "نعم"}
 
 UI: dict[str, T] = {
     "summary_title": T("يوجد خطأ", "There is a problem"),
@@ -55,9 +56,11 @@ UI: dict[str, T] = {
                "Fields marked (required) must be filled in. You can type numbers in Arabic or English digits."),
     "declaration": T("الإقرار", "Declaration"),
     "consent": T("الموافقة على معالجة البيانات", "Consent to processing your data"),
-    "honeypot": T("اترك هذا الحقل فارغاً، فهو لكشف البرامج الآلية", "Leave this field empty: it is there to catch automated spam"),
+    "honeypot": T("اترك هذا الحقل فارغاً، فهو لكشف البرامج الآلية",
+                  "Leave this field empty: it is there to catch automated spam"),
     "continue": T("متابعة لمراجعة إجاباتك", "Continue to check your answers"),
-    "continue_hint": T("لن يُرسَل طلبك قبل أن تراجع إجاباتك وتؤكدها.", "Your request is not sent until you have checked and confirmed your answers."),
+    "continue_hint": T("لن يُرسَل طلبك قبل أن تراجع إجاباتك وتؤكدها.",
+                       "Your request is not sent until you have checked and confirmed your answers."),
     "check_title": T("راجع إجاباتك قبل إرسال الطلب", "Check your answers before sending your request"),
     "change": T("تغيير", "Change"),
     "not_given": T("لم تُذكر", "Not given"),
@@ -69,7 +72,8 @@ UI: dict[str, T] = {
                    "When you send the request you get a page with its reference number and the date of the answer."),
     "received": T("تم استلام طلبك", "Your request was received"),
     "your_ref": T("رقم طلبك", "Your reference number"),
-    "keep_ref": T("احتفظ بهذا الرقم: تحتاجه لمتابعة طلبك مع الجمعية.", "Keep this number: you need it to follow up your request with the association."),
+    "keep_ref": T("احتفظ بهذا الرقم: تحتاجه لمتابعة طلبك مع الجمعية.",
+                  "Keep this number: you need it to follow up your request with the association."),
     "copy_ref": T("نسخ الرقم", "Copy the number"),
     "copied": T("تم نسخ الرقم", "Number copied"),
     "form": T("الطلب", "Request"),
@@ -78,16 +82,20 @@ UI: dict[str, T] = {
     "answer_by_text": T("تلتزم الجمعية بالرد على طلبك بالقبول أو الرفض بحلول:",
                         "The association commits to answering your request, with approval or refusal, by:"),
     "period_note": T("المدة التي تلتزم بها الجمعية للرد: {period} ({days} يوماً) من تاريخ تقديم الطلب.",
-                     "The period the association commits to for its answer: {period} ({days} days) from the day you applied."),
+                     "The period the association commits to for its answer: {period} ({days} days) from the day you "
+                     "applied."),
     "next": T("ماذا يحدث بعد ذلك", "What happens next"),
-    "follow_up": T("للسؤال عن طلبك تواصل مع الجمعية واذكر رقم طلبك:", "To ask about your request, contact the association and give your reference number:"),
+    "follow_up": T("للسؤال عن طلبك تواصل مع الجمعية واذكر رقم طلبك:",
+                   "To ask about your request, contact the association and give your reference number:"),
     "channels": T("كل قنوات التواصل", "All the ways to contact the association"),
     "read_more": T("ماذا يحدث بعد تقديم طلبك", "What happens after you make a request"),
-    "placeholder": T("لم يُرسَل طلب من هذه الصفحة بعد. حين ترسل أحد النماذج تظهر هنا بيانات طلبك: رقمه، وما يحدث بعده، وموعد الرد عليه.",
+    "placeholder": T("لم يُرسَل طلب من هذه الصفحة بعد. حين ترسل أحد النماذج تظهر هنا بيانات طلبك: رقمه، وما يحدث "
+                     "بعده، وموعد الرد عليه.",
                      "No request has been sent from this page yet. When you send one of the forms, its details appear "
                      "here: its reference number, what happens next and the date of the answer."),
     "forms_title": T("النماذج", "Forms"),
-    "forms_intro": T("اختر النموذج المناسب واملأه على الموقع. يمكنك تعبئته من جوالك، ولا يُرسَل شيء قبل أن تراجع إجاباتك وتؤكدها.",
+    "forms_intro": T("اختر النموذج المناسب واملأه على الموقع. يمكنك تعبئته من جوالك، ولا يُرسَل شيء قبل أن تراجع "
+                     "إجاباتك وتؤكدها.",
                      "Choose the right form and fill it in on this site. You can fill it in on your phone, and nothing "
                      "is sent until you have checked and confirmed your answers."),
     "receipt_title": T("إيصال الطلب", "Request receipt"),
@@ -99,11 +107,16 @@ STEPS: list[tuple[str, T]] = [
     ("received", T("الاستلام: استلمت الجمعية طلبك وأعطته الرقم المرجعي أعلاه.",
                    "Received: the association has your request and gave it the reference number above.")),
     ("verified", T("التحقق: يطابق موظف علاقات المستفيدين بياناتك ومستنداتك، وقد يتصل بك لطلب معلومات ناقصة.",
-                   "Checked: the beneficiary-relations officer checks your data and documents, and may call you to ask for missing information.")),
-    ("referral", T("الإحالة عند الحاجة: إن لم تكن الإجراءات واضحة لك، يحيلك الموظف إلى مسؤول البحث الاجتماعي ليجيب عن أسئلتك.",
-                   "Referral if needed: if the procedures are unclear to you, the officer refers you to the social-research officer, who answers your questions.")),
-    ("studied", T("الدراسة: يُرفع طلبك إلى {committee} لدراسته.", "Studied: your request goes to the {committee}, which studies it.")),
-    ("answered", T("الرد: يصلك الرد بقبول طلبك أو رفضه {wording}.", "Answered: you are told whether it is approved or refused {wording}.")),
+                   "Checked: the beneficiary-relations officer checks your data and documents, and may call you to "
+                   "ask for missing information.")),
+    ("referral", T("الإحالة عند الحاجة: إن لم تكن الإجراءات واضحة لك، يحيلك الموظف إلى مسؤول البحث الاجتماعي ليجيب عن "
+                   "أسئلتك.",
+                   "Referral if needed: if the procedures are unclear to you, the officer refers you to the "
+                   "social-research officer, who answers your questions.")),
+    ("studied", T("الدراسة: يُرفع طلبك إلى {committee} لدراسته.",
+                  "Studied: your request goes to the {committee}, which studies it.")),
+    ("answered", T("الرد: يصلك الرد بقبول طلبك أو رفضه {wording}.",
+                   "Answered: you are told whether it is approved or refused {wording}.")),
 ]
 
 GREGORIAN_MONTHS_AR = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
@@ -157,8 +170,11 @@ def _one(raw: Mapping[str, Any], key: str) -> str:
     return str(v[0] if v else "") if isinstance(v, list) else str(v)
 
 
+Stash = Mapping[str, Sequence[Mapping[str, Any]]]  # field path -> the documents the intake already holds
+
+
 def form_fragment(assoc: Any, form: FormDef, lang: str, raw: Mapping[str, Any] | None = None,
-                  problems: Sequence[Problem] = (), *, stash: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> str:
+                  problems: Sequence[Problem] = (), *, stash: Stash | None = None) -> str:
     """The form (``<div class="mf">…</div>``) re-filled with ``raw`` (flat keys, multi-choice as lists), with
     the error summary and the inline messages of ``problems``, and the documents already held (``stash``:
     field path → [{token, name, size, type}]) as ticked "keep this file" boxes."""
@@ -172,14 +188,14 @@ def form_fragment(assoc: Any, form: FormDef, lang: str, raw: Mapping[str, Any] |
     return _render("form.html.j2", form=form, lang=lang, ui=_ui(lang), view=view,
                    action=f"{base}/submit/{form.id}", check_url=f"{base}/api/check/{form.id}",
                    confirm=confirm, consent=consent,
-                   confirm_checked=_one(raw, DECLARATION_FIELD).casefold() in _YES,
-                   consent_checked=_one(raw, CONSENT_FIELD).casefold() in _YES,
+                   confirm_checked=is_yes(_one(raw, DECLARATION_FIELD)),
+                   consent_checked=is_yes(_one(raw, CONSENT_FIELD)),
                    confirm_errors=errors.get(field_dom_id(DECLARATION_FIELD), []),
                    consent_errors=errors.get(field_dom_id(CONSENT_FIELD), []))
 
 
 def check_fragment(assoc: Any, form: FormDef, lang: str, raw: Mapping[str, Any], data: Mapping[str, Any],
-                   stash: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> str:
+                   stash: Stash | None = None) -> str:
     """Check your answers: every answer that applies with a "Change" control (a submit button back to the
     form at that field: no script needed), the documents held by the intake, and every raw answer carried
     as a hidden input to the confirm step."""
@@ -188,21 +204,20 @@ def check_fragment(assoc: Any, form: FormDef, lang: str, raw: Mapping[str, Any],
     for key, value in raw.items():
         if key in ("_step", "_lang", "_hp", "_add", "_remove") or key.startswith(("_stash.", "_file.")):
             continue
-        for v in value if isinstance(value, list) else [value]:
-            hidden.append((key, str(v)))
+        hidden.extend((key, str(v)) for v in (value if isinstance(value, list) else [value]))
     docs = []
     for path, f in form.walk():
         if f.type != "file":
             continue
         for d in stash.get(path, ()):
             docs.append({"label": f.label(lang), "name": str(d.get("name", "")), "target": field_dom_id(path),
-                         "size": file_size(small_int(d.get("size", 0), 0), lang)})
+                         "size": file_size(small_int(d.get("size", 0), 0) or 0, lang)})
             hidden.append((f"_stash.{path}", str(d.get("token", ""))))
     confirm, consent = _declaration_texts(form, lang)
     base = (getattr(assoc, "intake_url", "") or "").rstrip("/")
     return _render("check.html.j2", form=form, lang=lang, ui=_ui(lang), rows=answer_rows(form, data, lang),
                    docs=docs, hidden=hidden, action=f"{base}/submit/{form.id}", confirm=confirm,
-                   consent=consent if _one(raw, CONSENT_FIELD).casefold() in _YES else "")
+                   consent=consent if is_yes(_one(raw, CONSENT_FIELD)) else "")
 
 
 
@@ -224,7 +239,7 @@ def hijri_text(day: dt.date, lang: str) -> str:
 def receipt_fragment(assoc: Any, lang: str, record: Mapping[str, Any]) -> str:
     """The confirmation: the reference (big, left to right, easy to copy), the promised date in both
     calendars, what happens next (the association's own procedure) and how to follow up."""
-    submitted = dt.datetime.fromisoformat(str(record["submitted_at"]).replace("Z", "+00:00")).date()
+    submitted = dt.datetime.fromisoformat(str(record["submitted_at"])).date()
     due = promised_date(assoc, str(record["submitted_at"]))
     forms = load_forms(assoc)
     form = forms.get(str(record.get("form", "")))
@@ -233,11 +248,10 @@ def receipt_fragment(assoc: Any, lang: str, record: Mapping[str, Any]) -> str:
     steps = [text(lang).format(committee=committee, wording=wording) for key, text in STEPS
              if key != "referral" or assoc.referral_to_social_research]
     days = arabic_digits(assoc.decision_period_days) if lang == "ar" else str(assoc.decision_period_days)
-    phones = [{"label": p.label(lang) if p.label else "", "number": p.number, "display": p.display} for p in assoc.phones]
-    from mustafid.site.build import SOCIAL_NAMES
-
-    social = [{"network": SOCIAL_NAMES.get(x["network"], T(x["network"], x["network"]))(lang), "url": x["url"],
-               "handle": x["handle"]} for x in assoc.social]
+    phones = [{"label": p.label(lang) if p.label else "", "number": p.number, "display": p.display}
+              for p in assoc.phones]
+    social = [{"network": social_name(x["network"], lang), "url": x["url"], "handle": x["handle"]}
+              for x in assoc.social]
     return _render("receipt.html.j2", lang=lang, ui=_ui(lang), ref=str(record["id"]),
                    form_title=form.title(lang) if form else str(record.get("form", "")),
                    submitted=(gregorian_text(submitted, lang), hijri_text(submitted, lang)),
@@ -269,7 +283,8 @@ def generated_pages(assoc: Any) -> list[GeneratedPage]:
             index.append(f"- **[{title}]({form.id}.md)**  \n  {description}\n")
             md = (_front_matter(mustafid_form=True, hide=["toc"]) + f"# {title}\n\n{description}\n\n{ui['intro']}\n\n"
                   + FORM_MARK[0] + "\n" + form_fragment(assoc, form, lang) + "\n" + FORM_MARK[1] + "\n")
-            out.append(GeneratedPage(lang, f"forms/{form.id}.md", title, md, True, description, form.id))
+            out.append(GeneratedPage(lang, f"forms/{form.id}.md", title, md, in_nav=True, description=description,
+                                     form_id=form.id))
         out.insert(len(out) - len(forms), GeneratedPage(lang, "forms/index.md", ui["forms_title"], "".join(index)))
         receipt = (_front_matter(mustafid_form=True, hide=["toc"], search={"exclude": True})
                    + f"# {ui['receipt_title']}\n\n" + FORM_MARK[0] + "\n"

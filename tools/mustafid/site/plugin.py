@@ -1,19 +1,18 @@
-"""The mkdocs plugin that turns the shared content/ into one association's site.
+"""The mkdocs plugin that turns the shared content/ into one association's site: a thin caller of the site
+package's functions (``context``, ``tree``, ``sitemap``, ``search``, ``html``), which the macros-style adapter
+(``macros.py``) calls too.
 
 Declared in pyproject as the ``mustafid`` mkdocs plugin. It works with mkdocs-static-i18n (folder structure,
 Arabic default): static-i18n builds the Arabic site, then, from its own ``on_post_build``, builds each other
 language into the same ``site_dir``. Every event below therefore runs once per language.
 
-What it does, event by event:
-- on_config: load association.yml; set site_url, site_name and copyright per language; put the project's
-  theme overrides (self-hosted font, CSS, 404) first in the theme's search path; add the "Forms" nav section.
-- on_pre_build: refuse to build when a page lacks its twin in the other language (static-i18n would silently
-  show the Arabic page instead).
-- on_files: add the form pages of ``mustafid.pages`` (another module) for the language being built, and hand
-  them to static-i18n's sitemap (not the receipt).
+- on_config: load association.yml; names per language; the theme overrides first in the theme's search path;
+  the "Forms" nav section.
+- on_pre_build: refuse to build when a page lacks its twin (static-i18n would silently show the Arabic one).
+- on_files: add the form pages of the pages provider for the language being built, and hand them to
+  static-i18n's sitemap (not the receipt).
 - on_page_markdown: render the page as a Jinja2 template with the association in context.
-- on_post_page / on_post_template: drop the head's ``<link rel="alternate" hreflang>`` (material fetched a
-  sitemap.xml beside each: 404s on every page); the language pairs live in the sitemap.
+- on_post_page / on_post_template: drop the head's hreflang links, name the search dialog.
 - on_post_build: keep the Arabic 404 at /404.html (the English build overwrites it) and strip tashkeel from
   the search index.
 """
@@ -21,10 +20,9 @@ What it does, event by event:
 from __future__ import annotations
 
 import importlib
-import json
 import os
-import re
-from pathlib import Path, PurePosixPath
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -36,42 +34,34 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from mustafid.config.association import Association, load_association
+from mustafid.config.association import Association
 from mustafid.core.errors import ConfigError
-from mustafid.site.build import STATIC_DIR, SiteContext, check_policy_entries, strip_tashkeel
-
-_HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
-
-
-def _drop_head_alternates(html: str) -> str:
-    head, sep, body = html.partition("</head>")
-    return _HEAD_ALTERNATE.sub("", head) + sep + body if sep else html
-
-FORMS_TITLE = {"ar": "النماذج", "en": "Forms"}
+from mustafid.site.context import load_site_association, page_context, render_markdown
+from mustafid.site.html import finish_page
+from mustafid.site.search import strip_search_indexes
+from mustafid.site.settings import EXTRA_CSS, EXTRA_JAVASCRIPT, STATIC_DIR, home_url, language_settings
+from mustafid.site.sitemap import unlisted
+from mustafid.site.tree import GeneratedPage, dest_uri, forms_nav, missing_twins, twin_failure
 
 
-class MustafidPluginConfig(Config):
+class MustafidPluginConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs' Config.__init_subclass__
     association = config_options.Type(str, default="")
     """The association's folder; empty means $MUSTAFID_ASSOCIATION, else the folder of mkdocs.yml."""
     pages_provider = config_options.Type(str, default="mustafid.site.pages")
     """Module with ``generated_pages(assoc)`` (the form pages); skipped when it cannot be imported."""
 
 
-class MustafidPlugin(BasePlugin[MustafidPluginConfig]):
+class MustafidPlugin(BasePlugin[MustafidPluginConfig]):  # type: ignore[no-untyped-call]  # the same
     supports_multiple_instances = False
 
     def __init__(self) -> None:
         super().__init__()
         self.association: Association | None = None
         self.association_dir: Path | None = None
-        self._generated: list[Any] | None = None
+        self._generated: list[GeneratedPage] | None = None
         self._base_nav: list[Any] | None = None
         self._arabic_404: bytes | None = None
         self.failure: str | None = None  # the message of the last PluginError, for site.build_site to report
-        # Jinja's own comment tag {# #} would swallow Markdown's heading ids ("## Title {#anchor}").
-        self._jinja = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,
-                                         keep_trailing_newline=True,
-                                         comment_start_string="{##", comment_end_string="##}")
 
     # -- helpers -------------------------------------------------------------------------------------------
     def _fail(self, message: str) -> PluginError:
@@ -92,20 +82,17 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):
         if self.association is not None:
             return self.association
         folder = (self.association_dir or self.config.association or os.environ.get("MUSTAFID_ASSOCIATION")
-                  or os.path.dirname(config.config_file_path or "") or ".")
+                  or Path(config.config_file_path or "").parent)
         try:
-            assoc = load_association(Path(folder))
-            problems = check_policy_entries(assoc)
-            if problems:
-                raise ConfigError("نصوص السياسة الخاصة بالجمعية ناقصة", "the association's policy sentences are incomplete",
-                                  problems)
+            assoc = load_site_association(Path(folder), "نصوص السياسة الخاصة بالجمعية ناقصة",
+                                          "the association's policy sentences are incomplete")
         except ConfigError as exc:
             raise self._fail(exc.format()) from None
         self.association = assoc
         return assoc
 
-    def _pages(self) -> list[Any]:
-        """The generated pages (``pages_provider``, mustafid.pages by default), once per build."""
+    def _pages(self) -> Sequence[GeneratedPage]:
+        """The generated pages (``pages_provider``, mustafid.site.pages by default), once per build."""
         if self._generated is None:
             assert self.association is not None
             provider = importlib.import_module(self.config.pages_provider)
@@ -120,24 +107,20 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):
         config.site_url = assoc.site_url
         config.site_name = assoc.short_name.ar
         for lang_cfg in i18n.config.languages:
-            lang = lang_cfg.locale if lang_cfg.locale in ("ar", "en") else "en"
-            lang_cfg.site_name = assoc.short_name(lang)
-            lang_cfg.site_description = assoc.name(lang)
-            lang_cfg.copyright = assoc.name(lang)
+            for key, value in language_settings(assoc, lang_cfg.locale).items():
+                setattr(lang_cfg, key, value)
         static = str(STATIC_DIR)
         if static not in config.theme.dirs:
             config.theme.dirs.insert(0, static)
-        if "assets/mustafid/mustafid.css" not in config.extra_css:
-            config.extra_css.append("assets/mustafid/mustafid.css")
-        if not any(str(s) == "assets/mustafid/search-tashkeel.js" for s in config.extra_javascript):
-            config.extra_javascript.append("assets/mustafid/search-tashkeel.js")
+        config.extra_css.extend(css for css in EXTRA_CSS if css not in config.extra_css)
+        config.extra_javascript.extend(js for js in EXTRA_JAVASCRIPT
+                                       if not any(str(s) == js for s in config.extra_javascript))
         # The nav is shared by the language builds: rebuild it from the original each time.
         if self._base_nav is None:
             self._base_nav = list(config.nav or [])
         lang = self._lang(config)
-        # a page may opt out of the nav (e.g. the receipt page) with an `in_nav = False` attribute
-        forms = [{p.title: p.src_uri} for p in self._pages() if p.lang == lang and getattr(p, "in_nav", True)]
-        config.nav = self._base_nav + ([{FORMS_TITLE.get(lang, "Forms"): forms}] if forms else [])
+        config.nav = self._base_nav + forms_nav(self._pages(), lang)
+        config.extra["mustafid_home"] = home_url(assoc.site_url, lang, i18n.default_language)  # the 404's link
         return config
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
@@ -146,37 +129,20 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):
             return
         langs = [lc.locale for lc in i18n.config.languages if lc.build]
         docs = Path(config.docs_dir)
-        have: dict[str, set[str]] = {}
-        for lang in langs:
-            root = docs / lang
-            have[lang] = {p.relative_to(root).as_posix() for p in root.rglob("*.md")
-                          if not any(part.startswith("_") for part in p.relative_to(root).parts)}
-            have[lang] |= {p.src_uri for p in self._pages() if p.lang == lang}
-        every = set().union(*have.values())
-        missing = [(lang, uri) for lang in langs for uri in sorted(every - have[lang])]
+        missing = missing_twins(docs, langs, self._pages())
         if missing:
-            lines = "\n".join(f"  - {docs / lang / uri}: الصفحة غير مترجمة، أضِفها | page missing in '{lang}', add it"
-                              for lang, uri in missing)
-            raise self._fail("صفحات بلا نظير في اللغة الأخرى (لا تُعرض العربية مكان الإنجليزية)\n"
-                              f"pages without their twin in the other language (never replaced by Arabic)\n{lines}")
+            raise self._fail(twin_failure(docs, missing))
 
     @event_priority(-110)  # after static-i18n has sorted content/ into the current language
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         lang = self._lang(config)
         i18n = self._i18n(config)
-        default = i18n.default_language
         pages = self._pages()
         by_uri: dict[str, dict[str, File]] = {}
         for p in pages:
             f = File.generated(config, f"{p.lang}/{p.src_uri}", content=p.markdown)
-            # static-i18n's URL scheme: the default language at /, the others under /<lang>/
-            stem = PurePosixPath(p.src_uri).with_suffix("")
-            if stem.name == "index":  # forms/index.md is forms/index.html, not forms/index/index.html
-                dest = stem.with_suffix(".html")
-            else:
-                dest = stem / "index.html" if config.use_directory_urls else stem.with_suffix(".html")
-            f.dest_uri = (dest if p.lang == default else PurePosixPath(p.lang) / dest).as_posix()
-            f.locale = f.localization = p.lang  # type: ignore[attr-defined]
+            f.dest_uri = dest_uri(p.src_uri, p.lang, i18n.default_language, directory_urls=config.use_directory_urls)
+            f.locale = f.localization = p.lang  # type: ignore[attr-defined]  # static-i18n's attributes
             f.locale_alternate_of = p.lang  # type: ignore[attr-defined]
             f.norm_src_uri = p.src_uri  # type: ignore[attr-defined]
             by_uri.setdefault(p.src_uri, {})[p.lang] = f
@@ -187,21 +153,19 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):
                 files.append(twins[lang])
         # static-i18n's sitemap lists the pages it saw in its own on_files (-100), before these were added:
         # give it the form pages too (not the receipt, which only makes sense with a reference in the link)
-        unlisted = {f"{p.lang}/{p.src_uri}" for p in pages if not getattr(p, "in_nav", True)}
+        left_out = unlisted(pages)
         per_lang = getattr(i18n, "i18n_files_per_language", None)
         if isinstance(per_lang, dict):
-            per_lang[lang] = [f for f in files.documentation_pages() if f.src_uri not in unlisted]
+            per_lang[lang] = [f for f in files.documentation_pages() if f.src_uri not in left_out]
         return files
 
     @event_priority(100)  # before static-i18n translates admonition titles (50)
-    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:  # noqa: ARG002
         if page.file.generated_by:  # form pages arrive finished (their HTML may hold braces of its own)
             return markdown
-        lang = self._lang(config)
         src = getattr(page.file, "norm_src_uri", page.file.src_uri)
-        ctx = SiteContext(self._load(config), lang, [p for p in self._pages() if p.lang == lang])
         try:
-            return self._jinja.from_string(markdown).render(ctx.as_dict(src))
+            return render_markdown(markdown, page_context(self._load(config), self._lang(config), src, self._pages()))
         except jinja2.TemplateError as exc:
             line = getattr(exc, "lineno", None)
             where = f"{page.file.src_uri}:{line}" if line else page.file.src_uri
@@ -218,40 +182,23 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):
         elif self._arabic_404 is not None:
             target = Path(config.site_dir) / lang / "404.html"
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
+            path.replace(target)
             path.write_bytes(self._arabic_404)
 
     def _strip_search_tashkeel(self, config: MkDocsConfig) -> None:
         if self._i18n(config).building:  # static-i18n writes the final, merged index after the last language
             return
-        path = Path(config.site_dir) / "search" / "search_index.json"
-        if not path.is_file():
-            return
-        data = json.loads(path.read_text(encoding="utf-8"))
-        for doc in data.get("docs", []):
-            for key in ("title", "text"):
-                if isinstance(doc.get(key), str):
-                    doc[key] = strip_tashkeel(doc[key])
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, path)
+        strip_search_indexes(Path(config.site_dir))
 
-    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        """Drop the head's ``<link rel="alternate" hreflang>`` (the language switcher's ``<a hreflang>`` stays).
-
-        Material's script fetches ``sitemap.xml`` beside every such link to map pages between languages, but
-        static-i18n points them at the page's own twin (``/en/policy/``), so every page load asked for
-        ``/policy/sitemap.xml`` and ``/en/policy/sitemap.xml``: two 404s and console errors, for nothing, since
-        the switcher's links already go to the twin. Search engines get the same pairs from the sitemap, which
-        static-i18n writes with ``xhtml:link hreflang`` for every page.
-        """
-        return _drop_head_alternates(output)
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:  # noqa: ARG002
+        return finish_page(output, self._lang(config))
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
         """The same for the theme's own pages (the 404 page)."""
-        return _drop_head_alternates(output_content) if template_name.endswith(".html") else output_content
+        return finish_page(output_content, self._lang(config)) if template_name.endswith(".html") else output_content
 
     # Before static-i18n (-100) starts the English build, and after it wrote the merged search index.
     on_post_build = CombinedEvent(event_priority(10)(_keep_arabic_404), event_priority(-110)(_strip_search_tashkeel))
     # No on_startup/on_shutdown: mkdocs would then keep one plugin instance for every build in the process
     # (config_options.Plugins.plugin_cache), and one association's state would leak into the next build.
+
