@@ -42,11 +42,11 @@ def test_separate_records_repository_and_push_to_remote(tmp_path: Path) -> None:
 
 def test_github_configured_opens_a_pull_request_after_the_answer(tmp_path: Path) -> None:
     """GitHub cannot be reached from here: its REST API is the loopback test double of the review tests
-    (tests/review/test_github_forge.py), which records each request; the push is real git to a bare repo."""
+    (tests/review/forges/test_github.py), which records each request; the push is real git to a bare repo."""
     import threading
     from http.server import ThreadingHTTPServer
 
-    from tests.review.test_github_forge import FakeGitHub
+    from tests.review.forges.test_github import FakeGitHub
 
     FakeGitHub.requests = []
     api = ThreadingHTTPServer(("127.0.0.1", 0), FakeGitHub)

@@ -14,7 +14,8 @@ from mustafid.config.association import load_association
 from mustafid.forms.load import load_forms
 from mustafid.records.check import check_file
 from mustafid.records.format import parse_record, parse_record_id
-from mustafid.store.git import DocumentStore, GitStore
+from mustafid.store.documents import DocumentStore
+from mustafid.store.git import GitStore
 from tests.helpers import EXAMPLES
 from tests.intake.util import git, luhn_id, refs, valid_post
 

@@ -1,0 +1,93 @@
+"""Documents as the intake receives them: their names made fit to show, what validation sees of them, and a
+check that a file's first bytes are what its name says."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+from mustafid.core.errors import Problem
+from mustafid.core.text import T
+from mustafid.forms.validation import FileInfo
+
+# C0/C1 control characters other than tab and line breaks: nobody types them; they hide or corrupt text.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+FILE_NOT_WHAT_IT_SAYS = T("محتوى الملف لا يطابق نوعه ({ext}): أرفق الملف الأصلي",
+                          "the file's content does not match its type ({ext}): attach the original file")
+
+# What a file's first bytes must be for the types forms accept (a renamed executable is not a scan).
+_MAGIC: dict[str, tuple[bytes, ...]] = {
+    "pdf": (b"%PDF-",), "png": (b"\x89PNG\r\n\x1a\n",), "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",),
+    "gif": (b"GIF87a", b"GIF89a"), "webp": (b"RIFF",),
+}
+
+
+class Document(TypedDict):
+    """A stored document as a record (and the check page's stash) names it."""
+
+    field: str
+    name: str
+    type: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A document as received: which file field, its name as sent, its declared type and its bytes."""
+
+    field: str
+    name: str
+    type: str
+    content: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+    def document(self) -> Document:
+        """The record's entry for it (an unnamed type is stored as application/octet-stream)."""
+        return {"field": self.field, "name": self.name, "type": self.type or "application/octet-stream",
+                "size": len(self.content), "sha256": self.sha256}
+
+
+def document(d: Mapping[str, Any]) -> Document:
+    """A document entry (of a record or the stash) with exactly its five keys."""
+    return {"field": d["field"], "name": d["name"], "type": d["type"], "size": d["size"], "sha256": d["sha256"]}
+
+
+def safe_filename(name: str) -> str:
+    """A file name fit to show and store: its last path part, no control or invisible characters, ≤ 100 chars.
+    It is never used as a path (documents are stored by their SHA-256)."""
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = CONTROL.sub("", name).strip().lstrip(".") or "document"
+    if len(name) > 100:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 95 - len(ext)] + dot + ext) if dot and len(ext) <= 8 else name[:100]
+    return name
+
+
+def files_by_field(uploads: Sequence[Upload] = (), docs: Sequence[Mapping[str, Any]] = ()) -> dict[str, list[FileInfo]]:
+    """What validation sees of the documents, by file field: stored ones (record or stash entries) first, then
+    the files just received."""
+    out: dict[str, list[FileInfo]] = {}
+    for d in docs:
+        out.setdefault(d["field"], []).append(FileInfo(d["name"], d["type"], int(d["size"]), d["sha256"]))
+    for u in uploads:
+        out.setdefault(u.field, []).append(FileInfo(u.name, u.type, len(u.content), u.sha256))
+    return out
+
+
+def content_problems(uploads: Sequence[Upload]) -> list[Problem]:
+    out = []
+    for u in uploads:
+        ext = u.name.rsplit(".", 1)[-1].lower() if "." in u.name else ""
+        magic = _MAGIC.get(ext)
+        if magic and not u.content.startswith(magic):
+            m = FILE_NOT_WHAT_IT_SAYS.format(ext=ext)
+            out.append(Problem("", u.field, m.ar, m.en, None, "file_content"))
+    return out
