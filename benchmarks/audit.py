@@ -4,7 +4,7 @@
 
 Generates, with `git fast-import`, a repository where every request went the way the tools take it: received on
 its branch, verified, approved by the committee, merged into main (40,000 commits, the trailers as
-review.message writes them). Times the full CLI (`mustafid audit --format json`, process start included) and, as
+review/trailers.py writes them). Times the full CLI (`mustafid audit --format json`, process start included) and, as
 the baseline, what a tool without the trailers' single stream would do: `git log -p main -- <record>` for each record (commit-graph with Bloom filters written first)
 (one process per record), measured on a random sample of records in the same run and scaled to all of them.
 """

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = r"""
 import sys, pathlib, mustafid, yaml
 from mustafid.config.association import load_association
-from mustafid.review.actions import summary
+from mustafid.review.summary import summary
 from mustafid.site.build import build_site
 
 assert "site-packages" in mustafid.__file__, mustafid.__file__

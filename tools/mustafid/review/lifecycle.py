@@ -8,17 +8,13 @@ every rule broken, so `mustafid decide` refuses exactly what CI would flag on a 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mustafid.config.association import Association
 from mustafid.core.errors import Problem
-
-OPEN = ("received", "needs_info", "verified")
-DECIDED = ("approved", "rejected")
-CLOSED = ("approved", "rejected", "served", "withdrawn")
-STATUSES = ("received", "needs_info", "verified", "approved", "rejected", "served", "withdrawn")
+from mustafid.core.vocab import CLOSED, DECIDED, OPEN, STATUSES
 
 
 @dataclass(frozen=True)
@@ -61,7 +57,7 @@ def _p(file: str, path: str, code: str, ar: str, en: str) -> Problem:
 
 
 def _empty(v: Any) -> bool:
-    return v is None or v == "" or v == [] or v == {}
+    return v is None or v in ("", [], {})
 
 
 def _last(field_value: Any) -> Any:
@@ -71,7 +67,7 @@ def _last(field_value: Any) -> Any:
     return field_value
 
 
-def check_transition(assoc: Any, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None,
+def check_transition(assoc: Association, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None,
                      file: str = "") -> list[Problem]:
     """Every lifecycle rule the change from `before` to `after` breaks (empty list = legal).
 
@@ -93,57 +89,73 @@ def check_transition(assoc: Any, before: Mapping[str, Any] | None, after: Mappin
                        f"الطلب الجديد يبدأ بالحالة received لا «{status}»",
                        f"a new request starts as 'received', not '{status}'")]
         return []
-    problems: list[Problem] = []
     old = str(before.get("status", ""))
-    # Nothing about the applicant may change once the committee has decided: the decision was taken on it.
-    if old in CLOSED:
-        for key in ("data", "documents", "form", "id", "submitted_at", "channel"):
-            if before.get(key) != after.get(key):
-                problems.append(_p(file, key, "edited-after-decision",
-                                   f"عُدّل «{key}» بعد إغلاق الطلب ({old}): أعد القيمة كما كانت، وقدّم طلبًا جديدًا إن لزم",
-                                   f"'{key}' was edited after the request was closed ({old}): restore it, "
-                                   "and file a new request if needed"))
-        if old in DECIDED and before.get("decision") != after.get("decision"):
-            problems.append(_p(file, "decision", "redecided",
-                               "الطلب مقرَّر سابقًا: لا يُغيَّر القرار؛ أعد القرار الأصلي",
-                               "the request was already decided: a decision is never changed; restore the original"))
+    problems = _edited_after_closing(file, old, before, after)
     if old == status:
         return problems
     t = transition(old, status)
     if t is None:
-        nxt = ", ".join(allowed_from(old)) or "—"
-        if status in DECIDED and old in ("received", "needs_info"):
-            ar = f"لا يُقرَّر في طلب لم يُتحقق منه (الحالة {old}): يتحقق الموظف أولًا بالأمر mustafid verify"
-            en = f"a decision on an unverified request (status '{old}'): staff verify it first with `mustafid verify`"
-            code = "decision-unverified"
-        elif status in DECIDED and old in DECIDED:
-            ar, en, code = ("الطلب مقرَّر سابقًا ولا يُقرَّر مرة أخرى", "the request was already decided; it cannot be "
-                            "decided again", "redecided")
-        else:
-            ar = f"الانتقال من {old} إلى {status} غير مسموح؛ المسموح من {old}: {nxt}"
-            en = f"moving from '{old}' to '{status}' is not allowed; from '{old}' you may go to: {nxt}"
-            code = "illegal-transition"
-        return problems + [_p(file, "status", code, ar, en)]
+        return [*problems, _not_allowed(file, old, status)]
+    return problems + _filled(assoc, file, t, before, after)
+
+
+def _edited_after_closing(file: str, old: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Problem]:
+    """Nothing about the applicant may change once the request is closed: the decision was taken on it."""
+    if old not in CLOSED:
+        return []
+    problems = [_p(file, key, "edited-after-decision",
+                   f"عُدّل «{key}» بعد إغلاق الطلب ({old}): أعد القيمة كما كانت، وقدّم طلبًا جديدًا إن لزم",
+                   f"'{key}' was edited after the request was closed ({old}): restore it, "
+                   "and file a new request if needed")
+                for key in ("data", "documents", "form", "id", "submitted_at", "channel")
+                if before.get(key) != after.get(key)]
+    if old in DECIDED and before.get("decision") != after.get("decision"):
+        problems.append(_p(file, "decision", "redecided",
+                           "الطلب مقرَّر سابقًا: لا يُغيَّر القرار؛ أعد القرار الأصلي",
+                           "the request was already decided: a decision is never changed; restore the original"))
+    return problems
+
+
+def _not_allowed(file: str, old: str, status: str) -> Problem:
+    """A status change no transition allows, worded for the likely mistake."""
+    if status in DECIDED and old in ("received", "needs_info"):
+        return _p(file, "status", "decision-unverified",
+                  f"لا يُقرَّر في طلب لم يُتحقق منه (الحالة {old}): يتحقق الموظف أولًا بالأمر mustafid verify",
+                  f"a decision on an unverified request (status '{old}'): "
+                  "staff verify it first with `mustafid verify`")
+    if status in DECIDED and old in DECIDED:
+        return _p(file, "status", "redecided", "الطلب مقرَّر سابقًا ولا يُقرَّر مرة أخرى",
+                  "the request was already decided; it cannot be decided again")
+    nxt = ", ".join(allowed_from(old)) or "—"
+    return _p(file, "status", "illegal-transition",
+              f"الانتقال من {old} إلى {status} غير مسموح؛ المسموح من {old}: {nxt}",
+              f"moving from '{old}' to '{status}' is not allowed; from '{old}' you may go to: {nxt}")
+
+
+def _filled(assoc: Association, file: str, t: Transition, before: Mapping[str, Any],
+            after: Mapping[str, Any]) -> list[Problem]:
+    """An allowed transition: the field it writes is new, complete, and written by someone whose role it is."""
+    problems: list[Problem] = []
+    status = t.after
     value = _last(after.get(t.field))
-    if t.field == "info_requests" and len(after.get("info_requests") or []) <= len(before.get("info_requests") or []):
+    if t.field == "info_requests" and len(after.get(t.field) or []) <= len(before.get(t.field) or []):
         value = None  # the change must add an entry, not reuse an old one
     if t.field != "info_requests" and not _empty(before.get(t.field)):
-        problems.append(_p(file, t.field, "field-already-set",
-                           f"الحقل {t.field} معبّأ سابقًا: لا يُكتب فوقه", f"'{t.field}' was already filled: it is never overwritten"))
+        problems.append(_p(file, t.field, "field-already-set", f"الحقل {t.field} معبّأ سابقًا: لا يُكتب فوقه",
+                           f"'{t.field}' was already filled: it is never overwritten"))
     if not isinstance(value, Mapping):
-        return problems + [_p(file, t.field, "missing-field",
+        return [*problems, _p(file, t.field, "missing-field",
                               f"الانتقال إلى {status} يتطلب تعبئة {t.field} ({', '.join(t.required)})",
                               f"moving to '{status}' requires '{t.field}' ({', '.join(t.required)})")]
-    for key in t.required:
-        if _empty(value.get(key)):
-            problems.append(_missing(file, t, key))
+    problems.extend(_missing(file, t, key) for key in t.required if _empty(value.get(key)))
     if t.field == "decision":
         problems += check_decision(assoc, file, status, value)
     by = value.get("by")
     if by and t.role == "staff" and not (assoc.is_staff(by) or assoc.is_committee_member(by)):
         problems.append(_p(file, f"{t.field}.by", "not-staff",
                            f"«{by}» ليس في قائمة الموظفين في association.yml: يقوم بهذه الخطوة موظف مسجّل",
-                           f"'{by}' is not on the staff roster in association.yml: a listed staff member does this step"))
+                           f"'{by}' is not on the staff roster in association.yml: "
+                           "a listed staff member does this step"))
     if by and t.role == "committee" and not assoc.is_committee_member(by):
         problems.append(_p(file, f"{t.field}.by", "not-committee",
                            f"«{by}» ليس عضوًا في لجنة البحث: يسجّل القرار عضو في اللجنة",
@@ -160,7 +172,7 @@ def _missing(file: str, t: Transition, key: str) -> Problem:
               f"moving to '{t.after}' requires {t.field}.{key}: add its value")
 
 
-def check_decision(assoc: Any, file: str, status: str, d: Mapping[str, Any]) -> list[Problem]:
+def check_decision(assoc: Association, file: str, status: str, d: Mapping[str, Any]) -> list[Problem]:
     """A decision's outcome against the status, and its members against the committee roster and quorum (the
     CLI and CI on a record; the audit on a commit's trailers)."""
     problems: list[Problem] = []
@@ -173,8 +185,10 @@ def check_decision(assoc: Any, file: str, status: str, d: Mapping[str, Any]) -> 
     strangers = [m for m in members if not assoc.is_committee_member(m)]
     if strangers:
         problems.append(_p(file, "decision.members", "not-committee",
-                           f"ليسوا أعضاء في لجنة البحث: {', '.join(strangers)} — اذكر أعضاء اللجنة المسجلين في association.yml",
-                           f"not on the research committee: {', '.join(strangers)} — name members listed in association.yml"))
+                           f"ليسوا أعضاء في لجنة البحث: {', '.join(strangers)} — "
+                           "اذكر أعضاء اللجنة المسجلين في association.yml",
+                           f"not on the research committee: {', '.join(strangers)} — "
+                           "name members listed in association.yml"))
     present = {m for m in members if assoc.is_committee_member(m)}
     if len(present) < assoc.committee_quorum:
         problems.append(_p(file, "decision.members", "below-quorum",

@@ -16,14 +16,16 @@ from typing import Any
 
 from mustafid.core.errors import Problem
 from mustafid.core.text import T
+from mustafid.core.vocab import is_yes
 from mustafid.forms import messages as M
 from mustafid.forms.model import MIME, Field, FormDef
 from mustafid.forms.validation import CONSENT_FIELD, DECLARATION_FIELD, to_raw
 from mustafid.forms.validators import ADDRESS_PARTS
-from mustafid.intake.service import Upload
+from mustafid.intake.uploads import Upload
 
 DECLARATION_KEY = "declaration"
-NOT_YAML = T("الملف ليس YAML صالحاً ({what}): صحّحه ثم أعد المحاولة", "the file is not valid YAML ({what}): fix it and try again")
+NOT_YAML = T("الملف ليس YAML صالحاً ({what}): صحّحه ثم أعد المحاولة",
+             "the file is not valid YAML ({what}): fix it and try again")
 NOT_MAPPING = T("يجب أن يكون الملف قائمة إجابات بأسماء الحقول (field: answer)",
                 "the file must map field ids to answers (field: answer)")
 NOT_LIST = T("اكتب عناصر هذه المجموعة قائمةً، لكل عنصر حقوله", "write this group as a list, each item with its fields")
@@ -38,7 +40,6 @@ BAD_DOCUMENT_ARG = T("اكتب المستند بالصيغة FIELD=PATH", "give 
 NOT_A_FILE_FIELD = T("ليس في النموذج حقل مستند بهذا الاسم: الحقول المتاحة {fields}",
                      "the form has no document field by this name: its document fields are {fields}")
 NO_SUCH_FILE = T("لا يوجد ملف في هذا المسار: تحقق منه", "there is no file at this path: check it")
-_YES = {"yes", "y", "true", "1", "on", "نعم"}
 
 
 def _problem(file: str, path: str, msg: T, code: str, line: int | None = None) -> Problem:
@@ -84,7 +85,7 @@ def shape_problems(form: FormDef, answers: Mapping[str, Any], file: str = "") ->
 def answers_from_yaml(form: FormDef, text: str, file: str = "") -> tuple[dict[str, str | list[str]], list[Problem]]:
     """(raw fields as the web form posts them, problems with the file itself). Validation of the answers is
     ``Intake.accept``'s job; this only reads them."""
-    from ruamel.yaml import YAMLError
+    from ruamel.yaml.error import YAMLError
 
     from mustafid.core.yamlio import load_strings
 
@@ -107,7 +108,7 @@ def answers_from_yaml(form: FormDef, text: str, file: str = "") -> tuple[dict[st
             problems.append(_problem(file, DECLARATION_KEY, BAD_DECLARATION, "declaration_shape"))
         else:
             for key, field_name in (("confirmed", DECLARATION_FIELD), ("consent", CONSENT_FIELD)):
-                if str(decl.get(key, "")).strip().casefold() in _YES:
+                if is_yes(decl.get(key, "")):
                     raw[field_name] = "yes"
     return raw, problems
 

@@ -20,7 +20,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mustafid.audit.report import audit, render, seal
+    from mustafid.audit.render import render
+    from mustafid.audit.report import audit, seal
     from mustafid.config.association import load_association
     from mustafid.review.forges.local import LocalForge
 

@@ -26,7 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from mustafid.core.errors import UserError, problems_to_json
-    from mustafid.review.actions import check_range
+    from mustafid.review.ci import check_range
     from mustafid.review.forges.github import personal_data_in_clear
 
     assoc, forge = open_forge(args)

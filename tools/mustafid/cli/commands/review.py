@@ -15,7 +15,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mustafid.review.actions import list_open
+    from mustafid.review.queries import list_open
 
     assoc, forge = open_forge(args)
     rows = list_open(assoc, forge)

@@ -13,7 +13,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mustafid.review.actions import find, summary
+    from mustafid.review.queries import find
+    from mustafid.review.summary import summary
 
     assoc, forge = open_forge(args)
     print(summary(assoc, find(forge, args.id)[3], args.lang))

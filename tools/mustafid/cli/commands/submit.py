@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from mustafid.cli.commands.common import add_actor, add_association, add_repo
+from mustafid.core.vocab import STAFF_CHANNELS
 
 if TYPE_CHECKING:
     from mustafid.core.errors import Problem
     from mustafid.forms.model import FormDef
-    from mustafid.intake.service import Intake, Upload
-
-STAFF_CHANNELS = ("interview", "phone", "letter", "email", "social_media")
+    from mustafid.intake.service import Intake
+    from mustafid.intake.uploads import Upload
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from mustafid.config.association import load_association
     from mustafid.core.errors import UserError
     from mustafid.intake.service import Intake, Invalid
-    from mustafid.review.actions import _require_actor
+    from mustafid.review.actions import require_actor
     from mustafid.review.forges.local import LocalForge
     from mustafid.staff.answers import answers_from_yaml, uploads_from_args
     from mustafid.store.documents import DocumentStore
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"قناة غير معروفة «{args.channel[:40]}»: المتاح {', '.join(STAFF_CHANNELS)}",
                         f"unknown channel '{args.channel[:40]}': use one of {', '.join(STAFF_CHANNELS)}")
     assoc = load_association(args.association)
-    actor = _require_actor(assoc, args.actor, "staff")
+    actor = require_actor(assoc, args.actor, "staff")
     store = LocalForge(args.repo)
     intake = Intake(assoc, store, DocumentStore.beside(store))
     form = intake.form(args.form)
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
 def _answer_problems(intake: Intake, form: FormDef, raw: dict[str, Any], lang: str,
                      uploads: Sequence[Upload]) -> list[Problem]:
     """The answers' own problems, so one run reports everything (the file's and the answers')."""
-    from mustafid.intake.service import content_problems, files_by_field
+    from mustafid.intake.uploads import content_problems, files_by_field
 
     return intake.check(form, raw, lang, files_by_field(uploads))[1] + content_problems(uploads)
 

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from mustafid.config.association import Association
 from mustafid.core.errors import Problem, UserError
+from mustafid.review.forges.local import PREFIX, LocalForge
+
+if TYPE_CHECKING:
+    import httpx
 
 API_VERSION = "2022-11-28"
 # How the privacy issue's encryption will mark a wrapped value; anything else in a personal field is clear.
@@ -19,12 +24,13 @@ ENCRYPTED_PREFIX = "mustafid-enc:"
 
 
 class GitHubForge:
-    def __init__(self, assoc: Any, store: Any, token: str | None = None, remote: str = "origin",
-                 api_url: str | None = None, base: str = "main", client: Any = None) -> None:
+    def __init__(self, assoc: Association, store: LocalForge, token: str | None = None, remote: str = "origin",
+                 api_url: str | None = None, base: str = "main", client: httpx.Client | None = None) -> None:
         import httpx
 
         if not assoc.github_repository:
-            raise UserError("github_repository غير محدد في association.yml", "github_repository is not set in association.yml")
+            raise UserError("github_repository غير محدد في association.yml",
+                            "github_repository is not set in association.yml")
         self.assoc, self.store, self.remote, self.base = assoc, store, remote, base
         self.owner, self.name = assoc.github_repository.split("/", 1)
         token = token or os.environ.get("GITHUB_TOKEN")
@@ -42,14 +48,12 @@ class GitHubForge:
                             f"GitHub refused {path} ({r.status_code}): check the token and its permissions")
         return r.json()
 
-    def open_review(self, record_id: str, record: Mapping[str, Any], form: Any = None) -> str:
-        from mustafid.review.actions import summary
+    def open_review(self, record_id: str, record: Mapping[str, Any]) -> str:
+        """Push the request's branch and open its pull request; returns the pull request's address."""
+        from mustafid.review.summary import summary
 
-        branch = f"submission/{record_id}"
-        if hasattr(self.store, "git"):  # the local forge's plumbing
-            self.store.git("push", self.remote, f"refs/heads/{branch}:refs/heads/{branch}")
-        else:  # a gitstore.GitStore configured with its remote
-            self.store.push(branch)
+        branch = PREFIX + record_id
+        self.store.git("push", self.remote, f"refs/heads/{branch}:refs/heads/{branch}")
         repo = f"/repos/{self.owner}/{self.name}"
         pr = self._post(f"{repo}/pulls", {
             "title": f"{record_id} ({record['form']})", "head": branch, "base": self.base,
@@ -85,7 +89,7 @@ def _clear(value: Any) -> bool:
     return True
 
 
-def personal_data_in_clear(assoc: Any, store: Any, rev: str = "HEAD") -> list[Problem]:
+def personal_data_in_clear(assoc: Association, store: LocalForge, rev: str = "HEAD") -> list[Problem]:
     """One problem per record at `rev` holding a personal/sensitive answer not encrypted (field names only)."""
     import yaml
 
@@ -95,7 +99,7 @@ def personal_data_in_clear(assoc: Any, store: Any, rev: str = "HEAD") -> list[Pr
     names = [p for p in store.git("ls-tree", "-r", "--name-only", rev, "--", "submissions/").decode().splitlines()
              if p.endswith(".yml")]
     problems = []
-    for path, blob in zip(names, store.read_many([f"{rev}:{p}" for p in names])):
+    for path, blob in zip(names, store.read_many([f"{rev}:{p}" for p in names]), strict=True):
         try:
             record = yaml.load(blob or b"", Loader=yaml.CSafeLoader)
         except yaml.YAMLError:

@@ -1,20 +1,20 @@
 """The local forge: the branch `submission/<id>` is the review and a merge into main is the decision.
 
-Every write goes through the git store (gitstore.py: plumbing, compare-and-swap ref updates, fsync), so no work
+Every write goes through the git store (store/git.py: plumbing, compare-and-swap ref updates, fsync), so no work
 tree or index is touched and a concurrent writer makes us fail instead of silently losing its commit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from mustafid.store.git import PREFIX, GitStore
 
 __all__ = ["PREFIX", "LocalForge"]
 
+
 class LocalForge(GitStore):
-    """The git store plus the reads the review needs, and the forge protocol."""
+    """The git store plus the reads the review needs."""
 
     # -- reading many records fast -------------------------------------------------------------------------
     def record_paths(self, tips: Mapping[str, str]) -> dict[str, str]:
@@ -53,7 +53,3 @@ class LocalForge(GitStore):
             result.append(out[pos:pos + size])
             pos += size + 1
         return result
-
-    # -- the forge protocol ---------------------------------------------------------------------------------
-    def open_review(self, record_id: str, record: Mapping[str, Any], form: Any) -> str:
-        return PREFIX + record_id  # the branch already is the review

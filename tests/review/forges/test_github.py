@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from mustafid.forms.load import load_forms
-from mustafid.review.actions import find
+from mustafid.review.queries import find
 from mustafid.review.forges.github import GitHubForge
 from tests.review.util import setup, submit
 

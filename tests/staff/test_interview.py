@@ -28,10 +28,10 @@ from mustafid.forms.load import load_forms
 from mustafid.forms.model import Field, FormDef
 from mustafid.forms.validators import Invalid, hijri_of, national_id
 from mustafid.forms.view import ADDRESS_LABELS, UI
-from mustafid.staff.interview import TEXT
+from mustafid.staff.prompts import TEXT
 from tests.helpers import make_association_repo
-from tests.intake.test_submit_cli import STAFF, name, new_submission, repo  # noqa: F401 - the same fixtures
 from tests.intake.util import example_record, fake_pdf, refs
+from tests.staff.util import STAFF, new_submission
 
 PROMPT = "> "          # Interview.line() writes this, without a line break, before it reads an answer
 READ_TIMEOUT = 60.0    # a prompt that never comes fails the test instead of hanging it

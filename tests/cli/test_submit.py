@@ -14,12 +14,9 @@ import yaml
 from mustafid.config.association import load_association
 from mustafid.forms.load import load_forms
 from mustafid.forms.validation import to_raw
-from mustafid.records.check import check_record
 from mustafid.records.format import parse_record
-from tests.helpers import make_association_repo
 from tests.intake.util import example_record, fake_pdf, git, refs
-
-STAFF = "staff.officer"
+from tests.staff.util import STAFF, new_submission
 
 
 def submit(repo: Path, *args: str, actor: str | None = STAFF, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -42,34 +39,6 @@ def answers_file(tmp_path: Path, name: str, form_id: str) -> tuple[Path, list[st
         f.write_bytes(fake_pdf(i))
         docs += ["--document", f"{d['field']}={f}"]
     return path, docs
-
-
-def new_submission(repo: Path, before: dict[str, str]) -> tuple[str, dict[str, object], str]:
-    """The one branch created since ``before``: (branch, record, commit message); asserts the shape."""
-    after = refs(repo)
-    assert after["refs/heads/main"] == before["refs/heads/main"], "main must not move"
-    new = sorted(set(after) - set(before))
-    assert len(new) == 1 and new[0].startswith("refs/heads/submission/"), new
-    branch = new[0][len("refs/heads/"):]
-    assert git(repo, "rev-list", "--count", f"main..{branch}").strip() == "1"
-    changes = git(repo, "diff", "--name-status", "main", branch).splitlines()
-    assert len(changes) == 1 and changes[0].startswith("A\tsubmissions/"), changes
-    path = changes[0].split("\t", 1)[1]
-    record = parse_record(git(repo, "show", f"{branch}:{path}"))
-    assert branch == f"submission/{record['id']}"
-    assoc = load_association(repo)
-    assert check_record(record, load_forms(assoc), path, assoc.id, path) == []
-    return branch, record, git(repo, "log", "-1", "--format=%B", branch)
-
-
-@pytest.fixture(params=["ajaa", "kahatain"])
-def name(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def repo(name: str, tmp_path: Path) -> Path:
-    return make_association_repo(tmp_path, name)
 
 
 @pytest.mark.parametrize("form_id,channel", [("support-request", "phone"), ("new-beneficiary", "interview"),

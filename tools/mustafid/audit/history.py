@@ -1,0 +1,65 @@
+"""The history the audit reads: every commit reachable from main and the review branches, parents first, from
+one `git log` read as it streams, each with its trailers (review/trailers.py) and the record files it touched.
+No blob is read: ten thousand requests' histories are one process and one pass."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from mustafid.core.errors import UserError
+from mustafid.review import trailers
+from mustafid.review.forges.local import LocalForge
+
+_RS, _US = "\x1e", "\x1f"  # record and unit separators: never in a commit's subject, trailers or paths
+_FORMAT = f"{_RS}%H{_US}%P{_US}%aI{_US}%s{_US}%(trailers:only=true,unfold=true){_US}"
+
+
+@dataclass
+class Commit:
+    sha: str
+    parents: list[str]
+    at: dt.datetime
+    trailers: dict[str, str]        # by lower-case name without "Mustafid-" (trailers.parse)
+    touched: list[tuple[str, str]]  # (git status letter, path) of the records under submissions/
+
+
+def commits(forge: LocalForge, revs: list[str]) -> Iterator[Commit]:
+    """Every commit reachable from ``revs``, parents first, read from one `git log` as it streams."""
+    proc = subprocess.Popen(["git", "-C", str(forge.repo), "log", "--reverse", "--topo-order", f"--format={_FORMAT}",
+                             "--name-status", "--no-renames", *revs, "--"], stdout=subprocess.PIPE)
+    out = proc.stdout
+    assert out is not None
+    buf, complete = "", False
+    decode = codecs.getincrementaldecoder("utf-8")("replace").decode  # a character may straddle two reads
+    try:
+        for chunk in iter(lambda: out.read(1 << 16), b""):
+            buf += decode(chunk)
+            *whole, buf = buf.split(_RS)
+            for part in whole:
+                if part:
+                    yield _commit(part)
+        buf += decode(b"", final=True)
+        if buf:
+            yield _commit(buf)
+        complete = True
+    finally:
+        out.close()
+        if proc.wait() != 0 and complete:  # (a reader that stopped early closed the pipe: git's failure is ours)
+            raise UserError("تعذرت قراءة تاريخ git: تأكد أن --repo يشير إلى مستودع السجلات",
+                            "git log failed: is --repo the records repository?")
+
+
+def _commit(part: str) -> Commit:
+    sha, parents, at, subject, trailer_lines, files = ([*part.split(_US), "", "", "", "", "", ""])[:6]
+    shas = parents.split()
+    touched = []
+    for line in files.splitlines():
+        status, _, path = line.partition("\t")
+        if path.startswith("submissions/") and path.endswith(".yml"):
+            touched.append((status[:1], path))
+    return Commit(sha, shas, dt.datetime.fromisoformat(at), trailers.parse(trailer_lines, subject, len(shas) > 1),
+                  touched)

@@ -1,0 +1,68 @@
+"""The commit-message trailers that make the history the audit trail, written and read in this one module.
+
+Every change Mustafid makes to a record is one commit whose message is (docs/architecture.md):
+
+    <verb> <id> (<form>)
+
+    Mustafid-Record: K7M3-9QXD
+    Mustafid-Form: support-request
+    Mustafid-Status: verified        the status after this commit
+    Mustafid-From: received          the status before (absent on the first commit)
+    Mustafid-Actor: staff.officer    a roster id, or "web" for the intake
+    Mustafid-Channel: web
+    Mustafid-Decision: approved      a decision only, with -Members and -Meeting
+
+Ids and roster ids only, never personal data. The review actions and the intake write it; the audit reads it
+back from `git log --format=%(trailers)` without reading a single record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+PREFIX = "Mustafid-"
+# A pull request merged on GitHub: "Merge pull request #12 from owner/submission/K7M3-9QXD" has no trailers.
+_MERGED_BRANCH = re.compile(r"submission/([0-9A-Z]{4}-[0-9A-Z]{4})\b")
+
+
+def message(verb: str, record: Mapping[str, Any], before: str | None, actor: str,
+            decision: Mapping[str, Any] | None = None) -> str:
+    """A commit message with the trailers; ids and roster ids only, no personal data."""
+    lines = [f"{verb} {record['id']} ({record['form']})", "", f"{PREFIX}Record: {record['id']}",
+             f"{PREFIX}Form: {record['form']}", f"{PREFIX}Status: {record['status']}"]
+    if before:
+        lines.append(f"{PREFIX}From: {before}")
+    lines += [f"{PREFIX}Actor: {actor}", f"{PREFIX}Channel: {record.get('channel')}"]
+    if decision:
+        lines += [f"{PREFIX}Decision: {decision['outcome']}",
+                  f"{PREFIX}Members: {', '.join(decision['members'])}",
+                  f"{PREFIX}Meeting: {decision['meeting']}"]
+    return "\n".join(lines) + "\n"
+
+
+def merge_message(verb: str, msg: str) -> str:
+    """The message of the merge into main that closes a request: the change's own, its subject marked a merge."""
+    return msg.replace(f"{verb} ", f"Merge {verb.lower()} ", 1)
+
+
+def parse(trailers: str, subject: str = "", merge: bool = False) -> dict[str, str]:
+    """The trailers of one commit (``%(trailers:only=true,unfold=true)``) by lower-case name without the prefix:
+    ``{"record": ..., "status": ..., "from": ...}``. Other trailers are ignored. A merge without trailers whose
+    subject names a review branch (a pull request merged on GitHub) gives that branch's record."""
+    found: dict[str, str] = {}
+    for line in trailers.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.startswith(PREFIX):
+            found[key[len(PREFIX):].lower()] = value.strip()
+    if merge and "record" not in found:
+        m = _MERGED_BRANCH.search(subject)
+        if m:
+            found["record"] = m.group(1)
+    return found
+
+
+def members(text: str) -> list[str]:
+    """The ``Mustafid-Members`` value as the roster ids it lists."""
+    return [m.strip() for m in text.split(",") if m.strip()]
