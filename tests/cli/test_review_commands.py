@@ -127,7 +127,7 @@ def test_edit_after_decision_is_flagged_by_the_ci_check(tmp_path: Path, capsys: 
     from mustafid.records.format import dump_record
     from mustafid.review.forges.local import LocalForge
 
-    repo, assoc, forge = setup(tmp_path, "ajaa")
+    repo, assoc, _ = setup(tmp_path, "ajaa")
     rid = submit(repo, "ajaa")
     assert cli(repo, "verify", rid, actor="staff.officer") == 0
     assert cli(repo, "decide", rid, "approve", "--reason", "ok", "--members", members(assoc), "--meeting", "M-1",
@@ -147,7 +147,7 @@ def test_a_decide_that_cannot_merge_leaves_main_and_the_branch_as_they_were(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from mustafid.review.forges.local import LocalForge
 
-    repo, assoc, forge = setup(tmp_path, "ajaa")
+    repo, assoc, _ = setup(tmp_path, "ajaa")
     rid = submit(repo, "ajaa")
     assert cli(repo, "verify", rid, actor="staff.officer") == 0
     path = next(p for p in git(repo, "ls-tree", "-r", "--name-only", f"submission/{rid}").splitlines() if rid in p)

@@ -9,14 +9,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.forms.conftest import EXAMPLE_DIR
+from tests.helpers import ROOT
+
+EXAMPLE_DIR = ROOT / "tests" / "examples"
 
 MUSTAFID = [sys.executable, "-m", "mustafid"]
 
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "MUSTAFID_NO_TRACEBACK": "0"}
-    return subprocess.run([*MUSTAFID, *args], cwd=cwd, capture_output=True, text=True, env=env)
+    return subprocess.run([*MUSTAFID, *args], cwd=cwd, capture_output=True, text=True, env=env, check=False)
 
 
 def _git(repo: Path, *args: str) -> None:
@@ -39,17 +41,17 @@ def test_clean_repository_exits_0(ajaa_repo: Path) -> None:
 def test_problems_are_listed_file_line_path_in_both_languages(ajaa_repo: Path) -> None:
     _with_valid_records(ajaa_repo)
     bad = EXAMPLE_DIR / "invalid" / "ajaa"
-    for name in ("national-id-luhn.yml", "broken-yaml.yml", "python-tag.yml", "duplicate-key.yml"):
+    names = ("national-id-luhn.yml", "broken-yaml.yml", "python-tag.yml", "duplicate-key.yml")
+    for name in names:
         shutil.copy2(bad / name, ajaa_repo / name)
-    proc = _run("validate", "national-id-luhn.yml", "broken-yaml.yml", "python-tag.yml", "duplicate-key.yml", "submissions",
-                cwd=ajaa_repo)
+    proc = _run("validate", *names, "submissions", cwd=ajaa_repo)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     lines = proc.stdout.splitlines()
     luhn = next(line for line in lines if line.startswith("national-id-luhn.yml:"))
-    file, line, path, message = luhn.split(":", 3)
+    _, line, path, message = luhn.split(":", 3)
     assert int(line) > 0 and path == " data.national_id" and "رقم الهوية" in message and "check digit" in message
-    assert {ln.split(":")[0] for ln in lines} == {"national-id-luhn.yml", "broken-yaml.yml", "python-tag.yml", "duplicate-key.yml"}
+    assert {ln.split(":")[0] for ln in lines} == set(names)
 
 
 def test_json_format(ajaa_repo: Path) -> None:
@@ -62,7 +64,7 @@ def test_json_format(ajaa_repo: Path) -> None:
 
 def test_changed_since_checks_only_what_a_pull_request_changed(ajaa_repo: Path) -> None:
     _with_valid_records(ajaa_repo)
-    old = sorted((ajaa_repo / "submissions").rglob("*.yml"))[0]
+    old = min((ajaa_repo / "submissions").rglob("*.yml"))
     old.write_text(old.read_text(encoding="utf-8").replace('status: "received"', 'status: "lost"'), encoding="utf-8")
     _git(ajaa_repo, "commit", "-q", "-am", "a bad record already on main")
     _git(ajaa_repo, "branch", "base")

@@ -45,7 +45,7 @@ def test_codeowners_gives_submissions_to_the_committee() -> None:
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
 def test_every_command_exists_and_passes_on_a_fixture_repo(tmp_path: Path, workflow: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    repo, assoc, _ = setup(tmp_path, "ajaa")
+    repo, _, _ = setup(tmp_path, "ajaa")
     rid = submit(repo, "ajaa")
     assert main(["verify", rid, "--association", str(repo), "--repo", str(repo), "--as", "staff.officer"]) == 0
     base = git(repo, "rev-parse", "main")

@@ -14,7 +14,7 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -214,11 +214,8 @@ class Applicant:
     @staticmethod
     def numbered(lines: list[str]) -> dict[str, str]:
         """The choices shown, label → the number shown beside it."""
-        out: dict[str, str] = {}
-        for line in lines:
-            for n, label in re.findall(r"(\S+)\. (.+?)(?=\s{3}\S+\. |$)", line.strip()):
-                out[label] = n
-        return out
+        return {label: n for line in lines
+                for n, label in re.findall(r"(\S+)\. (.+?)(?=\s{3}\S+\. |$)", line.strip())}
 
     def choose(self, lines: list[str], *labels: str) -> str:
         """In Arabic the numbers shown beside the labels; in English the labels themselves, as typed."""
@@ -265,7 +262,7 @@ class Applicant:
 
 def interview(repo: Path, tmp_path: Path, name: str, lang: str, refuse_once: Mapping[str, str] = {},
               data: Mapping[str, Any] | None = None, documents: Mapping[str, list[Path]] = {},
-              args: list[str] = [], change: Mapping[str, Any] = {}) -> tuple[Applicant, Terminal, int]:
+              args: Sequence[str] = (), change: Mapping[str, Any] = {}) -> tuple[Applicant, Terminal, int]:
     """Run the interview to its end with the example record's answers (or ``data``); (applicant, terminal,
     exit code)."""
     rec = example_record(name, FORM)

@@ -16,19 +16,19 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import yaml
 
 from mustafid.forms.load import load_forms
-from mustafid.review.queries import find
 from mustafid.review.forges.github import GitHubForge
+from mustafid.review.queries import find
 from tests.review.util import setup, submit
 
 
 class FakeGitHub(BaseHTTPRequestHandler):
-    requests: list[dict[str, Any]] = []
+    requests: ClassVar[list[dict[str, Any]]] = []
 
     def log_message(self, *args: Any) -> None:  # keep pytest output quiet
         pass

@@ -1,6 +1,6 @@
 """The `mustafid` command: parses arguments, then calls the plain functions the tests call.
 
-Each subcommand lives in ``mustafid/commands/<name>.py`` and exposes ``add_arguments(parser)`` and
+Each subcommand lives in ``mustafid/cli/commands/<name>.py`` and exposes ``add_arguments(parser)`` and
 ``run(args) -> int``; heavy imports happen inside ``run``. User errors exit 1 with a bilingual message,
 bugs exit 3 with a traceback to paste into an issue.
 """
@@ -21,7 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("serve", "build the site and run the intake server on 127.0.0.1 / تشغيل الموقع وخادم استقبال الطلبات"),
     "schema": ("schema", "export one JSON Schema per form into forms/schema/ / تصدير مخططات النماذج"),
     "validate": ("validate", "validate submission records / التحقق من سجلات الطلبات"),
-    "submit": ("submit", "enter a request taken by interview, phone or letter / إدخال طلب ورد بالمقابلة أو الهاتف أو خطاب"),
+    "submit": ("submit", ("enter a request taken by interview, phone or letter / "
+                          "إدخال طلب ورد بالمقابلة أو الهاتف أو خطاب")),
     "review": ("review", "list open requests / عرض الطلبات المفتوحة"),
     "show": ("show", "show one request's review summary / عرض ملخص طلب"),
     "verify": ("verify", "mark a request's data and documents verified / اعتماد التحقق من طلب"),

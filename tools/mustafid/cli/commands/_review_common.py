@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mustafid.cli.commands.common import add_actor, add_association, add_repo
+
+if TYPE_CHECKING:
+    from mustafid.config.association import Association
+    from mustafid.review.forges.local import LocalForge
 
 
 def add_target(p: argparse.ArgumentParser, with_id: bool = True) -> None:
@@ -16,7 +20,7 @@ def add_target(p: argparse.ArgumentParser, with_id: bool = True) -> None:
         p.add_argument("id", help="the request's reference number, e.g. K7M3-9QXD")
 
 
-def open_forge(args: argparse.Namespace) -> tuple[Any, Any]:
+def open_forge(args: argparse.Namespace) -> tuple[Association, LocalForge]:
     from mustafid.config.association import load_association
     from mustafid.review.forges.local import LocalForge
 

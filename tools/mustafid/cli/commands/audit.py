@@ -13,10 +13,12 @@ from mustafid.cli.commands.common import add_association, add_repo
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_association(p)
     add_repo(p)
-    p.add_argument("--format", choices=("markdown", "json"), default="markdown", help="report format (default: markdown)")
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown",
+                   help="report format (default: markdown)")
     p.add_argument("--output", "-o", type=Path, help="write the report to this file instead of printing it")
     p.add_argument("--seal", action="store_true",
-                   help="remember main's tip as audited (refs/mustafid/audited): a later audit reports a rewritten history")
+                   help="remember main's tip as audited (refs/mustafid/audited): "
+                        "a later audit reports a rewritten history")
 
 
 def run(args: argparse.Namespace) -> int:

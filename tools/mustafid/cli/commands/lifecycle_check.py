@@ -33,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
     if args.visibility == "public":
         leaks = personal_data_in_clear(assoc, forge, args.head)
         if leaks:
-            raise UserError("المستودع عام وفي السجلات بيانات شخصية غير مشفرة: اجعل المستودع خاصًا أو شفّر البيانات قبل أي تشغيل",
+            raise UserError("المستودع عام وفي السجلات بيانات شخصية غير مشفرة: "
+                            "اجعل المستودع خاصًا أو شفّر البيانات قبل أي تشغيل",
                             "the repository is public and records hold personal data in clear: make it private "
                             "or encrypt the data before anything runs", leaks)
     if args.privacy_only:

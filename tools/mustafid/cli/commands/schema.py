@@ -24,7 +24,7 @@ def _write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
-    os.replace(tmp, path)
+    Path(tmp).replace(path)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
               if not (out_dir / name).is_file() or (out_dir / name).read_text(encoding="utf-8") != text]
     if args.check:
         for name in differ + stale:
-            print(f"{out_dir / name}: المخطط قديم أو ناقص: شغّل mustafid schema | the schema is stale or missing: run `mustafid schema`")
+            print(f"{out_dir / name}: المخطط قديم أو ناقص: شغّل mustafid schema | "
+                  "the schema is stale or missing: run `mustafid schema`")
         return 1 if differ or stale else 0
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in differ:

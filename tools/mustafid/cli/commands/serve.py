@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from mustafid.config.association import load_association
     from mustafid.review.forges.local import LocalForge
 
-    assoc = load_association(args.association)
+    load_association(args.association)  # a broken association.yml is refused before anything is built
     store = LocalForge(args.repo)  # refuses a folder that is not a git repository, before anything is built
     if store.branch_tip(store.main) is None:
         from mustafid.core.errors import UserError
@@ -60,8 +60,9 @@ def run(args: argparse.Namespace) -> int:
         site = build_site(args.association, args.out)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     os.environ.update({"MUSTAFID_ASSOCIATION": str(Path(args.association).resolve()),
-                       "MUSTAFID_REPO": str(Path(args.repo).resolve()), "MUSTAFID_SITE_DIR": str(Path(site).resolve()),
-                       "MUSTAFID_RATE_LIMIT": str(args.rate_limit), "MUSTAFID_TRUST_PROXY": "1" if args.trust_proxy else "0",
+                       "MUSTAFID_REPO": str(Path(args.repo).resolve()),
+                       "MUSTAFID_SITE_DIR": str(Path(site).resolve()), "MUSTAFID_RATE_LIMIT": str(args.rate_limit),
+                       "MUSTAFID_TRUST_PROXY": "1" if args.trust_proxy else "0",
                        "MUSTAFID_REMOTE": args.remote})
     config = uvicorn.Config("mustafid.intake.web.app:app_from_env", factory=True, host=args.host, port=args.port,
                             workers=args.workers, log_level="info", access_log=False, server_header=False,
@@ -82,4 +83,5 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _announce(host: str, port: int) -> None:
-    print(f"الموقع يعمل على | the site is served at  http://{host}:{port}/   (English: /en/)", file=sys.stderr, flush=True)
+    print(f"الموقع يعمل على | the site is served at  http://{host}:{port}/   (English: /en/)",
+          file=sys.stderr, flush=True)

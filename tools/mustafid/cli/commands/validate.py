@@ -35,10 +35,11 @@ def collect(paths: list[Path], repo: Path, changed_since: str | None) -> list[st
         import subprocess
 
         proc = subprocess.run(["git", "-C", str(repo), "diff", "--name-only", "--diff-filter=ACMR", "-z",
-                               changed_since, "--", "submissions"], capture_output=True, text=True)
+                               changed_since, "--", "submissions"], capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             raise UserError(f"تعذر على git المقارنة مع {changed_since}: هل المراجعة موجودة وهل أنت في مستودع git؟",
-                            f"git could not compare with {changed_since}: does the revision exist, and is this a git repository?")
+                            f"git could not compare with {changed_since}: does the revision exist, "
+                            "and is this a git repository?")
         return [str(p) for p in sorted(repo / n for n in proc.stdout.split("\0") if n.endswith((".yml", ".yaml")))]
     if not paths and not (repo / "submissions").is_dir():
         return []  # a repository with no records yet is clean
