@@ -43,7 +43,7 @@ class Server:
             cmd += ["--site", str(self.site_dir)]
         else:
             cmd += ["--out", str(self.repo_dir.parent / "built-site")]
-        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        log = self.log_path.open("ab") if self.log_path else subprocess.DEVNULL
         try:
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.PIPE, cwd=str(ROOT),
                                          env={**os.environ, **self.extra_env}, start_new_session=True)

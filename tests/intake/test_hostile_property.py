@@ -42,7 +42,8 @@ def payloads(draw: st.DrawFn) -> dict:
         key = draw(st.sampled_from(["national_id", "family_count", "monthly_rent", "family.0.age", "_declaration"]))
         fields[key] = draw(NASTY.filter(lambda v: v not in ("yes", "نعم")))
     elif how == "extra":
-        fields[draw(st.text(min_size=1, max_size=20).filter(lambda k: k not in fields and not k.startswith("_stash.")))] = "x"
+        new_key = st.text(min_size=1, max_size=20).filter(lambda k: k not in fields and not k.startswith("_stash."))
+        fields[draw(new_key)] = "x"
     elif how == "honeypot":
         fields["_hp"] = draw(st.text(min_size=1, max_size=20).filter(str.strip))
     else:

@@ -53,7 +53,7 @@ def test_github_configured_opens_a_pull_request_after_the_answer(tmp_path: Path)
     threading.Thread(target=api.serve_forever, daemon=True).start()
     try:
         repo = make_association_repo(tmp_path, "kahatain")
-        with open(repo / "association.yml", "a", encoding="utf-8") as fh:
+        with (repo / "association.yml").open("a", encoding="utf-8") as fh:
             fh.write(f"github:\n  repository: kahatain/records\n  api_url: http://127.0.0.1:{api.server_address[1]}\n")
         remote = tmp_path / "remote.git"
         subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)

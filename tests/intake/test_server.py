@@ -34,7 +34,7 @@ def record_on_branch(repo: Path, rid: str) -> tuple[str, str]:
     return path, git(repo, "show", f"{branch}:{path}")
 
 
-def assert_valid_record(repo: Path, assoc: str, path: str, text: str, tmp_path: Path) -> dict:
+def assert_valid_record(assoc: str, path: str, text: str, tmp_path: Path) -> dict:
     target = tmp_path / path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
@@ -55,13 +55,13 @@ def test_valid_post_is_one_commit_on_its_own_branch(served, client: httpx.Client
     assert parse_record_id(rid) == rid  # the check symbol holds
     path, text = record_on_branch(repo, rid)
     assert path.startswith("submissions/support-request/") and path.endswith(f"/{rid}.yml")
-    rec = assert_valid_record(repo, served.name, path, text, tmp_path)
+    rec = assert_valid_record(served.name, path, text, tmp_path)
     assert rec["id"] == rid and rec["channel"] == "web" and rec["status"] == "received"
     assert git(repo, "rev-parse", "main").strip() == main_before, "main is untouched"
     # the documents are beside the repository, content-addressed, and named by hash in the record
     docs = DocumentStore.beside(GitStore(repo))
     assert len(rec["documents"]) == len(files)
-    for d, (_, (_, content, _)) in zip(rec["documents"], files):
+    for d, (_, (_, content, _)) in zip(rec["documents"], files, strict=True):
         assert d["sha256"] == hashlib.sha256(content).hexdigest() and docs.get(d["sha256"]) == content
     msg = git(repo, "log", "-1", "--format=%B", f"submission/{rid}")
     assert f"Mustafid-Record: {rid}" in msg and "Mustafid-Status: received" in msg and "Mustafid-Actor: web" in msg
@@ -109,7 +109,7 @@ def test_check_step_validates_without_writing(served, client: httpx.Client, repo
     assert bad.status_code == 422 and refs(repo) == before
 
 
-def test_api_check_gives_the_servers_messages(served, client: httpx.Client) -> None:
+def test_api_check_gives_the_servers_messages(client: httpx.Client) -> None:
     r = client.post("/api/check/support-request", data={"national_id": "12", "_lang": "ar"})
     assert r.status_code == 200
     by_path = {p["path"]: p for p in r.json()["problems"]}
@@ -128,23 +128,24 @@ def test_api_check_gives_the_calculated_answers(served, client: httpx.Client) ->
 
 
 HOSTILE = [
-    ("json body", dict(content=b'{"national_id": "1"}', headers={"content-type": "application/json"}), 415),
-    ("text body", dict(content=b"national_id=1", headers={"content-type": "text/plain"}), 415),
-    ("no content type", dict(content=b"national_id=1"), 415),
-    ("broken multipart", dict(content=b"--xx\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb",
-                              headers={"content-type": "multipart/form-data; boundary=xx"}), 400),
-    ("multipart without boundary", dict(content=b"abc", headers={"content-type": "multipart/form-data"}), 400),
-    ("extra field", dict(data={"national_id": "1", "is_admin": "yes"}), 400),
-    ("path-like field name", dict(data={"../../etc/passwd": "x"}), 400),
-    ("10 MB field", dict(data={"first_name": "ا" * 5_000_000}), 413),
-    ("honeypot", dict(data={"first_name": "سارة", "_hp": "http://spam.example"}), 400),
-    ("bad step", dict(data={"first_name": "سارة", "_step": "delete"}), 400),
-    ("file in a text field", dict(data={"_lang": "ar"}, files=[("first_name", ("a.pdf", b"%PDF-", "application/pdf"))]), 400),
+    ("json body", {"content": b'{"national_id": "1"}', "headers": {"content-type": "application/json"}}, 415),
+    ("text body", {"content": b"national_id=1", "headers": {"content-type": "text/plain"}}, 415),
+    ("no content type", {"content": b"national_id=1"}, 415),
+    ("broken multipart", {"content": b"--xx\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb",
+                          "headers": {"content-type": "multipart/form-data; boundary=xx"}}, 400),
+    ("multipart without boundary", {"content": b"abc", "headers": {"content-type": "multipart/form-data"}}, 400),
+    ("extra field", {"data": {"national_id": "1", "is_admin": "yes"}}, 400),
+    ("path-like field name", {"data": {"../../etc/passwd": "x"}}, 400),
+    ("10 MB field", {"data": {"first_name": "ا" * 5_000_000}}, 413),
+    ("honeypot", {"data": {"first_name": "سارة", "_hp": "http://spam.example"}}, 400),
+    ("bad step", {"data": {"first_name": "سارة", "_step": "delete"}}, 400),
+    ("file in a text field", {"data": {"_lang": "ar"},
+                              "files": [("first_name", ("a.pdf", b"%PDF-", "application/pdf"))]}, 400),
 ]
 
 
 @pytest.mark.parametrize("name,kwargs,status", HOSTILE, ids=[h[0] for h in HOSTILE])
-def test_hostile_posts_are_refused_bilingually_and_write_nothing(served, client: httpx.Client, repo: Path,
+def test_hostile_posts_are_refused_bilingually_and_write_nothing(client: httpx.Client, repo: Path,
                                                                  name: str, kwargs: dict, status: int) -> None:
     before = refs(repo)
     r = client.post("/submit/support-request", **kwargs)
@@ -163,7 +164,8 @@ def test_unknown_form_and_truncated_body(served, client: httpx.Client, repo: Pat
     import socket
 
     with socket.create_connection(("127.0.0.1", served.port)) as s:
-        s.sendall(b"POST /submit/support-request HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        s.sendall(b"POST /submit/support-request HTTP/1.1\r\nHost: x\r\n"
+                  b"Content-Type: application/x-www-form-urlencoded\r\n"
                   b"Content-Length: 5000\r\n\r\nnational_id=10000000")
         s.shutdown(socket.SHUT_WR)
         s.settimeout(10)
@@ -181,7 +183,7 @@ def test_values_that_look_like_yaml_or_paths_are_kept_as_text(served, client: ht
     r = client.post("/submit/support-request", data=fields, files=files)
     assert r.status_code == 303, r.text[:300]
     rid = r.headers["location"].rsplit("=", 1)[1]
-    path, text = record_on_branch(repo, rid)
+    _, text = record_on_branch(repo, rid)
     rec = parse_record(text)
     for key, value in hostile.items():
         assert rec["data"][key] == value.replace("\n--- \n", "\n---\n")  # kept as the text typed
@@ -270,8 +272,9 @@ def test_api_check_takes_the_scripts_file_descriptions(served, client: httpx.Cli
                                                          "_file.family_record": "سجل.pdf|application/pdf|2000"})
     assert ok.status_code == 200
     assert not [p for p in ok.json()["problems"] if p["path"] in ("id_copy", "family_record")]
-    bad = client.post("/api/check/support-request", data={**fields, "_file.id_copy": "a.exe|application/x-msdownload|10",
-                                                          "_file.family_record": "b.pdf|application/pdf|999999999"})
+    bad = client.post("/api/check/support-request",
+                      data={**fields, "_file.id_copy": "a.exe|application/x-msdownload|10",
+                            "_file.family_record": "b.pdf|application/pdf|999999999"})
     codes = {p["path"]: p["code"] for p in bad.json()["problems"]}
     assert codes.get("id_copy") == "file_type" and codes.get("family_record") == "file_size"
 

@@ -28,7 +28,7 @@ def _example(assoc: str, form_id: str) -> dict[str, Any]:
 
 
 def example_record(assoc: str, form_id: str = "support-request") -> dict[str, Any]:
-    path = sorted((VALID / assoc / "submissions" / form_id).rglob("*.yml"))[0]
+    path = min((VALID / assoc / "submissions" / form_id).rglob("*.yml"))
     return parse_record(path.read_text(encoding="utf-8"))
 
 
