@@ -13,7 +13,8 @@ from typing import Any
 
 from mustafid.core.vocab import RIYADH
 from mustafid.forms.model import Field, FormDef
-from mustafid.forms.validation import FileInfo, resolve_date, validate_input
+from mustafid.forms.types.date import resolve_date
+from mustafid.forms.validation import FileInfo, validate_input
 from mustafid.forms.validators import luhn_ok
 from mustafid.records.format import make_record, new_record_id
 

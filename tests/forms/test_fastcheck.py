@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from mustafid.forms import validators as V
 from mustafid.forms.model import FormDef
+from mustafid.forms.types.address import address_ok as _address_ok
 from mustafid.forms.validation import check_data
-from mustafid.records.fastcheck import _address_ok, data_ok
+from mustafid.records.fastcheck import data_ok
 from tests.forms.factory import make_valid
 
 # Every whitespace character (normalize_text folds them), every control and format character below U+3100, and
@@ -80,7 +81,7 @@ TEXT = st.text(st.sampled_from(list(" \n\t\r\u00a0\u200f\u202e\u0660\u06f5\u066b
 def test_text_check_is_the_normaliser_fixed_point(s: str, multiline: bool) -> None:
     """The fast text check says yes exactly for the non-empty texts normalize_text leaves as they are."""
     from mustafid.core.normalize import normalize_text
-    from mustafid.records.fastcheck import _text_ok
+    from mustafid.forms.types.text import text_ok as _text_ok
 
     assert _text_ok(s, multiline) == (s != "" and normalize_text(s, multiline=multiline) == s)
 
@@ -88,7 +89,7 @@ def test_text_check_is_the_normaliser_fixed_point(s: str, multiline: bool) -> No
 @pytest.mark.parametrize("multiline", [False, True])
 def test_text_check_on_every_code_point(multiline: bool) -> None:
     from mustafid.core.normalize import normalize_text
-    from mustafid.records.fastcheck import _text_ok
+    from mustafid.forms.types.text import text_ok as _text_ok
 
     wrong = [hex(cp) for cp in CODE_POINTS for s in (f"a{chr(cp)}b", f"a {chr(cp)}\nb", chr(cp))
              if _text_ok(s, multiline) != (normalize_text(s, multiline=multiline) == s)]
@@ -100,7 +101,7 @@ def test_text_check_on_every_code_point(multiline: bool) -> None:
 def test_iban_check_agrees_with_stdnum(rng: random.Random, at: int, c: str) -> None:
     from stdnum import iban as stdnum_iban
 
-    from mustafid.records.fastcheck import _iban_ok
+    from mustafid.forms.types.identifiers import iban_ok as _iban_ok
     from tests.forms.factory import iban as make_iban
 
     good = make_iban(rng)
@@ -111,7 +112,7 @@ def test_iban_check_agrees_with_stdnum(rng: random.Random, at: int, c: str) -> N
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["a", "b", "c", "x", 1, None]), max_size=5))
 def test_multi_choice_check_is_known_choices_in_list_order(v: list[Any]) -> None:
-    from mustafid.records.fastcheck import _multi_ok
+    from mustafid.forms.types.choice import multi_ok as _multi_ok
 
     order = {"a": 0, "b": 1, "c": 2}
     known = bool(v) and all(isinstance(x, str) and x in order for x in v)

@@ -9,7 +9,7 @@ from stdnum import iban as stdnum_iban
 from stdnum import luhn as stdnum_luhn
 
 from mustafid.forms import validators as V
-from mustafid.records.fastcheck import mobile_ok
+from mustafid.forms.types.identifiers import mobile_ok
 from tests.forms.factory import iban as make_iban
 
 AR = "٠١٢٣٤٥٦٧٨٩"

@@ -27,7 +27,7 @@ from mustafid.core.text import arabic_digits
 from mustafid.forms.load import load_forms
 from mustafid.forms.model import Field, FormDef
 from mustafid.forms.validators import Invalid, hijri_of, national_id
-from mustafid.forms.view import ADDRESS_LABELS, UI
+from mustafid.forms.widgets import ADDRESS_LABELS, UI
 from mustafid.staff.prompts import TEXT
 from tests.helpers import make_association_repo
 from tests.intake.util import example_record, fake_pdf, refs

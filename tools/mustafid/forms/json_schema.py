@@ -14,21 +14,11 @@ from typing import Any
 
 from mustafid.core.vocab import CHANNELS, STATUSES
 from mustafid.forms.model import Field, FormDef
-from mustafid.forms.validators import ADDRESS_REQUIRED, SHORT_ADDRESS_RE
+from mustafid.forms.types.registry import TYPES
 
 RECORD_ID = r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$"
 DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$"
-DATE = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 HIJRI = r"^1[345][0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|30)$"
-# `[0-9]`, never `\d`: `\d` matches Arabic-Indic digits in JSON Schema patterns.
-PATTERNS = {
-    "phone": r"^\+9665[0-9]{8}$",
-    "national_id": r"^[12][0-9]{9}$",
-    "iban": r"^SA[0-9]{4}[0-9A-Z]{18}$",
-    "email": r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$",
-}
-ADDRESS_PATTERNS = {"building": "^[0-9]{4}$", "postal_code": "^[0-9]{5}$", "additional": "^[0-9]{4}$",
-                    "short": SHORT_ADDRESS_RE.pattern}
 
 
 def _ann(f: Field) -> dict[str, Any]:
@@ -39,44 +29,8 @@ def _ann(f: Field) -> dict[str, Any]:
 
 
 def field_schema(form: FormDef, f: Field) -> dict[str, Any]:
-    s = _ann(f)
-    t = f.type
-    if t in ("text", "long_text"):
-        s.update(type="string", minLength=f.min_length or 1)
-        if f.max_length:
-            s["maxLength"] = f.max_length
-        if f.pattern:
-            s["pattern"] = f"^(?:{f.pattern})$"
-    elif t in ("integer", "money", "calculated"):
-        s["type"] = "integer" if t == "integer" else "number"
-        if f.min is not None:
-            s["minimum"] = f.min
-        if f.max is not None:
-            s["maximum"] = f.max
-    elif t == "date":
-        s.update(type="string", pattern=DATE)
-    elif t == "choice":
-        s.update(type="string", enum=[c.value for c in form.choices[f.choices or ""]])
-    elif t == "multi_choice":
-        s.update(type="array", uniqueItems=True, minItems=f.min_choices or 1,
-                 items={"type": "string", "enum": [c.value for c in form.choices[f.choices or ""]]})
-        if f.max_choices:
-            s["maxItems"] = f.max_choices
-    elif t == "yes_no":
-        s["type"] = "boolean"
-    elif t in PATTERNS:
-        s.update(type="string", pattern=PATTERNS[t])
-    elif t == "national_address":
-        props = {k: {"type": "string", "minLength": 1, "maxLength": 100} for k in
-                 ("building", "street", "district", "city", "postal_code", "additional", "short")}
-        for k, p in ADDRESS_PATTERNS.items():
-            props[k]["pattern"] = p
-        s.update(type="object", properties=props, required=list(ADDRESS_REQUIRED), additionalProperties=False)
-    elif t == "repeat":
-        s.update(type="array", items=object_schema(form, f.fields), minItems=max(f.min_items, 1))
-        if f.max_items is not None:
-            s["maxItems"] = f.max_items
-    return s
+    """An answer's schema: its annotations, then what its type says (forms/types)."""
+    return {**_ann(f), **TYPES[f.type].schema(form, f, lambda fields: object_schema(form, fields))}
 
 
 def condition_schema(cond: Any, scope: set[str]) -> dict[str, Any] | None:

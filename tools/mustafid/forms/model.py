@@ -18,10 +18,6 @@ from typing import Any
 from mustafid.core.errors import ConfigError, Problem
 from mustafid.core.text import T, arabic_digits
 
-FIELD_TYPES = frozenset({
-    "text", "long_text", "integer", "money", "date", "choice", "multi_choice", "yes_no", "phone", "national_id",
-    "iban", "email", "national_address", "file", "repeat", "note", "calculated",
-})
 # Types that hold no answer in `data` (notes are text on the page; files go to the record's `documents`).
 NO_DATA_TYPES = frozenset({"note", "file"})
 TAGS = frozenset({"personal", "sensitive"})

@@ -18,14 +18,15 @@ from mustafid.core.normalize import normalize_text
 from mustafid.core.text import T
 from mustafid.core.vocab import NO_WORDS, YES_WORDS
 from mustafid.forms import messages as M
-from mustafid.forms import validators as V
 from mustafid.forms.conditions import answered, evaluate
 from mustafid.forms.model import Field, FormDef
+from mustafid.forms.types.base import Answer, one
+from mustafid.forms.types.calculated import calculate
+from mustafid.forms.types.registry import TYPES
 
 Raw = Mapping[str, "str | list[str]"]
 DECLARATION_FIELD = "_declaration"   # the checkbox "I confirm the data are correct" (value "yes")
 CONSENT_FIELD = "_consent"           # the PDPL consent checkbox (value "yes"), when the form asks personal data
-_REL = re.compile(r"^today(?:([+-])([0-9]+)([dy]))?$")
 
 
 @dataclass(frozen=True)
@@ -50,183 +51,6 @@ class _Run:
         return self.raw.get(key)
 
 
-def _one(v: str | list[str] | None) -> str:
-    if isinstance(v, list):
-        v = next((x for x in v if x), "")
-    return v or ""
-
-
-def resolve_date(spec: Any, today: dt.date) -> dt.date | None:
-    """``2020-01-01``, ``today``, ``today-18y``, ``today+30d``."""
-    if spec is None:
-        return None
-    if isinstance(spec, dt.date):
-        return spec
-    m = _REL.match(str(spec))
-    if not m:
-        return dt.date.fromisoformat(str(spec))
-    if not m.group(1):
-        return today
-    n = int(m.group(2)) * (1 if m.group(1) == "+" else -1)
-    if m.group(3) == "d":
-        return today + dt.timedelta(days=n)
-    try:
-        return today.replace(year=today.year + n)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year + n, day=28)
-
-
-def _number(s: str, integer: bool) -> int | float:
-    """The number typed; ValueError when it is not one, OverflowError when it has more digits than any count or
-    amount (Python would refuse past 4,300 of them, or overflow to infinity)."""
-    s = s.replace(",", "").replace("٬", "").replace(" ", "")
-    shape = r"-?([0-9]+)" if integer else r"-?([0-9]+)(\.[0-9]{1,2})?"
-    m = re.fullmatch(shape, s)
-    if m is None:
-        raise ValueError
-    if len(m.group(1)) > (15 if integer else 13):
-        raise OverflowError
-    if integer:
-        return int(s)
-    f = round(float(s), 2)
-    return int(f) if f == int(f) else f
-
-
-def _parse(run: _Run, f: Field, key: str, data: Mapping[str, Any], item: Mapping[str, Any] | None) -> Any:
-    """One answer's typed value, or None when absent. Problems go to ``run``."""
-    form = run.form
-    if f.type == "national_address":
-        parts = {p: _one(run.get(f"{key}.{p}")) for p in V.ADDRESS_PARTS}
-        if not any(normalize_text(v) for v in parts.values()):
-            return None
-        value, errors = V.national_address(parts)
-        for part, err in errors.items():
-            run.problem(f"{key}.{part}", err.message, err.code)
-        return value
-    if f.type == "multi_choice":
-        raw = run.get(key)
-        values = [normalize_text(x) for x in (raw if isinstance(raw, list) else [raw] if raw else [])]
-        values = list(dict.fromkeys(v for v in values if v))
-        if not values:
-            return None
-        allowed = {c.value for c in form.choices.get(f.choices or "", ())}
-        if any(v not in allowed for v in values):
-            run.problem(key, M.BAD_CHOICE, "choice")
-            return None
-        if f.min_choices and len(values) < f.min_choices:
-            run.problem(key, M.TOO_FEW_CHOICES.format(min=f.min_choices), "min_choices")
-        if f.max_choices and len(values) > f.max_choices:
-            run.problem(key, M.TOO_MANY_CHOICES.format(max=f.max_choices), "max_choices")
-        order = [c.value for c in form.choices[f.choices or ""]]
-        return sorted(values, key=order.index)  # stored in list order: the same answer is the same record
-    text = _one(run.get(key))
-    s = normalize_text(text, multiline=f.type == "long_text")
-    if not s:
-        return None
-    try:
-        if f.type in ("text", "long_text"):
-            if f.min_length and len(s) < f.min_length:
-                run.problem(key, M.TOO_SHORT.format(min=f.min_length), "min_length")
-            if f.max_length and len(s) > f.max_length:
-                run.problem(key, M.TOO_LONG.format(max=f.max_length), "max_length")
-            if f.pattern and not re.fullmatch(f.pattern, s):
-                run.problem(key, f.pattern_message or M.BAD_PATTERN, "pattern")
-            return s
-        if f.type in ("integer", "money"):
-            try:
-                n = _number(normalize_text(text, identifier=True), f.type == "integer")
-            except ValueError:
-                run.problem(key, M.NOT_A_NUMBER if f.type == "integer" else M.NOT_MONEY, "number")
-                return None
-            except OverflowError:  # digits, but far too many: say so rather than "digits only"
-                if f.max is not None:
-                    run.problem(key, M.TOO_LARGE.format(max=f.max), "max")
-                else:
-                    run.problem(key, M.NUMBER_TOO_LONG, "number")
-                return None
-            if f.min is not None and n < f.min:
-                run.problem(key, M.TOO_SMALL.format(min=f.min), "min")
-            if f.max is not None and n > f.max:
-                run.problem(key, M.TOO_LARGE.format(max=f.max), "max")
-            return n
-        if f.type == "date":
-            iso = V.date(s)
-            day = dt.date.fromisoformat(iso)
-            lo, hi = resolve_date(f.min, run.today), resolve_date(f.max, run.today)
-            if lo and day < lo:
-                run.problem(key, M.DATE_TOO_EARLY.format(min=lo.isoformat()), "min_date")
-            if hi and day > hi:
-                run.problem(key, M.DATE_TOO_LATE.format(max=hi.isoformat()), "max_date")
-            return iso
-        if f.type == "choice":
-            choices = form.choices.get(f.choices or "", ())
-            match = next((c for c in choices if c.value == s), None)
-            if match is None:
-                run.problem(key, M.BAD_CHOICE, "choice")
-                return None
-            if f.choice_filter:
-                parent = item.get(f.choice_filter) if item and f.choice_filter in item else data.get(f.choice_filter)
-                if parent is not None and match.attrs.get(f.choice_filter) != str(parent):
-                    pf = form.field(f.choice_filter)
-                    run.problem(key, T(M.BAD_FILTERED_CHOICE.ar.format(parent=pf.label.ar if pf else ""),
-                                       M.BAD_FILTERED_CHOICE.en.format(parent=pf.label.en if pf else "")),
-                                "filtered_choice")
-                    return None
-            return match.value
-        if f.type == "yes_no":
-            low = s.casefold()
-            if low in YES_WORDS:
-                return True
-            if low in NO_WORDS:
-                return False
-            run.problem(key, M.NOT_YES_NO, "yes_no")
-            return None
-        if f.type == "phone":
-            return V.mobile(s)
-        if f.type == "national_id":
-            return V.national_id(s)
-        if f.type == "iban":
-            return V.iban(s)
-        if f.type == "email":
-            return V.email(s)
-    except V.Invalid as exc:
-        run.problem(key, exc.message, exc.code)
-        return None
-    return None
-
-
-def age_years(born: Any, today: dt.date) -> int | None:
-    """Whole years from an ISO birth date to ``today`` (a calculated field's ``age_years``); None if unanswered."""
-    if not born:
-        return None
-    b = dt.date.fromisoformat(born)
-    return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
-
-
-def sum_of(parts: Sequence[tuple[Any, str]]) -> int | float:
-    """A calculated ``sum``: each (answer, sub-field) adds the answer, or a repeat group's sub-field over its
-    items; rounded to halalas, and an int when whole."""
-    total: float = 0
-    for v, sub in parts:
-        if sub and isinstance(v, list):
-            total += sum(x.get(sub) or 0 for x in v)
-        elif isinstance(v, (int, float)) and not isinstance(v, bool):
-            total += v
-    total = round(total, 2)
-    return int(total) if total == int(total) else total
-
-
-def _calc(f: Field, data: Mapping[str, Any], item: Mapping[str, Any] | None, today: dt.date) -> Any:
-    op, arg = next(iter((f.calc or {}).items()))
-    scope = {**data, **(item or {})}
-    if op == "count":
-        return len(scope.get(arg) or [])
-    if op == "age_years":
-        return age_years(scope.get(arg), today)
-    refs = [ref.partition(".") for ref in (arg if isinstance(arg, list) else [arg])]
-    return sum_of([(scope.get(head), sub) for head, _, sub in refs])
-
-
 def _fields(run: _Run, fields: Sequence[Field], prefix: str, data: dict[str, Any], item: dict[str, Any] | None) -> None:
     """Parse, then apply relevance/required/constraints in page order, so later relevance sees earlier answers."""
     target = item if item is not None else data
@@ -235,7 +59,7 @@ def _fields(run: _Run, fields: Sequence[Field], prefix: str, data: dict[str, Any
         if f.type == "repeat":
             target[f.id] = _repeat(run, f, key, data)
         elif f.holds_data and f.type != "calculated":
-            value = _parse(run, f, key, data, item)
+            value = TYPES[f.type].parse(Answer(run, f, key, data, item))
             if value is not None:
                 target[f.id] = value
     for f in fields:
@@ -245,7 +69,7 @@ def _fields(run: _Run, fields: Sequence[Field], prefix: str, data: dict[str, Any
             run.problems = [p for p in run.problems if not (p.path == key or p.path.startswith(key + "."))]
             continue
         if f.type == "calculated":
-            v = _calc(f, data, item, run.today)
+            v = calculate(f, data, item, run.today)
             if v is not None:
                 target[f.id] = v
             continue
@@ -279,7 +103,7 @@ def _repeat(run: _Run, f: Field, key: str, data: dict[str, Any]) -> list[dict[st
     items: list[dict[str, Any]] = []
     for out_i, i in enumerate(indexes):
         # Empty rows the page rendered but nobody filled are dropped, and the rest renumbered.
-        if not any(normalize_text(_one(v)) for k, v in run.raw.items() if k.startswith(f"{key}.{i}.")):
+        if not any(normalize_text(one(v)) for k, v in run.raw.items() if k.startswith(f"{key}.{i}.")):
             continue
         item: dict[str, Any] = {}
         sub = _Run(run.form, {f"{key}.{len(items)}.{k[len(f'{key}.{i}.'):]}": v for k, v in run.raw.items()
@@ -320,9 +144,9 @@ def validate_input(form: FormDef, raw: Raw, lang: str = "ar", *, files: Mapping[
         run.problems += check_documents(form, data, [{"field": k, "name": x.name, "type": x.type, "size": x.size}
                                                      for k, xs in files.items() for x in xs])
     if require_declaration:
-        if _one(raw.get(DECLARATION_FIELD)).casefold() not in YES_WORDS:
+        if one(raw.get(DECLARATION_FIELD)).casefold() not in YES_WORDS:
             run.problem("declaration.confirmed", M.DECLARATION, "declaration")
-        if form.asks_personal_data and _one(raw.get(CONSENT_FIELD)).casefold() not in YES_WORDS:
+        if form.asks_personal_data and one(raw.get(CONSENT_FIELD)).casefold() not in YES_WORDS:
             run.problem("declaration.consent", M.CONSENT, "consent")
     return data, run.problems
 
@@ -410,13 +234,10 @@ def check_data(form: FormDef, data: Mapping[str, Any], today: dt.date | None = N
                     m = M.CALC_MISMATCH.format(expected=want[f.id])
                     problems.append(Problem("", key, m.ar, m.en, None, "calculated"))
                 elif f.id in have:
-                    m = M.NOT_CANONICAL.format(expected=_canonical_hint(f))
+                    m = M.NOT_CANONICAL.format(expected=TYPES[f.type].stored_form)
                     problems.append(Problem("", key, m.ar, m.en, None, "not_canonical"))
 
     diff(form.fields, again, data, "")
     return problems
 
 
-def _canonical_hint(f: Field) -> str:
-    return {"phone": "+9665XXXXXXXX", "iban": "SA.. (24)", "date": "YYYY-MM-DD", "national_id": "10 digits",
-            "money": "number", "integer": "integer"}.get(f.type, f.type)

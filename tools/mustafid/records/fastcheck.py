@@ -10,27 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import Any
 
-from mustafid.forms import validators as V
 from mustafid.forms.conditions import answered, evaluate
 from mustafid.forms.model import Field, FormDef
-from mustafid.forms.validation import age_years, resolve_date, sum_of
-
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-# Characters normalize_text would remove or change in any text (so a stored text holding them is not canonical):
-# digits and separators it maps, invisible ones it strips, and every whitespace but the space and the line
-# break (str.isspace: it folds them to a space). tests/forms/test_fastcheck.py tries every code point.
-_UNCLEAN_CHARS = ("\u0660-\u0669\u06f0-\u06f9\u066b\u066c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u061c"
-                  "\t\x0b\x0c\r\x1c-\x1f\x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000")
-# A text answer normalize_text leaves as it is has none of those, no double space, no line that starts or ends
-# with a space, no run of three line breaks, and (one line) no line break at all; its ends are checked apart.
-_UNCLEAN_LINE = re.compile(f"[{_UNCLEAN_CHARS}\n]|  ")
-_UNCLEAN_TEXT = re.compile(f"[{_UNCLEAN_CHARS}]|  | \n|\n |\n\n\n")
+from mustafid.forms.types.registry import TYPES
 
 
 class _Plan:
@@ -38,11 +23,9 @@ class _Plan:
     the answers compiled into one Python function per form (see _Compiler)."""
 
     def __init__(self, form: FormDef) -> None:
-        self.choices = {name: {c.value: c for c in lst} for name, lst in form.choices.items()}
-        self.order = {name: {c.value: i for i, c in enumerate(lst)} for name, lst in form.choices.items()}
         self.files = tuple((p, f) for p, f in form.walk() if f.type == "file" and "*" not in p)
         self.file_fields = dict(self.files)
-        self.check = _Compiler(form, self).build()
+        self.check = _Compiler(form).build()
 
 
 _PLANS: dict[int, tuple[FormDef, _Plan]] = {}
@@ -53,94 +36,6 @@ def _plan(form: FormDef) -> _Plan:
     if hit is None or hit[0] is not form:
         hit = _PLANS[id(form)] = (form, _Plan(form))
     return hit[1]
-
-
-@cache
-def _mobile_re() -> re.Pattern[str]:
-    import phonenumbers
-
-    md = phonenumbers.PhoneMetadata.metadata_for_region("SA")
-    return re.compile(f"(?:{md.mobile.national_number_pattern})")
-
-
-def mobile_ok(s: str) -> bool:
-    return bool(V.MOBILE_RE.match(s)) and bool(_mobile_re().fullmatch(s[4:]))
-
-
-def _text_ok(s: str, multiline: bool) -> bool:
-    """normalize_text(s, multiline=multiline) == s != "", without normalising (tests compare the two)."""
-    if not s or s[0] in " \n" or s[-1] in " \n":
-        return False
-    if (_UNCLEAN_TEXT if multiline else _UNCLEAN_LINE).search(s):
-        return False
-    return unicodedata.is_normalized("NFC", s)
-
-
-def _money_ok(v: Any) -> bool:
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        return False
-    return not (isinstance(v, float) and (v == int(v) or round(v, 2) != v))
-
-
-def _date_ok(v: Any, lo: Any, hi: Any, today: dt.date) -> bool:
-    if not isinstance(v, str) or not _DATE.match(v) or not 1900 <= int(v[:4]) <= 2100:
-        return False
-    try:
-        day = dt.date.fromisoformat(v)
-    except ValueError:
-        return False
-    lo, hi = resolve_date(lo, today), resolve_date(hi, today)
-    return not ((lo and day < lo) or (hi and day > hi))
-
-
-def _multi_ok(v: Any, order: Mapping[str, int], least: int | None, most: int | None) -> bool:
-    if not isinstance(v, list) or not v:
-        return False
-    last = -1
-    for x in v:  # every one a known choice, in the list's order, none twice: strictly increasing positions
-        i = order.get(x) if isinstance(x, str) else None
-        if i is None or i <= last:
-            return False
-        last = i
-    return not ((least and len(v) < least) or (most and len(v) > most))
-
-
-_IBAN_LETTERS = {ord(c): str(10 + i) for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}  # ISO 13616: A=10 … Z=35
-
-
-def _iban_ok(v: Any) -> bool:
-    return isinstance(v, str) and bool(V.IBAN_RE.match(v)) and int((v[4:] + v[:4]).translate(_IBAN_LETTERS)) % 97 == 1
-
-
-def _email_ok(v: Any) -> bool:
-    try:
-        return isinstance(v, str) and V.email(v) == v
-    except V.Invalid:
-        return False
-
-
-def _item_ok(it: Any) -> bool:
-    return isinstance(it, dict) and any(answered(x) or x is False for x in it.values())
-
-
-_ADDRESS_IDS = {k: re.compile(rule) for k, (rule, _) in V._ADDRESS_RULES.items()}
-
-
-def _address_ok(v: Mapping[str, Any]) -> bool:
-    """V.national_address(v) == (v, {}): every part known and already canonical, the required ones there."""
-    if any(k not in v for k in V.ADDRESS_REQUIRED):
-        return False
-    for k, x in v.items():
-        if not isinstance(x, str):
-            return False
-        rule = _ADDRESS_IDS.get(k)
-        if rule is not None:
-            # The identifier rules are ASCII only, which identifier normalisation leaves as it is.
-            if not rule.fullmatch(x):
-                return False
-        elif k not in V.ADDRESS_PARTS or len(x) > 100 or not _text_ok(x, False):
-            return False
-    return True
 
 
 def _op_equals(v: Any, arg: Any) -> bool:
@@ -161,22 +56,10 @@ def _op_cmp(v: Any, arg: Any, op: str) -> bool:
         return False
 
 
-_HELPERS = {
-    "_text_ok": _text_ok, "_money_ok": _money_ok, "_date_ok": _date_ok, "_multi_ok": _multi_ok,
-    "_iban_ok": _iban_ok, "_email_ok": _email_ok, "_address_ok": _address_ok, "_item_ok": _item_ok,
-    "mobile_ok": mobile_ok, "_id_re": V.NATIONAL_ID_RE, "_luhn": V.luhn_ok, "answered": answered,
-    "_age": age_years, "_sum": sum_of, "_op_equals": _op_equals, "_op_in": _op_in, "_op_cmp": _op_cmp, "_MISSING": object(),
-}
-
-
-# Types whose whole check is one line of the generated code (`v` is the answer).
-_ONE_LINE_CHECKS = {
-    "yes_no": "if not isinstance(v, bool): return False",
-    "phone": "if not isinstance(v, str) or not mobile_ok(v): return False",
-    "national_id": "if not isinstance(v, str) or not _id_re.match(v) or not _luhn(v): return False",
-    "iban": "if not _iban_ok(v): return False",
-    "email": "if not _email_ok(v): return False",
-    "national_address": "if not isinstance(v, dict) or not _address_ok(v): return False",
+_HELPERS: dict[str, Any] = {
+    "answered": answered, "_op_equals": _op_equals, "_op_in": _op_in, "_op_cmp": _op_cmp, "_MISSING": object(),
+    # and each type's own (its lines call them by these names)
+    **{name: fn for t in TYPES.values() for name, fn in t.helpers.items()},
 }
 
 
@@ -188,8 +71,8 @@ class _Compiler:
     for relevance and constraints): tests compare it with check_data on every example, generated records and
     broken ones. Values from the definition enter the code only as named constants, never as source text."""
 
-    def __init__(self, form: FormDef, plan: _Plan) -> None:
-        self.form, self.plan = form, plan
+    def __init__(self, form: FormDef) -> None:
+        self.form = form
         self.consts: dict[str, Any] = dict(_HELPERS)
         self.lines: list[str] = []   # the function being written
         self.functions: list[str] = []  # the ones written (a group's before the list that holds it)
@@ -242,19 +125,6 @@ class _Compiler:
         key = self.const(name)
         return f"(item[{key}] if {key} in item else data.get({key}))" if in_item else f"data.get({key})"
 
-    def calc(self, f: Field, in_item: bool) -> str:
-        """validation._calc as an expression (the item's answers first, then the form's)."""
-        op, arg = next(iter((f.calc or {}).items()))
-        if op == "count":
-            return f"len({self.lookup(arg, in_item, None)} or [])"
-        if op == "age_years":
-            return f"_age({self.lookup(arg, in_item, None)}, today)"
-        parts = []
-        for ref in arg if isinstance(arg, list) else [arg]:
-            head, _, sub = ref.partition(".")
-            parts.append(f"({self.lookup(head, in_item, None)}, {self.const(sub)})")
-        return f"_sum(({', '.join(parts)},))"
-
     def operand(self, raw: Any, in_item: bool, this: str | None) -> str:
         if isinstance(raw, dict):
             if "field" in raw:
@@ -262,43 +132,6 @@ class _Compiler:
             if "count" in raw:
                 return f"len(data.get({self.const(raw['count'])}) or [])"
         return self.const(raw)
-
-    # _value_ok, as statements that return False
-    def value(self, f: Field, depth: int, in_item: bool) -> None:
-        t, e = f.type, lambda line: self.emit(depth, line)
-        if t in ("text", "long_text"):
-            e(f"if not isinstance(v, str) or not _text_ok(v, {t == 'long_text'}): return False")
-            if f.min_length:
-                e(f"if len(v) < {int(f.min_length)}: return False")
-            if f.max_length:
-                e(f"if len(v) > {int(f.max_length)}: return False")
-            if f.pattern:
-                e(f"if not {self.const(re.compile(f.pattern))}.fullmatch(v): return False")
-        elif t in ("integer", "money"):
-            if t == "integer":
-                e("if isinstance(v, bool) or not isinstance(v, int): return False")
-            else:
-                e("if not _money_ok(v): return False")
-            if f.min is not None:
-                e(f"if v < {self.const(f.min)}: return False")
-            if f.max is not None:
-                e(f"if v > {self.const(f.max)}: return False")
-        elif t == "date":
-            e(f"if not _date_ok(v, {self.const(f.min)}, {self.const(f.max)}, today): return False")
-        elif t == "choice":
-            table = self.const(self.plan.choices.get(f.choices or "", {}))
-            e(f"m = {table}.get(v) if isinstance(v, str) else None")
-            e("if m is None: return False")
-            if f.choice_filter:
-                key = self.const(f.choice_filter)
-                parent = f"(item.get({key}) if item and {key} in item else data.get({key}))" if in_item else f"data.get({key})"
-                e(f"p = {parent}")
-                e(f"if p is not None and m.attrs.get({key}) != str(p): return False")
-        elif t == "multi_choice":
-            order = self.const(self.plan.order.get(f.choices or "", {}))
-            e(f"if not _multi_ok(v, {order}, {self.const(f.min_choices)}, {self.const(f.max_choices)}): return False")
-        else:
-            e(_ONE_LINE_CHECKS.get(t, "return False"))
 
     def fields(self, fields: Sequence[Field], in_item: bool) -> str:
         """A function (values, data, item, today) -> bool for one list of fields (the form's, or a group's)."""
@@ -316,34 +149,7 @@ class _Compiler:
                 self.emit(2, f"if {key} in values: return False")
                 self.emit(1, "else:")
                 depth = 2
-            if f.type == "calculated":
-                self.emit(depth, f"want = {self.calc(f, in_item)}")
-                self.emit(depth, f"v = values.get({key}, _MISSING)")
-                self.emit(depth, "if want is None and v is not _MISSING or want is not None and (v != want or type(v) is not type(want)): return False")
-            elif f.type == "repeat":
-                sub = self.fields(f.fields, True)
-                self.emit(depth, f"v = values.get({key}, _MISSING)")
-                self.emit(depth, "if v is not _MISSING and (not isinstance(v, list) or not v): return False")
-                self.emit(depth, "items = v if v is not _MISSING and v else []")
-                if f.required:
-                    self.emit(depth, "if not items: return False")
-                if f.min_items:
-                    self.emit(depth, f"if len(items) < {int(f.min_items)}: return False")
-                if f.max_items is not None:
-                    self.emit(depth, f"if len(items) > {int(f.max_items)}: return False")
-                self.emit(depth, "for it in items:")
-                self.emit(depth + 1, f"if not _item_ok(it) or not {sub}(it, data, it, today): return False")
-                if f.count_from and not in_item:
-                    self.emit(depth, f"count = data.get({self.const(f.count_from)})")
-                    self.emit(depth, "if isinstance(count, int) and count != len(items): return False")
-            else:
-                self.emit(depth, f"v = values.get({key}, _MISSING)")
-                self.emit(depth, "if v is _MISSING:")
-                self.emit(depth + 1, "return False" if f.required else "pass")
-                self.emit(depth, "else:")
-                self.value(f, depth + 1, in_item)
-                for c in f.constraints:
-                    self.emit(depth + 1, f"if not {self.cond(c['check'], in_item, 'v')}: return False")
+            TYPES[f.type].fast_field(self, f, depth, in_item)
             if depth == 2 and self.lines[-1].endswith("else:"):
                 self.emit(2, "pass")
         self.emit(1, "return True")
@@ -352,7 +158,7 @@ class _Compiler:
         return name
 
     def build(self) -> Any:
-        top = self.fields(self.form.fields, False)
+        top = self.fields(self.form.fields, in_item=False)
         rules = [f"({self.cond(r.when, False, None)} and not {self.cond(r.check, False, None)})" for r in self.form.rules]
         self.functions += ["def _check(data, today):", f"    if not {top}(data, data, None, today): return False",
                            *(f"    if {r}: return False" for r in rules), "    return True", ""]

@@ -29,8 +29,9 @@ from mustafid.core.vocab import is_yes
 from mustafid.forms.load import load_forms
 from mustafid.forms.model import FormDef
 from mustafid.forms.validation import CONSENT_FIELD, DECLARATION_FIELD
-from mustafid.forms.view import UI as FIELD_UI
-from mustafid.forms.view import answer_rows, build_form_view, field_dom_id, file_size
+from mustafid.forms.view import answer_rows, build_form_view, field_dom_id
+from mustafid.forms.widgets import UI as FIELD_UI
+from mustafid.forms.widgets import file_size
 from mustafid.site.context import social_name
 
 __all__ = [

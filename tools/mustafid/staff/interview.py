@@ -18,7 +18,7 @@ from mustafid.forms import messages as M
 from mustafid.forms.conditions import evaluate
 from mustafid.forms.model import Field
 from mustafid.forms.validation import CONSENT_FIELD, DECLARATION_FIELD
-from mustafid.forms.view import UI
+from mustafid.forms.widgets import UI
 from mustafid.intake.uploads import Upload
 from mustafid.staff.prompts import TEXT
 from mustafid.staff.questions import Questions

@@ -18,7 +18,7 @@ from mustafid.core.text import T, arabic_digits
 from mustafid.forms.conditions import evaluate
 from mustafid.forms.model import Choice, Field, FormDef
 from mustafid.forms.validators import ADDRESS_PARTS, ADDRESS_REQUIRED
-from mustafid.forms.view import ADDRESS_LABELS, REPEAT_CAP, UI
+from mustafid.forms.widgets import ADDRESS_LABELS, REPEAT_CAP, UI
 from mustafid.intake.service import Intake
 from mustafid.intake.uploads import Upload, content_problems, files_by_field
 from mustafid.staff.answers import NO_SUCH_FILE, read_upload
