@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
 from mustafid.config.association import load_association  # noqa: E402
-from mustafid.site.build import SiteContext  # noqa: E402
+from mustafid.site.context import SiteContext  # noqa: E402
 
 EXAMPLES = {"ajaa": ROOT / "examples" / "ajaa", "kahatain": ROOT / "examples" / "kahatain"}
 

@@ -53,6 +53,34 @@ def strip_search_indexes(site_dir: Path) -> list[Path]:
     return done
 
 
+def merge_language_indexes(site_dir: Path) -> int:
+    """One search for both languages, as mkdocs-static-i18n's merged index gives: Zensical writes an index per
+    language (``search.json``, ``en/search.json``); each gets the other languages' entries too, their locations
+    relative to its own folder. How many entries were added."""
+    name, entries = "search.json", INDEX_FILES["search.json"]
+    indexes = {prefix: site_dir / prefix / name for prefix in LANG_PREFIXES if (site_dir / prefix / name).is_file()}
+    loaded = {prefix: json.loads(path.read_text(encoding="utf-8")) for prefix, path in indexes.items()}
+    added = 0
+    for prefix, data in loaded.items():
+        up = "../" * prefix.count("/")
+        merged = list(data.get(entries, []))
+        langs = list(data.get("config", {}).get("lang", []))
+        for other, other_data in loaded.items():
+            if other == prefix:
+                continue
+            for doc in other_data.get(entries, []):
+                merged.append({**doc, "location": up + other + str(doc.get("location", ""))})
+                added += 1
+            langs += [lang for lang in other_data.get("config", {}).get("lang", []) if lang not in langs]
+        out = {**data, entries: merged}
+        if "config" in data:
+            out["config"] = {**data["config"], "lang": langs}
+        tmp = indexes[prefix].with_suffix(".tmp")
+        tmp.write_text(json.dumps(out, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        tmp.replace(indexes[prefix])
+    return added
+
+
 def index_texts(site_dir: Path) -> list[tuple[str, str]]:
     """(location, title + text) of every entry of every index: what a search can find."""
     out: list[tuple[str, str]] = []

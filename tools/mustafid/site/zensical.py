@@ -20,7 +20,7 @@ from mustafid.core.errors import UserError
 from mustafid.core.yamlio import dump_rt, load_rt
 from mustafid.site.build import mkdocs_config_path
 from mustafid.site.context import COMMENT_TAGS, load_site_association
-from mustafid.site.search import strip_search_indexes
+from mustafid.site.search import merge_language_indexes, strip_search_indexes
 from mustafid.site.settings import EXTRA_CSS, EXTRA_JAVASCRIPT, STATIC_DIR, home_url, language_settings
 from mustafid.site.sitemap import prune_sitemaps
 from mustafid.site.tree import FORMS_TITLE, GeneratedPage, forms_nav, missing_twins, twin_failure, write_docs_tree
@@ -94,10 +94,12 @@ def prepare_project(assoc_dir: Path, project_dir: Path) -> Path:
     return path
 
 
-def finish_site(site_dir: Path, assoc_dir: Path) -> dict[str, int]:
-    """After the build: search indexes without tashkeel, sitemaps without the receipt. What was changed."""
+def finish_site(site_dir: Path, assoc_dir: Path, default: str = "ar") -> dict[str, int]:
+    """After the build: one search for both languages, without tashkeel; sitemaps without the receipt. What
+    was changed."""
     from mustafid.site.pages import generated_pages
 
     pages = generated_pages(load_site_association(assoc_dir))
-    return {"search indexes": len(strip_search_indexes(site_dir)), "sitemap entries dropped":
-            prune_sitemaps(site_dir, pages, "ar")}
+    merged = merge_language_indexes(site_dir)
+    return {"search entries of the other language": merged, "search indexes without tashkeel":
+            len(strip_search_indexes(site_dir)), "sitemap entries dropped": prune_sitemaps(site_dir, pages, default)}
