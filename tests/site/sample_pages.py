@@ -18,7 +18,7 @@ class GeneratedPage:
     in_nav: bool = True
 
 
-def generated_pages(assoc: Any) -> list[GeneratedPage]:
+def generated_pages(_assoc: Any) -> list[GeneratedPage]:
     # braces of the page's own (e.g. a script's template) must reach the site untouched
     form = '<form method="post" action="/submit/support-request"><input name="name"></form><p>{{ kept }}</p>'
     return [

@@ -22,9 +22,9 @@ def seed_items(name: str) -> list[str]:
     lines = [ln.strip() for ln in correct(text).splitlines()]
     start = next(i for i, ln in enumerate(lines) if ln.rstrip(":") in INTRO_HEADINGS)
     items: list[str] = []
-    for ln in lines[:start]:  # title page: each line (the association's name is broken over two lines)
-        if ln and "\t" not in ln and ln != "الفهرس" and not re.search(r"[0-9@]|\.(org|sa|com)", ln):
-            items.append(ln)
+    # title page: each line (the association's name is broken over two lines)
+    items.extend(ln for ln in lines[:start]
+                 if ln and "\t" not in ln and ln != "الفهرس" and not re.search(r"[0-9@]|\.(org|sa|com)", ln))
     blocks: list[list[str]] = [[]]
     for ln in lines[start:]:
         if not ln:

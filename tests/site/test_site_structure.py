@@ -22,10 +22,7 @@ def arabic_pages(site: BuiltSite) -> list[Path]:
 def resolve(page: Path, href: str, root: Path) -> Path:
     """The file a relative link from ``page`` points at."""
     target = PurePosixPath(href.split("#", maxsplit=1)[0])
-    if href.startswith("/"):
-        full = root / str(target).lstrip("/")
-    else:
-        full = (page.parent / str(target)).resolve()
+    full = root / str(target).lstrip("/") if href.startswith("/") else (page.parent / str(target)).resolve()
     return full / "index.html" if full.is_dir() or href.endswith("/") else full
 
 
@@ -41,7 +38,7 @@ def test_every_arabic_page_has_an_english_twin_reached_by_the_switcher(sites: di
         ar_html, en_html = read_html(ar), read_html(en)
         assert resolve(ar, ar_html.alternates["en"], site.root) == en.resolve(), rel
         assert resolve(en, en_html.alternates["ar"], site.root) == ar.resolve(), rel
-    english = [p for p in (site.root / "en").rglob("index.html")]
+    english = list((site.root / "en").rglob("index.html"))
     assert len(english) == len(pages)  # and no English page without an Arabic one
 
 
@@ -58,7 +55,8 @@ def test_language_pairs_live_in_the_sitemap_not_in_the_head(sites: dict[str, Bui
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     urls = ET.parse(site.root / "sitemap.xml").getroot().findall("s:url", ns)
     base = urls[0].find("s:loc", ns).text
-    pairs = {u.find("s:loc", ns).text: {a.get("hreflang"): a.get("href") for a in u.findall("x:link", ns)} for u in urls}
+    pairs = {u.find("s:loc", ns).text: {a.get("hreflang"): a.get("href") for a in u.findall("x:link", ns)}
+             for u in urls}
     listed = [p for p in arabic_pages(site) if p.parent.name != "receipt"]  # the receipt needs its ?ref=
     assert len(listed) == len(urls) // 2 and any("forms/support-request" in u for u in pairs)
     assert not any("receipt" in u for u in pairs)
@@ -102,8 +100,9 @@ def test_no_resource_from_another_host(sites: dict[str, BuiltSite], name: str) -
         bad += [f"{path.relative_to(site.root)}: {kind} {url}" for kind, url in page.resources if _foreign(url)]
     for css in site.root.rglob("*.css"):
         text = css.read_text(encoding="utf-8")
-        bad += [f"{css.relative_to(site.root)}: {u}" for u in re.findall(r"url\(\s*['\"]?([^'\")]+)", text) if _foreign(u)]
-        bad += [f"{css.relative_to(site.root)}: @import" for _ in re.findall(r"@import\s+(?:url\()?['\"]?(?:https?:)?//", text)]
+        rel = css.relative_to(site.root)
+        bad += [f"{rel}: {u}" for u in re.findall(r"url\(\s*['\"]?([^'\")]+)", text) if _foreign(u)]
+        bad += [f"{rel}: @import" for _ in re.findall(r"@import\s+(?:url\()?['\"]?(?:https?:)?//", text)]
     assert not bad, "\n".join(bad)
 
 

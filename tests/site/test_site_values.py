@@ -50,7 +50,7 @@ def test_own_values_on_the_policy_page(sites: dict[str, BuiltSite], name: str) -
 def test_the_other_associations_values_appear_nowhere(sites: dict[str, BuiltSite], name: str) -> None:
     other = OWN["kahatain" if name == "ajaa" else "ajaa"]["anywhere"]
     site = sites[name]
-    files = site.html_files() + [site.root / "search" / "search_index.json", site.root / "sitemap.xml"]
+    files = [*site.html_files(), site.root / "search" / "search_index.json", site.root / "sitemap.xml"]
     for path in files:
         text = path.read_text(encoding="utf-8")
         if path.parent.parent.name == "forms":

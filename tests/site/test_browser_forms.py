@@ -5,6 +5,7 @@ every form page. Screenshots go to test-artifacts/ (not committed) for a reviewe
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Iterator
@@ -50,7 +51,8 @@ VALID: dict[str, dict[str, Any]] = {
 FILES: dict[str, dict[str, tuple[str, str, bytes]]] = {
     "ajaa": {"id_copy": ("هوية.pdf", "application/pdf", PDF), "family_record": ("سجل.png", "image/png", PNG),
              "income_proof": ("ضمان.pdf", "application/pdf", PDF), "status_deed": ("وفاة.pdf", "application/pdf", PDF)},
-    "kahatain": {"id_copy": ("id.pdf", "application/pdf", PDF), "death_certificate": ("death.pdf", "application/pdf", PDF),
+    "kahatain": {"id_copy": ("id.pdf", "application/pdf", PDF),
+                 "death_certificate": ("death.pdf", "application/pdf", PDF),
                  "family_record": ("family.png", "image/png", PNG)},
 }
 
@@ -252,7 +254,8 @@ def test_errors_summary_and_inline(browser: Any, intakes: dict[str, str], assoc:
         target = link.get_attribute("href")[1:]
         assert page.locator(f"#{target}").count() == 1
         # the inline message of that field says the same words, after a hidden "Error:"
-        wrapper = page.locator(f"#{target}").locator("xpath=ancestor::*[contains(@class,'mf-part') or contains(@class,'mf-field')][1]")
+        wrapper = page.locator(f"#{target}").locator(
+            "xpath=ancestor::*[contains(@class,'mf-part') or contains(@class,'mf-field')][1]")
         inline = wrapper.locator(".mf-error").first.inner_text()
         assert link.inner_text().strip() in inline
     id_error = page.locator("#f-national_id-error").inner_text()
@@ -299,7 +302,7 @@ def run_axe(page: Any) -> list[dict[str, Any]]:
 def test_axe_and_phone_width_on_every_form_page(browser: Any, intakes: dict[str, str], assoc: str) -> None:
     page = new_page(browser)
     found: dict[str, list[dict[str, Any]]] = {}
-    for url in form_urls(assoc) + ["/forms/receipt/", "/en/forms/receipt/", "/forms/"]:
+    for url in [*form_urls(assoc), "/forms/receipt/", "/en/forms/receipt/", "/forms/"]:
         page.goto(intakes[assoc] + url)
         no_horizontal_overflow(page)
         labels = page.evaluate("[...document.querySelectorAll('.mf-form input:not([type=hidden]), .mf-form select, "
@@ -332,7 +335,7 @@ def test_tab_order_follows_the_visual_right_to_left_order(browser: Any, intakes:
         boxes.append(box)
         page.keyboard.press("Tab")
     assert len(boxes) >= 30, boxes[-1]
-    for a, b in zip(boxes, boxes[1:]):
+    for a, b in itertools.pairwise(boxes):
         same_line = b["top"] < a["bottom"] and a["top"] < b["bottom"]
         if same_line:  # side by side: the next is to the left (right to left)
             assert b["right"] <= a["left"] + 1, f"{a['id']} -> {b['id']} goes left to right"

@@ -16,7 +16,7 @@ from mustafid.forms.load import load_forms
 from mustafid.forms.validation import validate_input
 from mustafid.site import pages
 from tests.helpers import EXAMPLES
-from tests.pages.conftest import Doc, Element, parse
+from tests.site.conftest import Doc, Element, parse
 
 LANGS = ("ar", "en")
 CASES = [(a, f, lang) for a in sorted(EXAMPLES) for f in ("support-request", "new-beneficiary", "satisfaction-survey",
@@ -38,7 +38,8 @@ def form_of(assocs: dict[str, Any], name: str, form_id: str) -> Any:
 
 
 @pytest.mark.parametrize(("assoc", "form_id", "lang"), CASES)
-def test_every_control_has_a_label_and_ids_are_unique(assocs: dict[str, Any], assoc: str, form_id: str, lang: str) -> None:
+def test_every_control_has_a_label_and_ids_are_unique(assocs: dict[str, Any], assoc: str, form_id: str,
+                                                       lang: str) -> None:
     form = form_of(assocs, assoc, form_id)
     doc = parse(pages.form_fragment(assocs[assoc], form, lang))
     ids = [e.attrs["id"] for e in live(doc) if "id" in e.attrs]
@@ -59,7 +60,8 @@ def test_every_control_has_a_label_and_ids_are_unique(assocs: dict[str, Any], as
         assert want in names, f"no control for {path}"
     # radios and checkboxes sit in a fieldset whose legend is the question
     for c in found:
-        if c.attrs.get("type") in ("radio",) or (c.attrs.get("type") == "checkbox" and not c.attrs["name"].startswith("_")):
+        if c.attrs.get("type") == "radio" or (
+                c.attrs.get("type") == "checkbox" and not c.attrs["name"].startswith("_")):
             fs = c.inside("fieldset")
             assert fs is not None and any(e.tag == "legend" and e.parents and e.parents[-1] is fs for e in doc.elements)
     # the form posts to the intake with the multipart body the documents need, and works without the browser's checks
@@ -99,12 +101,15 @@ def test_relevance_in_words(assocs: dict[str, Any]) -> None:
         [p.attrs.get("data-field") for p in e.parents]))
     assert rent.text == "أجب عن هذا فقط إذا كانت إجابتك عن «نوع السكن»: إيجار (عقد إيجار)."
     en = parse(pages.form_fragment(assocs["ajaa"], form, "en"))
-    amount = next(e for e in live(en) if e.has_class("mf-when") and any(p.attrs.get("data-field") == "amount" for p in e.parents))
+    amount = next(e for e in live(en)
+                  if e.has_class("mf-when") and any(p.attrs.get("data-field") == "amount" for p in e.parents))
     assert amount.text == "Answer this only if you chose 'Cash aid' for 'Type of help asked for'."
     # "answered, and not 'no income'": the page words it as people would
-    proof = next(e for e in live(doc) if e.has_class("mf-when") and any(p.attrs.get("data-field") == "income_proof" for p in e.parents))
+    proof = next(e for e in live(doc)
+                 if e.has_class("mf-when") and any(p.attrs.get("data-field") == "income_proof" for p in e.parents))
     assert proof.text == "أجب عن هذا فقط إذا لم تختر «لا يوجد دخل» في «مصادر الدخل»."
-    proof_en = next(e for e in live(en) if e.has_class("mf-when") and any(p.attrs.get("data-field") == "income_proof" for p in e.parents))
+    proof_en = next(e for e in live(en)
+                    if e.has_class("mf-when") and any(p.attrs.get("data-field") == "income_proof" for p in e.parents))
     assert proof_en.text == "Answer this only if you did not choose 'No income' for 'Sources of income'."
 
 
@@ -170,7 +175,8 @@ def test_error_summary_links_to_each_field_with_the_inline_message(assocs: dict[
             inline[(wrapper.attrs["data-field"], msg.strip())] += 1
         target = err.attrs["id"].removesuffix("-error")
         described = doc.by_id(target)
-        if described is not None and described.tag in ("input", "select", "textarea") and described.attrs.get("type") not in ("radio", "checkbox"):
+        if (described is not None and described.tag in ("input", "select", "textarea")
+                and described.attrs.get("type") not in ("radio", "checkbox")):
             assert err.attrs["id"] in described.attrs["aria-describedby"].split()
             assert described.attrs.get("aria-invalid") == "true"
     linked: Counter[tuple[str, str]] = Counter()
@@ -193,7 +199,8 @@ def test_declaration_and_consent_problems_point_at_their_boxes(assocs: dict[str,
     doc = parse(pages.form_fragment(assocs["kahatain"], form, lang, {}, problems))
     hrefs = [e.attrs["href"] for e in doc.elements if e.tag == "a" and e.inside("div", "mf-error-summary")]
     assert hrefs == ["#f-declaration", "#f-consent"]
-    assert doc.by_id("f-declaration").attrs["name"] == "_declaration" and doc.by_id("f-declaration").attrs["value"] == "yes"
+    assert doc.by_id("f-declaration").attrs["name"] == "_declaration"
+    assert doc.by_id("f-declaration").attrs["value"] == "yes"
     assert doc.by_id("f-consent").attrs["name"] == "_consent"
     assert doc.by_id("f-declaration-error") is not None and doc.by_id("f-consent-error") is not None
     ticked = parse(pages.form_fragment(assocs["kahatain"], form, lang, {"_declaration": "yes"}))
@@ -220,12 +227,14 @@ def test_honeypot_and_input_modes(assocs: dict[str, Any]) -> None:
     assert doc.by_id("f-family-0-name").attrs["autocomplete"] == "off"  # a family member is not the applicant
     # documents: the accepted types and the size limit
     id_copy = doc.by_id("f-id_copy")
-    assert id_copy.attrs["type"] == "file" and ".pdf" in id_copy.attrs["accept"] and "image/png" in id_copy.attrs["accept"]
+    assert id_copy.attrs["type"] == "file"
+    assert ".pdf" in id_copy.attrs["accept"] and "image/png" in id_copy.attrs["accept"]
     hint = doc.by_id("f-id_copy-hint")
     assert "٥ ميغابايت" in hint.text and "PDF" in hint.text
     assert "multiple" in doc.by_id("f-income_proof").attrs and "multiple" not in id_copy.attrs
     # the city list is grouped by region, for the script to filter and for people without it
-    groups = [e.attrs["data-group"] for e in doc.elements if e.tag == "optgroup" and e.inside("select").attrs["id"] == "f-city"]
+    groups = [e.attrs["data-group"] for e in doc.elements
+              if e.tag == "optgroup" and e.inside("select").attrs["id"] == "f-city"]
     assert "hail" in groups and "makkah" in groups
     assert doc.by_id("f-city").attrs["data-filter-by"] == "region"
 
@@ -248,12 +257,14 @@ def test_repeat_rows_without_javascript(assocs: dict[str, Any]) -> None:
     assert [r.attrs["data-item"] for r in rows(fresh)] == ["family.0"]  # one row to fill in
     add = fresh.find("button", name="_add")
     assert [b.attrs["value"] for b in add] == ["family"]
-    assert [b.attrs["value"] for b in fresh.find("button", name="_remove") if b.inside("template") is None] == ["family.0"]
+    removes = [b.attrs["value"] for b in fresh.find("button", name="_remove") if b.inside("template") is None]
+    assert removes == ["family.0"]
     # the template the script copies
     tpl = [e for e in fresh.elements if e.has_class("mf-item") and e.inside("template")]
     assert [t.attrs["data-item"] for t in tpl] == ["family.__i__"]
     # the rows the answers hold (what the intake sends back after "add": one more, empty)
-    three = parse(pages.form_fragment(assoc, form, "ar", {"family.0.name": "أ", "family.1.name": "ب", "family.2.name": ""}))
+    three = parse(pages.form_fragment(assoc, form, "ar",
+                                      {"family.0.name": "أ", "family.1.name": "ب", "family.2.name": ""}))
     assert [r.attrs["data-item"] for r in rows(three)] == ["family.0", "family.1", "family.2"]
     assert three.by_id("f-family-1-name").attrs["value"] == "ب"
     headings = [e.text for e in live(three) if e.has_class("mf-item__title")]
@@ -306,7 +317,8 @@ def test_check_your_answers(assocs: dict[str, Any], assoc: str, lang: str) -> No
     assert answers[form.field("mobile").label(lang)] == "+966501234567"
     assert answers[form.field("city").label(lang)] == ("جدة" if lang == "ar" else "Jeddah")
     # every "Change" goes back to the form at the very field, by a plain submit button
-    fragment_ids = {e.attrs["id"] for e in parse(pages.form_fragment(assocs[assoc], form, lang, raw)).elements if "id" in e.attrs}
+    fragment_ids = {e.attrs["id"] for e in parse(pages.form_fragment(assocs[assoc], form, lang, raw)).elements
+                    if "id" in e.attrs}
     changes = [b for b in doc.find("button") if b.attrs.get("value") == "edit"]
     assert changes
     for b in changes:

@@ -11,7 +11,7 @@ from hijridate import Gregorian
 
 from mustafid.core.period import promised_date
 from mustafid.site import pages
-from tests.pages.conftest import parse
+from tests.site.conftest import parse
 
 AR = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 RECORD = {"id": "K7M3-9QXD", "form": "support-request", "form_version": 1, "channel": "web",
