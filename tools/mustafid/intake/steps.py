@@ -208,7 +208,7 @@ def receipt(store: LocalForge, ref: str) -> dict[str, Any] | None:
 
 def health(intake: Intake) -> tuple[bool, dict[str, Any]]:
     """Whether the store can be read (main resolves), and the forms loaded."""
-    ok = intake.store.branch_tip(intake.store.main) is not None
     store = intake.store
+    ok = store.branch_tip(store.main) is not None
     return ok, {"status": "ok" if ok else "unavailable", "association": intake.assoc.id,
                 "forms": sorted(intake.forms), "store": "ok" if ok else f"branch {store.main} not found"}
