@@ -1,7 +1,7 @@
 """Submissions for review tests: a seed's example record with a fresh id, on its own branch off main.
 
-gitstore.create_submission is another engineer's module; until it is used here the branch is made with the
-same plumbing (branch off main, one commit adding the record) through the local forge."""
+The branch is made the way the intake makes it (a branch off main, one commit adding the record, the receipt's
+trailers written out here as an independent copy of review/trailers.py's format) through the local forge."""
 
 from __future__ import annotations
 

@@ -19,6 +19,9 @@ STAFF_CHANNELS = tuple(c for c in CHANNELS if c != "web")
 YES_WORDS = frozenset({"yes", "y", "true", "1", "on", "نعم", "ن"})
 NO_WORDS = frozenset({"no", "n", "false", "0", "off", "لا"})
 
+# The flag on a request whose applicant already has an open request of the same form.
+DUPLICATE = "possible_duplicate"
+
 # Every date a person is promised is counted in Riyadh time (UTC+3, no daylight saving).
 RIYADH = dt.timezone(dt.timedelta(hours=3), "AST")
 

@@ -19,6 +19,7 @@ from mustafid.review.forges.local import LocalForge
 from mustafid.review.queries import find
 from mustafid.review.trailers import merge_message, message
 
+OUTCOMES = {"approve": "approved", "reject": "rejected"}  # `mustafid decide`'s word -> the status it records
 Change = Callable[[dict[str, Any], str, str], None]  # (the record's next version, actor, time) -> fills it in
 
 
@@ -97,7 +98,7 @@ def resubmit(assoc: Association, forge: LocalForge, record_id: str, actor: str |
 
 def decide(assoc: Association, forge: LocalForge, record_id: str, actor: str | None, outcome: str, reason: str,
            members: list[str], meeting: str, merge: bool = True) -> dict[str, Any]:
-    status = {"approve": "approved", "reject": "rejected"}.get(outcome, outcome)
+    status = OUTCOMES.get(outcome, outcome)
     if status not in DECIDED:
         raise UserError("القرار إما approve أو reject", "the decision is approve or reject")
 

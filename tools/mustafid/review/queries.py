@@ -12,7 +12,7 @@ from typing import Any
 from mustafid.config.association import Association
 from mustafid.core.errors import NotFound, UserError
 from mustafid.core.period import days_left
-from mustafid.core.vocab import OPEN
+from mustafid.core.vocab import DUPLICATE, OPEN
 from mustafid.review.forges.local import PREFIX, LocalForge
 
 _LISTED = ("id", "form", "channel", "submitted_at", "status", "flags", "duplicate_of")
@@ -77,6 +77,6 @@ def list_open(assoc: Association, forge: LocalForge, today: dt.date | None = Non
         rows.append({"id": r.get("id"), "form": r.get("form"), "channel": r.get("channel"),
                      "status": r.get("status"), "age_days": (today - start).days,
                      "days_left": days_left(assoc, r, today),
-                     "duplicate": bool(r.get("duplicate_of")) or "possible_duplicate" in (r.get("flags") or [])})
+                     "duplicate": bool(r.get("duplicate_of")) or DUPLICATE in (r.get("flags") or [])})
     rows.sort(key=lambda row: (row["days_left"], row["id"]))
     return rows

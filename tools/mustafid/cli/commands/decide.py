@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 
 from mustafid.cli.commands._review_common import add_target, done, open_forge
+from mustafid.review.actions import OUTCOMES
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_target(p)
-    p.add_argument("outcome", choices=("approve", "reject"))
+    p.add_argument("outcome", choices=tuple(OUTCOMES))
     p.add_argument("--reason", required=True, help="why (the applicant is told)")
     p.add_argument("--members", required=True,
                    help="comma-separated roster ids of the committee members who took the decision")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 
 from mustafid.cli.commands._review_common import add_target, open_forge
+from mustafid.core.text import LANGS
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_target(p)
-    p.add_argument("--lang", choices=("ar", "en"), default="ar")
+    p.add_argument("--lang", choices=LANGS, default="ar")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from mustafid.cli.commands.common import add_actor, add_association, add_repo
+from mustafid.core.text import LANGS
 from mustafid.core.vocab import STAFF_CHANNELS
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                                   "question by question")
     p.add_argument("--document", action="append", default=[], metavar="FIELD=PATH",
                    help="a document for a file field (repeatable)")
-    p.add_argument("--lang", choices=("ar", "en"), default="ar", help="the language of the questions (default ar)")
+    p.add_argument("--lang", choices=LANGS, default="ar", help="the language of the questions (default ar)")
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
