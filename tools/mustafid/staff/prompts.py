@@ -1,6 +1,6 @@
 """What the interview says that the form does not: its own prompts, in Arabic and English (the questions'
-labels, hints and choices come from the form definition, and the yes/no and "required" words from the page's
-UI texts in forms/view.py)."""
+labels, hints and choices come from the form definition, and the yes/no and "required" words are the UI texts
+the form pages show)."""
 
 from __future__ import annotations
 
