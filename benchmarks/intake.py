@@ -94,7 +94,7 @@ def records(n: int) -> list[tuple[str, str, bytes]]:
         data, _ = validate_input(form, fields, require_declaration=False)
         rec = make_record(form, data, association="ajaa")
         path = record_path(form.id, rec["submitted_at"], rec["id"])
-        out.append((rec["id"], path, dump_record(rec, form, path).encode()))
+        out.append((rec["id"], path, dump_record(rec, path).encode()))
     return out
 
 

@@ -49,7 +49,7 @@ def generate(repo: Path, count: int, seed: int = 7) -> Counter[str]:
                 if f.type == "long_text" and isinstance(v, str) and v.count(" ") > 12 and len(v) < (f.max_length or 10**6):
                     words = v.split(" ")
                     rec["data"][f.id] = " ".join(words[:4]) + "\n" + " ".join(words[4:9]) + "\n\n" + " ".join(words[9:])
-        templates.append((form, rec, dump_record(rec, form)))
+        templates.append((form, rec, dump_record(rec)))
     per_form: Counter[str] = Counter()
     for i in range(count):
         # A template's answers under a new id: its date stays (ages and "today" rules are relative to it).

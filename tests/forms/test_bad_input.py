@@ -66,5 +66,5 @@ def test_answers_with_yaml_punctuation_are_not_mistaken_for_yaml(tmp_path: Path)
     rel = record_path(form.id, rec["submitted_at"], rec["id"])
     path = tmp_path / rel
     path.parent.mkdir(parents=True)
-    path.write_text(dump_record(rec, form, rel), encoding="utf-8")
+    path.write_text(dump_record(rec, rel), encoding="utf-8")
     assert check_file(path, forms, "ajaa") == []

@@ -7,17 +7,15 @@ the two seed associations). The same values feed the published site, the intake,
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from mustafid.core.errors import ConfigError, Problem
 from mustafid.core.text import T, period_text
-from mustafid.core.yamlio import line_of, read_text
-
-if TYPE_CHECKING:
-    import jsonschema
+from mustafid.core.yamlio import line_of, load_fast, read_text
 
 SCHEMA_PATH = Path(__file__).with_name("association.schema.yml")
 CONFIG_NAME = "association.yml"
@@ -25,9 +23,30 @@ CONFIG_NAME = "association.yml"
 
 @cache
 def association_schema() -> dict[str, Any]:
-    import ryaml
+    schema: dict[str, Any] = load_fast(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
 
-    return ryaml.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+class SchemaError(Protocol):
+    """What is read of a jsonschema ``ValidationError`` (the careful validator's report of one problem)."""
+
+    @property
+    def validator(self) -> object: ...
+
+    @property
+    def message(self) -> str: ...
+
+    @property
+    def schema(self) -> Any: ...
+
+    @property
+    def instance(self) -> Any: ...
+
+    @property
+    def absolute_path(self) -> Sequence[str | int]: ...
+
+    @property
+    def context(self) -> Sequence[SchemaError] | None: ...
 
 
 @dataclass(frozen=True)
@@ -119,7 +138,7 @@ class Association:
         return any(p.id == person_id for p in self.staff)
 
 
-def _fix_for(error: jsonschema.ValidationError) -> T | None:
+def _fix_for(error: SchemaError) -> T | None:
     """The nearest `x-fix` on the failing subschema, else on its parents' schema."""
     for candidate in (error.schema, *(e.schema for e in error.context or ())):
         if isinstance(candidate, dict) and "x-fix" in candidate:
@@ -127,7 +146,7 @@ def _fix_for(error: jsonschema.ValidationError) -> T | None:
     return None
 
 
-def _problem(file: str, doc: Any, error: jsonschema.ValidationError) -> Problem:
+def _problem(file: str, doc: Any, error: SchemaError) -> Problem:
     path = list(error.absolute_path)
     key = ".".join(str(p) for p in path) or "(top)"
     line = line_of(doc, path)
@@ -141,7 +160,8 @@ def _problem(file: str, doc: Any, error: jsonschema.ValidationError) -> Problem:
             sub_fix = sub_fix or association_schema()["$defs"][sub["$ref"].split("/")[-1]].get("x-fix")
         hint = T.from_mapping(sub_fix) if sub_fix else T("أضِف قيمته", "add its value")
         key = f"{key}.{missing}" if path else missing
-        return Problem(file, key, f"المفتاح «{missing}» مفقود: {hint.ar}", f"key '{missing}' is missing: {hint.en}", line)
+        return Problem(file, key, f"المفتاح «{missing}» مفقود: {hint.ar}", f"key '{missing}' is missing: {hint.en}",
+                       line)
     if v == "additionalProperties":
         extra = ", ".join(sorted(set(error.instance) - set(error.schema.get("properties", {}))))
         return Problem(file, key, f"مفتاح غير معروف: {extra} — احذفه أو صحّح اسمه",
@@ -166,10 +186,12 @@ def _quick_validator() -> Any:
 def check_association(data: Any, file: str, doc: Any = None) -> list[Problem]:
     """Every problem in an association config, schema and cross-field rules, all at once."""
     if not _quick_validator().is_valid(data):
-        import jsonschema  # the careful validator, for its messages: only when something is wrong
+        # The careful validator, for its messages: only when something is wrong (it has no type stubs here).
+        import jsonschema  # type: ignore[import-untyped]
 
         validator = jsonschema.Draft202012Validator(association_schema())
-        problems = [_problem(file, doc, e) for e in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))]
+        problems = [_problem(file, doc, e) for e in sorted(validator.iter_errors(data),
+                                                           key=lambda e: list(map(str, e.absolute_path)))]
     else:
         problems = []
     if problems or not isinstance(data, dict):
@@ -177,8 +199,10 @@ def check_association(data: Any, file: str, doc: Any = None) -> list[Problem]:
     committee = data["committee"]
     if committee["quorum"] > len(committee["members"]):
         problems.append(Problem(file, "committee.quorum",
-                                f"النصاب ({committee['quorum']}) أكبر من عدد أعضاء اللجنة ({len(committee['members'])}): خفّضه أو أضِف أعضاء",
-                                f"quorum ({committee['quorum']}) is larger than the committee ({len(committee['members'])} members): lower it or add members",
+                                f"النصاب ({committee['quorum']}) أكبر من عدد أعضاء اللجنة "
+                                f"({len(committee['members'])}): خفّضه أو أضِف أعضاء",
+                                f"quorum ({committee['quorum']}) is larger than the committee "
+                                f"({len(committee['members'])} members): lower it or add members",
                                 line_of(doc, ["committee", "quorum"])))
     seen: dict[str, str] = {}
     for group in ("committee", "staff"):
@@ -186,13 +210,15 @@ def check_association(data: Any, file: str, doc: Any = None) -> list[Problem]:
         for i, p in enumerate(people):
             if p["id"] in seen and seen[p["id"]] == group:
                 problems.append(Problem(file, f"{group}.{i}.id", f"المعرّف «{p['id']}» مكرر: اجعل لكل شخص معرّفاً واحداً",
-                                        f"id '{p['id']}' is used twice: give each person one id", line_of(doc, [group, i, "id"])))
+                                        f"id '{p['id']}' is used twice: give each person one id",
+                                        line_of(doc, [group, i, "id"])))
             seen[p["id"]] = group
     return problems
 
 
 def load_association(path: str | Path = ".") -> Association:
-    """Load and validate ``association.yml`` (path to the file or to its folder). Raises ConfigError listing every problem."""
+    """Load and validate ``association.yml`` (path to the file or to its folder). Raises ConfigError listing every
+    problem."""
     p = Path(path)
     cfg = p / CONFIG_NAME if p.is_dir() else p
     file = str(cfg)
@@ -205,7 +231,8 @@ def load_association(path: str | Path = ".") -> Association:
         text = read_text(cfg)
     except (UnicodeDecodeError, ValueError) as exc:
         raise ConfigError("ملف إعداد الجمعية ليس نصاً مقروءاً", "the association config is not readable text",
-                          [Problem(file, "", "احفظ الملف بترميز UTF-8", f"save the file as UTF-8 text ({exc})".splitlines()[0], None)]) from None
+                          [Problem(file, "", "احفظ الملف بترميز UTF-8",
+                                   f"save the file as UTF-8 text ({exc})".splitlines()[0], None)]) from None
     data = _quick_read(text)
     if data is None or check_association(data, file):
         data = _careful_read(text, file)
@@ -213,10 +240,8 @@ def load_association(path: str | Path = ".") -> Association:
 
 
 def _quick_read(text: str) -> Any:
-    import ryaml
-
     try:
-        return ryaml.loads(text)
+        return load_fast(text)
     except Exception:
         return None
 
@@ -233,8 +258,9 @@ def _careful_read(text: str, file: str) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise ConfigError("ملف إعداد الجمعية ليس YAML صالحاً", "the association config is not valid YAML",
-                          [Problem(file, "", "صيغة YAML غير صحيحة: راجع المسافات البادئة والنقطتين", f"YAML syntax error: {exc}".splitlines()[0], line)]) from None
-    data = to_plain(doc)
+                          [Problem(file, "", "صيغة YAML غير صحيحة: راجع المسافات البادئة والنقطتين",
+                                   f"YAML syntax error: {exc}".splitlines()[0], line)]) from None
+    data: dict[str, Any] = to_plain(doc)
     problems = check_association(data, file, doc)
     if problems:
         raise ConfigError(f"في ملف إعداد الجمعية {len(problems)} مشكلة، صحّحها ثم أعد المحاولة",
@@ -247,26 +273,30 @@ def _people(items: list[dict[str, Any]], default_role: str) -> tuple[Person, ...
                         github=i.get("github")) for i in items)
 
 
+def _opt(v: Any) -> T | None:
+    return T.from_mapping(v) if v else None
+
+
 def _build(root: Path, d: dict[str, Any]) -> Association:
     c = d["contacts"]
-    opt = lambda v: T.from_mapping(v) if v else None  # noqa: E731
     days = d["decision_period_days"]
     # The wording is a template: the period itself is always derived from decision_period_days.
-    template = opt(d.get("decision_period_wording")) or T("خلال {period}", "within {period}")
+    template = _opt(d.get("decision_period_wording")) or T("خلال {period}", "within {period}")
     period = period_text(days)
     wording = T(template.ar.format(period=period.ar), template.en.format(period=period.en))
     return Association(
         root=root, id=d["id"], name=T.from_mapping(d["name"]), short_name=T.from_mapping(d["short_name"]),
         region=T.from_mapping(d["region"]), city=T.from_mapping(d["city"]), site_url=d["site_url"],
         intake_url=d.get("intake_url", "").rstrip("/"),
-        phones=tuple(Phone(p["number"], p["kind"], opt(p.get("label"))) for p in c["phones"]),
+        phones=tuple(Phone(p["number"], p["kind"], _opt(p.get("label"))) for p in c["phones"]),
         email=c.get("email"), website=c.get("website"), social=tuple(c.get("social", [])),
-        address=opt(c.get("address")), opening_hours=opt(c.get("opening_hours")),
+        address=_opt(c.get("address")), opening_hours=_opt(c.get("opening_hours")),
         channels=tuple(d["channels"]),
-        board_members=tuple(BoardMember(T.from_mapping(m["name"]), T.from_mapping(m["position"])) for m in d["board"]["members"]),
+        board_members=tuple(BoardMember(T.from_mapping(m["name"]), T.from_mapping(m["position"]))
+                            for m in d["board"]["members"]),
         approval_statement=T.from_mapping(d["board"]["approval"]["statement"]),
         approval_year=d["board"]["approval"].get("year"),
-        committee_name=opt(d["committee"].get("name")) or T("لجنة البحث", "Research committee"),
+        committee_name=_opt(d["committee"].get("name")) or T("لجنة البحث", "Research committee"),
         committee_quorum=d["committee"]["quorum"], committee=_people(d["committee"]["members"], "member"),
         committee_github_team=d["committee"].get("github_team"),
         staff=_people(d["staff"], "officer"), decision_period_days=days, decision_period_wording=wording,

@@ -33,8 +33,8 @@ class T:
                 return v
             text = str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
             return arabic_digits(text).replace(".", "٫") if ar else text
-        return T(self.ar.format(**{k: number(v, True) for k, v in kw.items()}),
-                 self.en.format(**{k: number(v, False) for k, v in kw.items()}))
+        return T(self.ar.format(**{k: number(v, ar=True) for k, v in kw.items()}),
+                 self.en.format(**{k: number(v, ar=False) for k, v in kw.items()}))
 
 
 def arabic_digits(text: str | int) -> str:

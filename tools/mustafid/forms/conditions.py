@@ -34,7 +34,7 @@ def _operand(v: Any, data: Mapping[str, Any], item: Mapping[str, Any] | None, th
 
 
 def answered(v: Any) -> bool:
-    return v is not None and v != "" and v != [] and v != {}
+    return v is not None and v not in ("", [], {})
 
 
 def evaluate(cond: Any, data: Mapping[str, Any], item: Mapping[str, Any] | None = None, this: Any = _MISSING) -> bool:

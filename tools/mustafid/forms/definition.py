@@ -131,7 +131,8 @@ def _parse_pages(ctx: _Ctx, raw: list[Any]) -> tuple[Page, ...]:
         fields = ctx.sub_fields(p.get("fields"), ["pages", pi, "fields"], p.get("id", ""))
         for f in fields:
             if f.id in seen:
-                ctx.err(["pages", pi], f"المعرّف «{f.id}» مكرر في النموذج", f"field id '{f.id}' is used twice in the form")
+                ctx.err(["pages", pi], f"المعرّف «{f.id}» مكرر في النموذج",
+                        f"field id '{f.id}' is used twice in the form")
             seen.add(f.id)
         title = _t(ctx, p.get("title"), ["pages", pi, "title"]) or T("", "")
         pages.append(Page(str(p.get("id", f"page{pi + 1}")), title,
@@ -171,7 +172,8 @@ def _parse_field(ctx: _Ctx, raw: Any, where: list[Any], page: str) -> Field | No
         return None
     unit = TYPES[ftype]
     for k in sorted(set(raw) - COMMON_KEYS - unit.keys):
-        ctx.err([*where, k], f"المفتاح «{k}» لا يصلح لحقل من نوع {ftype}", f"key '{k}' does not apply to a {ftype} field")
+        ctx.err([*where, k], f"المفتاح «{k}» لا يصلح لحقل من نوع {ftype}",
+                f"key '{k}' does not apply to a {ftype} field")
     kw = _field_args(ctx, raw, where, page)
     if bad := kw["tags"] - TAGS:
         ctx.err([*where, "tags"], "الوسوم المسموحة: personal و sensitive",
@@ -182,7 +184,8 @@ def _parse_field(ctx: _Ctx, raw: Any, where: list[Any], page: str) -> Field | No
         if isinstance(c, dict) and "check" in c and msg:
             cons.append({"check": c["check"], "message": msg})
         elif isinstance(c, dict) and "check" not in c:
-            ctx.err([*where, "constraints", ci], "كل قيد يحتاج check و message", "each constraint needs check and message")
+            ctx.err([*where, "constraints", ci], "كل قيد يحتاج check و message",
+                    "each constraint needs check and message")
     kw["constraints"] = tuple(cons)
     unit.define(ctx, raw, kw, where)
     return Field(**kw)
@@ -195,22 +198,25 @@ def _field_args(ctx: _Ctx, raw: dict[str, Any], where: list[Any], page: str) -> 
     def text(key: str) -> T | None:
         return _t(ctx, raw.get(key), [*where, key], optional=True)
 
-    return dict(
-        id=fid, type=raw["type"], label=_t(ctx, raw.get("label"), [*where, "label"]) or T(fid, fid), hint=text("hint"),
-        required=bool(req), required_message=_t(ctx, req, [*where, "required"]) if isinstance(req, dict) else None,
-        relevant=raw.get("relevant"), tags=frozenset(raw.get("tags") or ()), retention_days=raw.get("retention_days"),
-        page=page, min=raw.get("min"), max=raw.get("max"), min_length=raw.get("min_length"),
-        max_length=raw.get("max_length"), pattern=raw.get("pattern"), pattern_message=text("pattern_message"),
-        calendar=raw.get("calendar", "either"), choices=raw.get("choices"), choice_filter=raw.get("filter"),
-        min_choices=raw.get("min_choices"), max_choices=raw.get("max_choices"), accept=tuple(raw.get("accept") or ()),
-        max_size_mb=float(raw.get("max_size_mb", 5)), multiple=bool(raw.get("multiple", False)),
-        document=text("document"), item_label=text("item_label"), calc=raw.get("calc"), text=text("text"),
-    )
+    return {
+        "id": fid, "type": raw["type"], "label": _t(ctx, raw.get("label"), [*where, "label"]) or T(fid, fid),
+        "hint": text("hint"), "required": bool(req),
+        "required_message": _t(ctx, req, [*where, "required"]) if isinstance(req, dict) else None,
+        "relevant": raw.get("relevant"), "tags": frozenset(raw.get("tags") or ()),
+        "retention_days": raw.get("retention_days"), "page": page, "min": raw.get("min"), "max": raw.get("max"),
+        "min_length": raw.get("min_length"), "max_length": raw.get("max_length"), "pattern": raw.get("pattern"),
+        "pattern_message": text("pattern_message"), "calendar": raw.get("calendar", "either"),
+        "choices": raw.get("choices"), "choice_filter": raw.get("filter"), "min_choices": raw.get("min_choices"),
+        "max_choices": raw.get("max_choices"), "accept": tuple(raw.get("accept") or ()),
+        "max_size_mb": float(raw.get("max_size_mb", 5)), "multiple": bool(raw.get("multiple", False)),
+        "document": text("document"), "item_label": text("item_label"), "calc": raw.get("calc"), "text": text("text"),
+    }
 
 
 def _parse_rule(ctx: _Ctx, raw: Any, i: int) -> Rule | None:
     if not isinstance(raw, dict) or "check" not in raw:
-        ctx.err(["rules", i], "كل قاعدة تحتاج id و check و message و path", "each rule needs id, check, message and path")
+        ctx.err(["rules", i], "كل قاعدة تحتاج id و check و message و path",
+                "each rule needs id, check, message and path")
         return None
     msg = _t(ctx, raw.get("message"), ["rules", i, "message"])
     return Rule(str(raw.get("id", f"rule{i + 1}")), raw["check"], msg or T("", ""), str(raw.get("path", "")),

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from mustafid.core.errors import ConfigError, NotFound, Problem
-from mustafid.core.yamlio import line_of, load_rt, read_text
+from mustafid.core.yamlio import line_of, load_fast, load_rt, read_text
 from mustafid.forms.definition import read_form
 from mustafid.forms.model import FormDef
 
@@ -22,10 +22,8 @@ STANDARD_LIBRARY = Path(__file__).with_name("library.yml")
 def _load_yaml(path: Path, problems: list[Problem], fast: bool = False) -> tuple[Any, Any]:
     if fast:
         # Definitions are read on every command: a Rust loader first; ruamel (lines) only if anything is wrong.
-        import ryaml
-
         try:
-            return None, _plain(ryaml.loads(read_text(path)))
+            return None, _plain(load_fast(read_text(path)))
         except Exception:
             problems.append(Problem(str(path), "", "", "", None, "retry"))
             return None, None
@@ -65,8 +63,8 @@ def load_library(forms_dir: Path, problems: list[Problem], fast: bool = False) -
             continue
         _, data = _load_yaml(path, problems, fast)
         if isinstance(data, dict):
-            for key in lib:
-                lib[key].update(data.get(key) or {})
+            for key, table in lib.items():
+                table.update(data.get(key) or {})
     return lib
 
 

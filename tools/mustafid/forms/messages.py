@@ -7,7 +7,8 @@ from mustafid.core.text import T
 
 REQUIRED = T("هذا الحقل مطلوب", "this field is required")
 NOT_A_NUMBER = T("اكتب رقماً صحيحاً بالأرقام فقط", "enter a whole number, digits only")
-NOT_MONEY = T("اكتب المبلغ بالريال بالأرقام فقط، مثل 1500 أو 1500.50", "enter the amount in riyals, digits only, like 1500 or 1500.50")
+NOT_MONEY = T("اكتب المبلغ بالريال بالأرقام فقط، مثل 1500 أو 1500.50",
+              "enter the amount in riyals, digits only, like 1500 or 1500.50")
 TOO_SMALL = T("القيمة أقل من الحد الأدنى {min}", "the value is below the minimum of {min}")
 TOO_LARGE = T("القيمة أكبر من الحد الأعلى {max}", "the value is above the maximum of {max}")
 NUMBER_TOO_LONG = T("الرقم أطول مما يُعقل: تحقق منه", "the number is far longer than it can be: check it")
@@ -28,13 +29,17 @@ COUNT_MISMATCH = T("العدد المدخل ({count}) لا يطابق عدد م�
                    "the number given ({count}) does not match the number added ({items}): correct one of them")
 NOT_RELEVANT = T("هذا الحقل لا ينطبق على الإجابات الأخرى فيجب ألا يكون موجوداً: احذفه",
                  "this field does not apply given the other answers, so it must be absent: remove it")
-UNKNOWN_FIELD = T("حقل غير معروف في هذا النموذج: احذفه أو صحّح اسمه", "unknown field for this form: remove it or correct its name")
+UNKNOWN_FIELD = T("حقل غير معروف في هذا النموذج: احذفه أو صحّح اسمه",
+                  "unknown field for this form: remove it or correct its name")
 CALC_MISMATCH = T("القيمة المحسوبة يجب أن تكون {expected}", "the calculated value must be {expected}")
-NOT_CANONICAL = T("القيمة ليست بالصيغة المحفوظة المعتمدة ({expected})", "the value is not in its stored form ({expected})")
+NOT_CANONICAL = T("القيمة ليست بالصيغة المحفوظة المعتمدة ({expected})",
+                  "the value is not in its stored form ({expected})")
 FILE_REQUIRED = T("أرفق هذا المستند", "attach this document")
 FILE_TYPE = T("نوع الملف غير مقبول: المقبول {accept}", "this file type is not accepted: accepted are {accept}")
-FILE_SIZE = T("الملف أكبر من {max} ميغابايت: صغّره أو صوّره بدقة أقل", "the file is larger than {max} MB: make it smaller or scan at a lower resolution")
+FILE_SIZE = T("الملف أكبر من {max} ميغابايت: صغّره أو صوّره بدقة أقل",
+              "the file is larger than {max} MB: make it smaller or scan at a lower resolution")
 TOO_MANY_FILES = T("أرفق ملفاً واحداً فقط هنا", "attach only one file here")
 DECLARATION = T("يجب الإقرار بصحة البيانات قبل الإرسال", "you must confirm the data are correct before sending")
-CONSENT = T("يجب الموافقة على معالجة البيانات الشخصية قبل الإرسال", "you must consent to the processing of personal data before sending")
+CONSENT = T("يجب الموافقة على معالجة البيانات الشخصية قبل الإرسال",
+            "you must consent to the processing of personal data before sending")
 HONEYPOT = T("تعذر قبول الطلب", "the request could not be accepted")

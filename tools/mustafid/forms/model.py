@@ -15,7 +15,6 @@ from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Any
 
-from mustafid.core.errors import ConfigError, Problem
 from mustafid.core.text import T, arabic_digits
 
 # Types that hold no answer in `data` (notes are text on the page; files go to the record's `documents`).
@@ -210,7 +209,7 @@ def display_value(form: FormDef, f: Field, v: Any, lang: str) -> str:
     """An answer as a person reads it (choice labels, yes/no words, money with the currency)."""
     if v is None:
         return ""
-    if f.type in ("choice",) and f.choices:
+    if f.type == "choice" and f.choices:
         return form.choice_label(f.choices, str(v), lang)
     if f.type == "multi_choice" and f.choices:
         return ("، " if lang == "ar" else ", ").join(form.choice_label(f.choices, str(x), lang) for x in v)

@@ -55,10 +55,12 @@ def check_refs(ctx: Reporter, form: FormDef) -> None:
             return
         ops = set(cond) - {"field"}
         if "field" in cond and not (ops & set(CONDITION_OPS)):
-            ctx.err([], f"{where}: الشرط يحتاج عملية من: " + "، ".join(CONDITION_OPS), f"{where}: the condition needs one of: " + ", ".join(CONDITION_OPS))
+            ctx.err([], f"{where}: الشرط يحتاج عملية من: " + "، ".join(CONDITION_OPS),
+                    f"{where}: the condition needs one of: " + ", ".join(CONDITION_OPS))
         for name in condition_refs(cond):
             if not known(name, scope):
-                ctx.err([], f"{where}: الشرط يشير إلى حقل غير موجود «{name}»", f"{where}: the condition refers to an unknown field '{name}'")
+                ctx.err([], f"{where}: الشرط يشير إلى حقل غير موجود «{name}»",
+                        f"{where}: the condition refers to an unknown field '{name}'")
         for leaf in _leaves(cond):
             target = scope.get(leaf["field"]) or top.get(leaf["field"])
             if target is None:
@@ -67,8 +69,9 @@ def check_refs(ctx: Reporter, form: FormDef) -> None:
                     op in leaf and not isinstance(leaf[op], list) for op in ("equals", "not_equals"))):
                 ctx.err([], f"{where}: «{leaf['field']}» اختيار متعدد قيمته قائمة، فلا تصح معه equals أو in؛ استعمل "
                             f"includes، مثل {{not: {{field: {leaf['field']}, includes: none}}}}",
-                        f"{where}: '{leaf['field']}' is a multi-choice field (its answer is a list): equals/in never match "
-                        f"it; use includes, e.g. {{not: {{field: {leaf['field']}, includes: none}}}}")
+                        f"{where}: '{leaf['field']}' is a multi-choice field (its answer is a list): "
+                        f"equals/in never match it; use includes, e.g. "
+                        f"{{not: {{field: {leaf['field']}, includes: none}}}}")
             if "includes" in leaf and target.type != "multi_choice":
                 ctx.err([], f"{where}: includes لحقول الاختيار المتعدد فقط؛ استعمل equals أو in مع «{leaf['field']}»",
                         f"{where}: includes is for multi-choice fields only; use equals or in with '{leaf['field']}'")
@@ -83,11 +86,13 @@ def check_refs(ctx: Reporter, form: FormDef) -> None:
             if f.choice_filter and not known(f.choice_filter, scope):
                 ctx.err([], f"{where}: filter يشير إلى حقل غير موجود", f"{where}: filter refers to an unknown field")
             if f.count_from and (f.count_from not in top or top[f.count_from].type != "integer"):
-                ctx.err([], f"{where}: count يجب أن يشير إلى حقل عدد صحيح", f"{where}: count must name an integer field")
+                ctx.err([], f"{where}: count يجب أن يشير إلى حقل عدد صحيح",
+                        f"{where}: count must name an integer field")
             if f.calc:
                 for ref in _calc_refs(f.calc):
                     if ref.split(".")[0] not in scope and ref.split(".")[0] not in top:
-                        ctx.err([], f"{where}: الحساب يشير إلى حقل غير موجود «{ref}»", f"{where}: calc refers to an unknown field '{ref}'")
+                        ctx.err([], f"{where}: الحساب يشير إلى حقل غير موجود «{ref}»",
+                                f"{where}: calc refers to an unknown field '{ref}'")
             if f.type == "repeat":
                 rec(f.fields, where + ".*.")
 

@@ -16,7 +16,7 @@ from typing import Any
 from mustafid.core.errors import Problem
 from mustafid.core.normalize import normalize_text
 from mustafid.core.text import T
-from mustafid.core.vocab import NO_WORDS, YES_WORDS
+from mustafid.core.vocab import YES_WORDS
 from mustafid.forms import messages as M
 from mustafid.forms.conditions import answered, evaluate
 from mustafid.forms.model import Field, FormDef
@@ -101,7 +101,7 @@ def _repeat(run: _Run, f: Field, key: str, data: dict[str, Any]) -> list[dict[st
     pat = re.compile(re.escape(key) + r"\.([0-9]{1,6})\.")
     indexes = sorted({int(m.group(1)) for k in run.raw if (m := pat.match(k))})
     items: list[dict[str, Any]] = []
-    for out_i, i in enumerate(indexes):
+    for i in indexes:
         # Empty rows the page rendered but nobody filled are dropped, and the rest renumbered.
         if not any(normalize_text(one(v)) for k, v in run.raw.items() if k.startswith(f"{key}.{i}.")):
             continue
@@ -120,8 +120,9 @@ def _repeat(run: _Run, f: Field, key: str, data: dict[str, Any]) -> list[dict[st
     return items
 
 
-def validate_input(form: FormDef, raw: Raw, lang: str = "ar", *, files: Mapping[str, Sequence[FileInfo]] | None = None,
-                   require_declaration: bool = True, today: dt.date | None = None) -> tuple[dict[str, Any], list[Problem]]:
+def validate_input(form: FormDef, raw: Raw, lang: str = "ar", *,  # noqa: ARG001 - the callers' contract
+                   files: Mapping[str, Sequence[FileInfo]] | None = None, require_declaration: bool = True,
+                   today: dt.date | None = None) -> tuple[dict[str, Any], list[Problem]]:
     """Flat fields (``family.0.name``; multi-choice as lists) → (typed answers keyed by field id, problems).
 
     ``lang`` is the language the applicant used (kept for messages that quote choices); every Problem carries
@@ -227,7 +228,7 @@ def check_data(form: FormDef, data: Mapping[str, Any], today: dt.date | None = N
                     problems.append(Problem("", key, M.NOT_RELEVANT.ar, M.NOT_RELEVANT.en, None, "not_relevant"))
                 continue
             if f.type == "repeat" and isinstance(have.get(f.id), list):
-                for i, (w, h) in enumerate(zip(want[f.id], have[f.id])):
+                for i, (w, h) in enumerate(zip(want[f.id], have[f.id], strict=False)):
                     diff(f.fields, w, h, f"{key}.{i}.")
             elif have.get(f.id) != want[f.id] or type(have.get(f.id)) is not type(want[f.id]):
                 if f.type == "calculated":

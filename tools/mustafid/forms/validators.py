@@ -29,7 +29,8 @@ _DOUBLED = str.maketrans("0123456789", "0246813579")  # each digit doubled, its 
 def luhn_ok(digits: str) -> bool:
     """Luhn over ASCII digits: from the right, every second digit doubled. Sums of code points (C loops, not a
     Python one per digit: CI checks several IDs in every record), less 48 ('0') per digit."""
-    return (sum(digits[-1::-2].encode()) + sum(digits[-2::-2].translate(_DOUBLED).encode()) - 48 * len(digits)) % 10 == 0
+    odd, even = digits[-1::-2].encode(), digits[-2::-2].translate(_DOUBLED).encode()
+    return (sum(odd) + sum(even) - 48 * len(digits)) % 10 == 0
 
 
 NATIONAL_ID_RE = re.compile(r"^[12][0-9]{9}$")
@@ -40,13 +41,15 @@ def national_id(value: str) -> str:
     v = normalize_text(value, identifier=True)
     if not re.fullmatch(r"[0-9]{10}", v):
         raise Invalid(T("رقم الهوية أو الإقامة يتكون من ١٠ أرقام: أدخله كاملاً دون حروف",
-                        "an ID or iqama number has 10 digits: enter all of them, with no letters"), "national_id_format")
+                        "an ID or iqama number has 10 digits: enter all of them, with no letters"),
+                      "national_id_format")
     if v[0] not in "12":
         raise Invalid(T("رقم الهوية الوطنية يبدأ بالرقم ١ ورقم الإقامة بالرقم ٢: تحقق من الرقم",
                         "a national ID starts with 1 and an iqama with 2: check the number"), "national_id_prefix")
     if not luhn_ok(v):
         raise Invalid(T("رقم الهوية أو الإقامة غير صحيح (خانة التحقق لا تطابق): راجع الأرقام كما في البطاقة",
-                        "the ID or iqama number is not valid (its check digit does not match): copy it again from the card"),
+                        "the ID or iqama number is not valid (its check digit does not match): "
+                        "copy it again from the card"),
                       "national_id_checksum")
     return v
 
@@ -136,7 +139,8 @@ def date(value: str) -> str:
         d, mo, y = (int(x) for x in m.groups())
     else:
         raise Invalid(T("التاريخ غير مفهوم: اكتبه بالهجري مثل 1446-09-01 أو بالميلادي مثل 2025-03-01",
-                        "the date is not understood: write it as Hijri 1446-09-01 or Gregorian 2025-03-01"), "date_format")
+                        "the date is not understood: write it as Hijri 1446-09-01 or Gregorian 2025-03-01"),
+                      "date_format")
     if HIJRI_MIN[0] <= y <= HIJRI_MAX[0]:
         try:
             return gregorian_of_hijri(y, mo, d).isoformat()
@@ -178,8 +182,8 @@ def national_address(parts: Mapping[str, str]) -> tuple[dict[str, str], dict[str
             v = v.upper()
         if not v:
             if key in ADDRESS_REQUIRED:
-                errors[key] = Invalid(T("هذا الجزء من العنوان الوطني مطلوب", "this part of the national address is required"),
-                                      "required")
+                errors[key] = Invalid(T("هذا الجزء من العنوان الوطني مطلوب",
+                                        "this part of the national address is required"), "required")
             continue
         if ident and not re.fullmatch(_ADDRESS_RULES[key][0], v):
             errors[key] = Invalid(_ADDRESS_RULES[key][1], f"address_{key}")

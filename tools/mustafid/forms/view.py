@@ -77,7 +77,7 @@ class _Builder:
 
     def item(self, f: Field, path: str, index: str, number: str, item_name: str) -> Item:
         prefix = f"{path}.{index}."
-        nodes = [x for x in (self.node(sub, prefix, f.fields, True) for sub in f.fields) if x is not None]
+        nodes = [x for x in (self.node(sub, prefix, f.fields, in_repeat=True) for sub in f.fields) if x is not None]
         shown = arabic_digits(number) if self.lang == "ar" and number != NUMBER else number
         return Item(index=index, heading=f"{item_name} {shown}", nodes=nodes, remove_value=f"{path}.{index}",
                     remove_label=self.t(UI["remove"]).format(item=item_name, n=shown))
@@ -88,9 +88,9 @@ def build_form_view(form: FormDef, lang: str, raw: Mapping[str, Any] | None, pro
     b = _Builder(form, lang, raw or {}, problems, stash or {})
     sections = []
     for page in form.pages:
-        nodes = [x for x in (b.node(f, "", form.fields, False) for f in page.fields) if x is not None]
+        nodes = [x for x in (b.node(f, "", form.fields, in_repeat=False) for f in page.fields) if x is not None]
         sections.append(Section(id=f"s-{page.id}", title=b.t(page.title), intro=b.t(page.intro), nodes=nodes))
-    ids = b.ids + [field_dom_id(DECLARATION_FIELD), field_dom_id(CONSENT_FIELD)]
+    ids = [*b.ids, field_dom_id(DECLARATION_FIELD), field_dom_id(CONSENT_FIELD)]
     order = {x: i for i, x in enumerate(ids)}
     listed: list[tuple[int, int, str, str]] = []
     for k, p in enumerate(problems):

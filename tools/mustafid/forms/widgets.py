@@ -124,11 +124,20 @@ class FormView:
 class PageBuilder(Protocol):
     """The view's builder as a field type's widget sees it (forms/view.py's ``_Builder``)."""
 
-    form: FormDef
-    lang: str
-    raw: Mapping[str, Any]
-    stash: Mapping[str, Sequence[Mapping[str, Any]]]
-    ids: list[str]
+    @property
+    def form(self) -> FormDef: ...
+
+    @property
+    def lang(self) -> str: ...
+
+    @property
+    def raw(self) -> Mapping[str, Any]: ...
+
+    @property
+    def stash(self) -> Mapping[str, Sequence[Mapping[str, Any]]]: ...
+
+    @property
+    def ids(self) -> list[str]: ...  # the ids a problem can point at, in page order (widgets add theirs)
 
     def t(self, text: T | None) -> str: ...
 

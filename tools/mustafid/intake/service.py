@@ -131,7 +131,7 @@ class Intake:
                                  documents=docs, record_id=rid, flags=[DUPLICATE] if dups else [],
                                  duplicate_of=dups)
             path = record_path(form.id, record["submitted_at"], rid)
-            text = dump_record(record, form, path)
+            text = dump_record(record, path)
             try:
                 commit = self.store.create_submission(rid, {path: text.encode()}, self.message(record, actor))
             except RefExists:

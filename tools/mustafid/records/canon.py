@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from mustafid.core.yamlio import load_fast
+
 # Inside a double-quoted string: any character YAML prints as it is and no reader folds (no line breaks,
 # controls, tab, BOM or non-characters), or one of three escapes.
 _ODD = "\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff"
@@ -51,10 +53,8 @@ def load_portable(text: str | bytes) -> dict[str, Any] | None:
             return None
     if not _CANONICAL.fullmatch(text):
         return None
-    import ryaml
-
     try:
-        out = ryaml.loads(text)
+        out = load_fast(text)
     except Exception:
         return None
     return out if isinstance(out, dict) else None

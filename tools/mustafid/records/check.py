@@ -2,8 +2,9 @@
 
 Two paths, one verdict. The fast path (canonyaml: the layout Mustafid writes, read in C; then jsonschema-rs
 and the intake's own checks, compiled per form) only says "clean"; anything that is not clean, or
-not in that layout, is read again by the slow path (ruamel round-trip), which knows lines, duplicate keys, tags and quoting, and produces
-the problems. So the figures are those of the fast path and the messages those of the slow one.
+not in that layout, is read again by the slow path (ruamel round-trip), which knows lines, duplicate keys, tags
+and quoting, and produces the problems. So the figures are those of the fast path and the messages those of the
+slow one.
 """
 
 from __future__ import annotations
@@ -91,7 +92,8 @@ def record_problems(rec: Any, forms: Mapping[str, FormDef], file: str, assoc_id:
         return line_of(doc, [int(p) if p.isdigit() else p for p in path.split(".")])
 
     if not isinstance(rec, dict):
-        return [_problem(file, "", "السجل يجب أن يكون قاموساً (مفاتيح وقيم)", "a record must be a mapping of keys to values", 1, "not_mapping")]
+        return [_problem(file, "", "السجل يجب أن يكون قاموساً (مفاتيح وقيم)",
+                         "a record must be a mapping of keys to values", 1, "not_mapping")]
     form_id = rec.get("form")
     form = forms.get(form_id) if isinstance(form_id, str) else None
     if form is None:
@@ -99,7 +101,8 @@ def record_problems(rec: Any, forms: Mapping[str, FormDef], file: str, assoc_id:
                          f"unknown form: the known forms are {', '.join(sorted(forms))}", at("form"), "unknown_form")]
     out: list[Problem] = []
     if rec.get("form_version") != form.version:
-        out.append(_problem(file, "form_version", f"إصدار النموذج في السجل لا يطابق تعريف النموذج (الإصدار {form.version})",
+        out.append(_problem(file, "form_version",
+                            f"إصدار النموذج في السجل لا يطابق تعريف النموذج (الإصدار {form.version})",
                             f"the record's form version does not match the form definition (version {form.version})",
                             at("form_version"), "form_version"))
         return out
@@ -110,14 +113,17 @@ def record_problems(rec: Any, forms: Mapping[str, FormDef], file: str, assoc_id:
         out.append(_problem(file, path, ar, en, at(path), "schema"))
     if not out and not is_record_id(str(rec["id"])):
         out.append(_problem(file, "id", "خانة التحقق في رقم الطلب لا تطابق: لا تغيّر رقم الطلب يدوياً",
-                            "the request id's check symbol does not match: never edit an id by hand", at("id"), "record_id"))
+                            "the request id's check symbol does not match: never edit an id by hand", at("id"),
+                            "record_id"))
     if assoc_id and rec.get("association") != assoc_id:
-        out.append(_problem(file, "association", f"السجل لجمعية أخرى: المتوقع {assoc_id}", f"the record belongs to another association: expected {assoc_id}",
+        out.append(_problem(file, "association", f"السجل لجمعية أخرى: المتوقع {assoc_id}",
+                            f"the record belongs to another association: expected {assoc_id}",
                             at("association"), "association"))
     if rel is not None and not out:
         want = record_path(form.id, str(rec["submitted_at"]), str(rec["id"]))
         if rel != want:
-            out.append(_problem(file, "", f"السجل في مسار خاطئ: مكانه {want}", f"the record is at the wrong path: it belongs at {want}",
+            out.append(_problem(file, "", f"السجل في مسار خاطئ: مكانه {want}",
+                                f"the record is at the wrong path: it belongs at {want}",
                                 1, "wrong_path"))
     if not schema_errors or not any(str(e.instance_path and e.instance_path[0]) == "data" for e in schema_errors):
         try:
@@ -126,7 +132,8 @@ def record_problems(rec: Any, forms: Mapping[str, FormDef], file: str, assoc_id:
             today = None
         data = rec.get("data")
         if isinstance(data, dict):
-            docs = rec.get("documents") if isinstance(rec.get("documents"), list) else []
+            documents = rec.get("documents")
+            docs: list[Any] = documents if isinstance(documents, list) else []
             for p in check_data(form, data, today, docs):
                 path = f"data.{p.path}" if p.path else "data"
                 if p.code.startswith("file"):
@@ -144,12 +151,15 @@ def check_record(record: Any, forms: Mapping[str, FormDef], file: str = "", asso
 
 _KIND_TEXT = {
     "Required": ("إجابة مطلوبة مفقودة", "a required answer is missing"),
-    "AdditionalProperties": ("مفتاح غير معروف في هذا النموذج: احذفه أو صحّح اسمه", "a key this form does not know: remove it or correct its name"),
-    "Type": ("نوع القيمة خاطئ (نص بين علامتي تنصيص، أو رقم، أو قائمة)", "the value has the wrong type (quoted text, number or list)"),
+    "AdditionalProperties": ("مفتاح غير معروف في هذا النموذج: احذفه أو صحّح اسمه",
+                             "a key this form does not know: remove it or correct its name"),
+    "Type": ("نوع القيمة خاطئ (نص بين علامتي تنصيص، أو رقم، أو قائمة)",
+             "the value has the wrong type (quoted text, number or list)"),
     "Pattern": ("صيغة القيمة غير صحيحة", "the value is not in the expected format"),
     "Enum": ("قيمة غير مسموحة: اختر من قائمة النموذج", "a value the form does not allow: use one from the form's list"),
     "Constant": ("قيمة غير مسموحة هنا", "a value not allowed here"),
-    "Not": ("هذا الحقل لا ينطبق على الإجابات الأخرى: احذفه", "this field does not apply given the other answers: remove it"),
+    "Not": ("هذا الحقل لا ينطبق على الإجابات الأخرى: احذفه",
+            "this field does not apply given the other answers: remove it"),
     "Minimum": ("القيمة أقل من الحد الأدنى", "the value is below the minimum"),
     "Maximum": ("القيمة أكبر من الحد الأعلى", "the value is above the maximum"),
     "MinLength": ("النص قصير أو فارغ", "the text is too short or empty"),
@@ -180,7 +190,8 @@ def schema_message(e: Any, path: str) -> tuple[str, str, str]:
     return path, "لا يطابق مخطط النموذج: " + ar, "does not match the form's schema: " + en
 
 
-def slow_problems(text: str, forms: Mapping[str, FormDef], file: str, assoc_id: str | None, rel: str | None) -> list[Problem]:
+def slow_problems(text: str, forms: Mapping[str, FormDef], file: str, assoc_id: str | None,
+                  rel: str | None) -> list[Problem]:
     """The careful read: every problem with its line."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -188,7 +199,8 @@ def slow_problems(text: str, forms: Mapping[str, FormDef], file: str, assoc_id: 
 
     alias_line = _anchor_line(text)
     if alias_line is not None:
-        return [_problem(file, "", "المراسي والأسماء المستعارة (& و *) غير مسموحة في السجلات", "anchors and aliases (& and *) are not allowed in records",
+        return [_problem(file, "", "المراسي والأسماء المستعارة (& و *) غير مسموحة في السجلات",
+                         "anchors and aliases (& and *) are not allowed in records",
                          alias_line, "alias")]
     try:
         doc = rt_yaml().load(text)
@@ -196,19 +208,24 @@ def slow_problems(text: str, forms: Mapping[str, FormDef], file: str, assoc_id: 
         mark = getattr(exc, "problem_mark", None) if isinstance(exc, MarkedYAMLError) else None
         line = mark.line + 1 if mark is not None else None
         if type(exc).__name__ == "DuplicateKeyError":
-            return [_problem(file, "", "مفتاح مكرر في السجل: احذف أحدهما", "a key appears twice: remove one of them", line, "duplicate_key")]
+            return [_problem(file, "", "مفتاح مكرر في السجل: احذف أحدهما", "a key appears twice: remove one of them",
+                             line, "duplicate_key")]
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return [_problem(file, "", "صيغة YAML غير صحيحة: راجع المسافات البادئة وعلامات التنصيص", f"not valid YAML: {first}", line, "yaml")]
+        return [_problem(file, "", "صيغة YAML غير صحيحة: راجع المسافات البادئة وعلامات التنصيص",
+                         f"not valid YAML: {first}", line, "yaml")]
     except RecursionError:
-        return [_problem(file, "", "السجل متداخل بعمق غير معقول", "the record is nested unreasonably deep", None, "yaml")]
+        return [_problem(file, "", "السجل متداخل بعمق غير معقول", "the record is nested unreasonably deep",
+                         None, "yaml")]
     except ValueError:  # Python refuses to read an integer of more than 4,300 digits
         line = next((i for i, ln in enumerate(text.splitlines(), 1) if re.search(r"[0-9]{4000}", ln)), None)
         return [_problem(file, "", "في السجل رقم طويل على نحو غير معقول (آلاف الخانات): صححه",
-                         "the record holds an unreasonably long number (thousands of digits): correct it", line, "yaml")]
+                         "the record holds an unreasonably long number (thousands of digits): correct it", line,
+                         "yaml")]
     bad = _walk_for_tags(doc, [])
     if bad:
-        return [_problem(file, p, "الوسوم (مثل !!python) غير مسموحة في السجلات: احذفها", "YAML tags (like !!python/...) are not allowed in records: remove them",
-                                 line, "yaml_tag") for p, line in bad]
+        return [_problem(file, p, "الوسوم (مثل !!python) غير مسموحة في السجلات: احذفها",
+                         "YAML tags (like !!python/...) are not allowed in records: remove them", line, "yaml_tag")
+                for p, line in bad]
     out = [_problem(file, p, "ضع هذه القيمة بين علامتي تنصيص \"...\" (أرقام الهوية والجوال والتواريخ نصوص دائماً)",
                     "quote this value \"...\" (IDs, phones and dates are always strings)", line, "unquoted")
            for p, line in _walk_unquoted(doc, [])]
@@ -238,7 +255,7 @@ _LOOKS_NUMERIC = re.compile(r"^[+]?[0-9][0-9 _:/.T+-]*$")
 
 def _line(node: Any, key: Any) -> int | None:
     try:
-        return (node.lc.key(key) if isinstance(key, str) else node.lc.item(key))[0] + 1
+        return int((node.lc.key(key) if isinstance(key, str) else node.lc.item(key))[0]) + 1
     except (KeyError, TypeError, AttributeError, IndexError):
         return None
 
@@ -257,7 +274,7 @@ def _walk_for_tags(node: Any, path: list[str], line: int | None = 1) -> list[tup
         return [(".".join(path), line)]
     out = []
     for k, v in _children(node):
-        out += _walk_for_tags(v, path + [str(k)], _line(node, k))
+        out += _walk_for_tags(v, [*path, str(k)], _line(node, k))
     return out
 
 
@@ -266,7 +283,7 @@ def _walk_unquoted(node: Any, path: list[str]) -> list[tuple[str, int | None]]:
 
     out = []
     for k, v in _children(node):
-        p = path + [str(k)]
+        p = [*path, str(k)]
         if isinstance(v, (dt.date, dt.datetime)) or \
                 (isinstance(v, str) and not isinstance(v, ScalarString) and _LOOKS_NUMERIC.match(v)) or \
                 (isinstance(v, int) and not isinstance(v, bool) and str(p[-1]) in _STRING_KEYS):
@@ -312,7 +329,8 @@ def check_file(path: str | os.PathLike[str], forms: Mapping[str, FormDef], assoc
             if len(data) > MAX_BYTES:
                 size = os.fstat(fd).st_size
                 return [_problem(file, "", f"الملف كبير جداً ({size} بايت، الحد {MAX_BYTES}): السجل بضعة كيلوبايت عادة",
-                                 f"the file is too large ({size} bytes, limit {MAX_BYTES}): a record is a few KB", None, "too_large")]
+                                 f"the file is too large ({size} bytes, limit {MAX_BYTES}): a record is a few KB",
+                                 None, "too_large")]
         finally:
             os.close(fd)
     except OSError as exc:
@@ -331,5 +349,6 @@ def check_file(path: str | os.PathLike[str], forms: Mapping[str, FormDef], assoc
         return slow_problems(text, forms, file, assoc_id, rel)
     except Exception as exc:
         return [_problem(file, "", "تعذر فحص هذا الملف بسبب خطأ في مستفيد: أبلغ عنه مع هذا السطر",
-                         f"this file could not be checked because of a bug in Mustafid ({type(exc).__name__}): please report it",
+                         f"this file could not be checked because of a bug in Mustafid ({type(exc).__name__}): "
+                         "please report it",
                          None, "internal")]

@@ -159,7 +159,8 @@ class _Compiler:
 
     def build(self) -> Any:
         top = self.fields(self.form.fields, in_item=False)
-        rules = [f"({self.cond(r.when, False, None)} and not {self.cond(r.check, False, None)})" for r in self.form.rules]
+        rules = [f"({self.cond(r.when, in_item=False, this=None)} and not "
+                 f"{self.cond(r.check, in_item=False, this=None)})" for r in self.form.rules]
         self.functions += ["def _check(data, today):", f"    if not {top}(data, data, None, today): return False",
                            *(f"    if {r}: return False" for r in rules), "    return True", ""]
         source = "\n".join(self.functions)
@@ -186,7 +187,8 @@ def _documents_ok(plan: _Plan, data: Mapping[str, Any], documents: Sequence[Mapp
         f = plan.file_fields.get(path)
         if f is None:  # a document for a field the form does not have: let the careful path word it
             return False
-        if str(d.get("name", "")).rsplit(".", 1)[-1].lower() not in f.accept or int(d.get("size", 0)) > f.max_size_mb * 1_000_000:
+        ext = str(d.get("name", "")).rsplit(".", 1)[-1].lower()
+        if ext not in f.accept or int(d.get("size", 0)) > f.max_size_mb * 1_000_000:
             return False
         seen[path] = seen.get(path, 0) + 1
     for path, f in plan.files:

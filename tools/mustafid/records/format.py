@@ -15,6 +15,7 @@ from typing import Any
 
 from mustafid.core.normalize import normalize_text
 from mustafid.core.vocab import RIYADH
+from mustafid.core.yamlio import load_fast
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
@@ -123,7 +124,7 @@ def _quoted(node: Any) -> Any:
     return node
 
 
-def dump_record(record: Mapping[str, Any], form: Any = None, path: str | None = None) -> str:
+def dump_record(record: Mapping[str, Any], path: str | None = None) -> str:
     """The record as YAML, with the ``# yaml-language-server: $schema=`` line editors use.
 
     The schema line is relative to the record's own path (``path``, or the one ``record_path`` gives)."""
@@ -244,10 +245,8 @@ def parse_record(text: str) -> dict[str, Any]:
     """A record as plain dicts and lists, fast (ryaml, a Rust loader), for reading many (review, audit).
 
     Raises ValueError on anything that is not a YAML mapping; `mustafid validate` is what says what is wrong."""
-    import ryaml
-
     try:
-        data = ryaml.loads(text)
+        data = load_fast(text)
     except Exception as exc:
         raise ValueError(f"not a readable record: {type(exc).__name__}") from None
     if not isinstance(data, dict):

@@ -37,7 +37,7 @@ def address_ok(v: Mapping[str, Any]) -> bool:
 
 
 class NationalAddress(FieldType):
-    helpers = {"_address_ok": address_ok}
+    helpers: Mapping[str, Any] = {"_address_ok": address_ok}
 
     def parse(self, a: Answer) -> Any:
         parts = {p: one(a.run.get(f"{a.key}.{p}")) for p in V.ADDRESS_PARTS}

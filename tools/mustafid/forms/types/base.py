@@ -30,8 +30,11 @@ ObjectSchema = Callable[[tuple[Field, ...]], dict[str, Any]]  # json_schema.obje
 class Run(Protocol):
     """A validation run (forms/validation.py) as a type's parse sees it."""
 
-    form: FormDef
-    today: dt.date
+    @property
+    def form(self) -> FormDef: ...
+
+    @property
+    def today(self) -> dt.date: ...
 
     def problem(self, path: str, msg: T, code: str) -> None: ...
 
@@ -41,7 +44,8 @@ class Run(Protocol):
 class Definition(Protocol):
     """The definition reader (forms/definition.py) as a type's own checks see it."""
 
-    choices: Mapping[str, Any]
+    @property
+    def choices(self) -> Mapping[str, Any]: ...
 
     def err(self, path: list[Any], ar: str, en: str) -> None: ...
 
@@ -52,7 +56,8 @@ class Emitter(Protocol):
     """The fast check's compiler (records/fastcheck.py) as a type's lines see it: values from the definition
     enter the generated code only through ``const`` (a name), never as source text."""
 
-    form: FormDef
+    @property
+    def form(self) -> FormDef: ...
 
     def const(self, value: Any) -> str: ...
 

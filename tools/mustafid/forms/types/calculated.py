@@ -49,12 +49,13 @@ def calculate(f: Field, data: Mapping[str, Any], item: Mapping[str, Any] | None,
 class Calculated(FieldType):
     keys = frozenset({"calc"})
     focusable = False
-    helpers = {"_age": age_years, "_sum": sum_of}
+    helpers: Mapping[str, Any] = {"_age": age_years, "_sum": sum_of}
 
     def define(self, ctx: Definition, raw: Mapping[str, Any], _kw: dict[str, Any], where: list[Any]) -> None:
         calc = raw.get("calc")
         if not isinstance(calc, dict) or len(calc) != 1 or next(iter(calc)) not in CALC_OPS:
-            ctx.err([*where, "calc"], "الحساب واحد من: " + "، ".join(CALC_OPS), "calc is one of: " + ", ".join(CALC_OPS))
+            ctx.err([*where, "calc"], "الحساب واحد من: " + "، ".join(CALC_OPS),
+                    "calc is one of: " + ", ".join(CALC_OPS))
 
     def schema(self, _form: FormDef, f: Field, _objects: ObjectSchema) -> dict[str, Any]:
         return bounded("number", f)

@@ -98,7 +98,7 @@ class Choice(_Listed):
 
 class MultiChoice(_Listed):
     keys = frozenset({"choices", "filter", "min_choices", "max_choices"})
-    helpers = {"_multi_ok": multi_ok}
+    helpers: Mapping[str, Any] = {"_multi_ok": multi_ok}
 
     def parse(self, a: Answer) -> Any:
         f, form = a.field, a.run.form

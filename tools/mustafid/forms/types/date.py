@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from mustafid.forms import messages as M
@@ -53,7 +54,7 @@ def date_ok(v: Any, lo: Any, hi: Any, today: dt.date) -> bool:
 class Date(FieldType):
     keys = frozenset({"min", "max", "calendar"})
     canonical_hint = "YYYY-MM-DD"
-    helpers = {"_date_ok": date_ok}
+    helpers: Mapping[str, Any] = {"_date_ok": date_ok}
 
     def value(self, a: Answer) -> Any:
         f = a.field

@@ -24,7 +24,7 @@ def _article(word: str) -> str:
 
 class Repeat(FieldType):
     keys = frozenset({"fields", "min", "max", "count", "item_label"})
-    helpers = {"_item_ok": item_ok}
+    helpers: Mapping[str, Any] = {"_item_ok": item_ok}
 
     def define(self, ctx: Definition, raw: Mapping[str, Any], kw: dict[str, Any], where: list[Any]) -> None:
         kw["fields"] = ctx.sub_fields(raw.get("fields"), [*where, "fields"], kw["page"])
