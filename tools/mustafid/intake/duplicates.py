@@ -19,8 +19,6 @@ from mustafid.records.format import parse_record
 from mustafid.review.forges.local import LocalForge
 from mustafid.store.git import PREFIX
 
-DUPLICATE = "possible_duplicate"  # the record's flag
-
 
 def applicant_id_path(form: FormDef) -> str | None:
     """The applicant's national ID: the form's first national-ID field outside any repeat group."""

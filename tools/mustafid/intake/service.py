@@ -15,11 +15,11 @@ from typing import Any
 from mustafid.config.association import Association
 from mustafid.core.errors import Problem, UserError
 from mustafid.core.text import T
-from mustafid.core.vocab import CHANNELS
+from mustafid.core.vocab import CHANNELS, DUPLICATE
 from mustafid.forms.load import load_forms
 from mustafid.forms.model import FormDef
 from mustafid.forms.validation import FileInfo, validate_input
-from mustafid.intake.duplicates import DUPLICATE, DuplicateIndex
+from mustafid.intake.duplicates import DuplicateIndex
 from mustafid.intake.uploads import CONTROL, Upload, content_problems, document, files_by_field, safe_filename
 from mustafid.records.format import dump_record, make_record, new_record_id, record_path
 from mustafid.review.forges.local import LocalForge
