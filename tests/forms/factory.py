@@ -20,7 +20,8 @@ from mustafid.records.format import make_record, new_record_id
 
 FIRST = ["نورة", "سارة", "مريم", "عبد الله", "محمد", "فاطمة", "هيلة", "عبد الرحمن", "لطيفة", "منيرة", "خالد", "جواهر"]
 FAMILY = ["الشمري", "الرويلي", "العنزي", "الحربي", "الغامدي", "الزهراني", "القحطاني", "المطيري", "الرشيدي"]
-WORDS = ["نحتاج", "مساعدة", "عاجلة", "في", "سداد", "الإيجار", "المتأخر", "وتأمين", "احتياجات", "الأطفال", "الدراسية", "بعد", "انقطاع", "الدخل", "والحمد", "لله", "على", "كل", "حال", "ونرجو", "النظر", "في", "الطلب"]
+WORDS = ["نحتاج", "مساعدة", "عاجلة", "في", "سداد", "الإيجار", "المتأخر", "وتأمين", "احتياجات", "الأطفال", "الدراسية",
+         "بعد", "انقطاع", "الدخل", "والحمد", "لله", "على", "كل", "حال", "ونرجو", "النظر", "في", "الطلب"]
 TODAY = dt.date(2026, 11, 23)
 
 
@@ -50,7 +51,7 @@ def _date_between(rng: random.Random, f: Field) -> str:
     return day.isoformat()
 
 
-def _value(rng: random.Random, form: FormDef, f: Field, raw: dict[str, Any], key: str, scope: str) -> Any:
+def _value(rng: random.Random, form: FormDef, f: Field, raw: dict[str, Any], _key: str, scope: str) -> Any:
     t = f.type
     if t == "text":
         if f.pattern:
@@ -132,7 +133,7 @@ def documents_for(form: FormDef, data: dict[str, Any], rng: random.Random) -> li
     for path, f in form.walk():
         if f.type == "file" and "*" not in path and ((f.required and evaluate(f.relevant, data)) or rng.random() < 0.2):
             out.append({"field": path, "name": f"{f.id}.pdf", "type": "application/pdf",
-                        "size": rng.randint(50_000, 900_000), "sha256": "%064x" % rng.getrandbits(256)})
+                        "size": rng.randint(50_000, 900_000), "sha256": f"{rng.getrandbits(256):064x}"})
     return out
 
 

@@ -48,16 +48,19 @@ def test_relevance_drops_answers_that_do_not_apply_and_requires_those_that_do(aj
     raw = _base(form, housing="owned")
     data, _ = validate_input(form, {**raw, "monthly_rent": "1500"}, require_declaration=False, today=TODAY)
     assert "monthly_rent" not in data
-    _, problems = validate_input(form, {**raw, "housing": "rented", "monthly_rent": ""}, require_declaration=False, today=TODAY)
+    _, problems = validate_input(form, {**raw, "housing": "rented", "monthly_rent": ""}, require_declaration=False,
+                                 today=TODAY)
     assert _codes(problems).get("monthly_rent") == "required"
 
 
 def test_filtered_city_list(ajaa_forms: dict[str, FormDef]) -> None:
     form = ajaa_forms["support-request"]
     raw = _base(form)
-    _, problems = validate_input(form, {**raw, "region": "hail", "city": "jeddah"}, require_declaration=False, today=TODAY)
+    _, problems = validate_input(form, {**raw, "region": "hail", "city": "jeddah"}, require_declaration=False,
+                                 today=TODAY)
     assert _codes(problems)["city"] == "filtered_choice"
-    _, problems = validate_input(form, {**raw, "region": "makkah", "city": "jeddah"}, require_declaration=False, today=TODAY)
+    _, problems = validate_input(form, {**raw, "region": "makkah", "city": "jeddah"}, require_declaration=False,
+                                 today=TODAY)
     assert "city" not in _codes(problems)
 
 
@@ -71,7 +74,8 @@ def test_repeat_groups_count_and_empty_rows(ajaa_forms: dict[str, FormDef]) -> N
     assert problems == [] and [m["name"] for m in data["family"]] == ["سارة", "فهد"] and data["family"][0]["age"] == 12
     _, problems = validate_input(form, {**raw, **rows, "family_count": "3"}, require_declaration=False, today=TODAY)
     assert _codes(problems)["family"] == "count_mismatch"
-    _, problems = validate_input(form, {**raw, **rows, "family.2.national_id": "1000000000"}, require_declaration=False, today=TODAY)
+    _, problems = validate_input(form, {**raw, **rows, "family.2.national_id": "1000000000"}, require_declaration=False,
+                                 today=TODAY)
     assert _codes(problems)["family.1.national_id"] == "national_id_checksum"  # renumbered after the empty row
 
 
@@ -93,7 +97,8 @@ def test_cross_field_rule(ajaa_forms: dict[str, FormDef]) -> None:
 
 def test_constraint_with_its_message(ajaa_forms: dict[str, FormDef]) -> None:
     form = ajaa_forms["support-request"]
-    _, problems = validate_input(form, {**_base(form), "iban_holder_confirm": "لا"}, require_declaration=False, today=TODAY)
+    _, problems = validate_input(form, {**_base(form), "iban_holder_confirm": "لا"}, require_declaration=False,
+                                 today=TODAY)
     (p,) = [p for p in problems if p.path == "iban_holder_confirm"]
     assert p.code == "constraint" and "باسم مقدم الطلب" in p.ar
 
@@ -123,7 +128,8 @@ def test_required_message_of_its_own(ajaa_forms: dict[str, FormDef]) -> None:
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_generated_records_round_trip_and_fast_check_agrees(seed: int, all_forms: dict[str, dict[str, FormDef]]) -> None:
+def test_generated_records_round_trip_and_fast_check_agrees(seed: int,
+                                                            all_forms: dict[str, dict[str, FormDef]]) -> None:
     rng = random.Random(seed)
     for assoc, forms in all_forms.items():
         for form in forms.values():
@@ -143,7 +149,8 @@ def test_generated_records_round_trip_and_fast_check_agrees(seed: int, all_forms
 
 @pytest.mark.parametrize("assoc,form_id", [("ajaa", "support-request"), ("ajaa", "new-beneficiary"),
                                            ("kahatain", "new-beneficiary")])
-def test_proof_of_income_follows_the_income_answer(assoc: str, form_id: str, all_forms: dict[str, dict[str, FormDef]]) -> None:
+def test_proof_of_income_follows_the_income_answer(assoc: str, form_id: str,
+                                                   all_forms: dict[str, dict[str, FormDef]]) -> None:
     """'No income' asks for no proof of income; any source does; and 'no income' cannot sit beside a source.
     (The definitions once said {not_in: [none]} of this multi-choice list, which is true even for [none].)"""
     form = all_forms[assoc][form_id]
@@ -182,7 +189,8 @@ pages:
       - {id: x, type: text, label: {ar: س, en: x}, relevant: {field: kinds, not_in: [cash]}}
       - {id: y, type: text, label: {ar: ص, en: y}, relevant: {all: [{not: {field: kinds, equals: cash}}]}}
       - {id: z, type: text, label: {ar: ز, en: z}, relevant: {field: one, includes: cash}}
-      - {id: w, type: text, label: {ar: و, en: w}, relevant: {any: [{field: kinds, includes: cash}, {field: kinds, equals: [food]}]}}
+      - {id: w, type: text, label: {ar: و, en: w},
+         relevant: {any: [{field: kinds, includes: cash}, {field: kinds, equals: [food]}]}}
 """, encoding="utf-8")
     with pytest.raises(ConfigError) as exc:
         load_forms_dir(d)
@@ -197,6 +205,7 @@ pages:
 def test_far_too_many_digits_is_said_as_too_large_not_as_not_digits(ajaa_forms: dict[str, FormDef]) -> None:
     form = ajaa_forms["support-request"]
     for typed in ("1" * 16, "١" * 10_000):
-        _, problems = validate_input(form, {**_base(form), "family_count": typed}, require_declaration=False, today=TODAY)
+        _, problems = validate_input(form, {**_base(form), "family_count": typed}, require_declaration=False,
+                                     today=TODAY)
         (p,) = [p for p in problems if p.path == "family_count"]
         assert p.code == "max" and "الحد الأعلى" in p.ar, (p.ar, p.en)

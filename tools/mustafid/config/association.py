@@ -125,12 +125,6 @@ class Association:
     def decision_period(self) -> T:
         return period_text(self.decision_period_days)
 
-    def person(self, person_id: str) -> Person | None:
-        for p in (*self.committee, *self.staff):
-            if p.id == person_id:
-                return p
-        return None
-
     def is_committee_member(self, person_id: str) -> bool:
         return any(p.id == person_id for p in self.committee)
 

@@ -47,11 +47,6 @@ def normalize_digits(text: str) -> str:
     return text.translate({**_DIGITS, **_SEPARATORS})
 
 
-def strip_invisible(text: str) -> str:
-    """Remove bidi controls and zero-width characters."""
-    return text.translate(_STRIP)
-
-
 def normalize_text(text: str, *, multiline: bool = False, identifier: bool = False) -> str:
     """NFC, ASCII digits, no bidi/zero-width characters, whitespace folded and trimmed.
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 LANGS = ("ar", "en")
-DEFAULT_LANG = "ar"
 
 _AR_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 

@@ -42,4 +42,3 @@ TOO_MANY_FILES = T("أرفق ملفاً واحداً فقط هنا", "attach onl
 DECLARATION = T("يجب الإقرار بصحة البيانات قبل الإرسال", "you must confirm the data are correct before sending")
 CONSENT = T("يجب الموافقة على معالجة البيانات الشخصية قبل الإرسال",
             "you must consent to the processing of personal data before sending")
-HONEYPOT = T("تعذر قبول الطلب", "the request could not be accepted")

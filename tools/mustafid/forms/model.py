@@ -4,7 +4,7 @@ on load (every problem, with its line, in one run).
 One definition drives the page (both languages), the JSON Schema, validation in the intake and in CI, the
 review summary and the service guide's list of documents. The language is described in docs/forms.md.
 Shared field groups and choice lists (regions and cities, banks...) live in ``forms/_library.yml`` of the
-association (or the package's ``standard_library.yml``) and are pulled in with ``- use: <group>``.
+association (or the package's ``forms/library.yml``) and are pulled in with ``- use: <group>``.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
-/* The canonical record layout, read in C: mustafid.canonyaml's fast reader (see its docstring for the layout).
+/* The canonical record layout, read in C: mustafid.records.canon's fast reader (see its docstring for the layout).
  *
  * load(text) -> dict | None. It returns a dict only for a text entirely in the layout Mustafid writes
- * (records.dump_record): one item per line, two spaces per level, sequences' dashes two spaces in from their key,
+ * (records.format.dump_record): one item per line, two spaces per level, sequences' dashes two spaces in from their key,
  * double-quoted strings with the escapes \" \\ \n, plain values that are integers, decimals, true, false, [] or
  * {}, a key never twice in a mapping. Anything else - including every text YAML would read but Mustafid does not
  * write - gives None, and the careful reader (ruamel) reads it and words the problem. So this reader never has to
- * understand YAML: only to refuse what it does not know. tests/forms/test_canonyaml.py compares it with ruamel on
+ * understand YAML: only to refuse what it does not know. tests/records/test_canon.py compares it with ruamel on
  * examples, generated records and random texts of the layout's own pieces.
  *
  * Every read is bounded by the end of the buffer; nesting is limited to MAX_DEPTH levels.

@@ -1,7 +1,7 @@
 """Reading a record in the layout Mustafid writes, fast, or saying "not that layout" (None).
 
 `mustafid validate` reads every record on every pull request. The records Mustafid writes
-(records.dump_record) use a small part of YAML, one item per line, two spaces per level:
+(records.format.dump_record) use a small part of YAML, one item per line, two spaces per level:
 
     key: "text"       key: 12       key: 12.5      key: true / false
     key: []           key: {}       key:           (nothing: null, or a block below)
@@ -18,7 +18,7 @@ every value one way, and a reader needs no YAML at all: only to refuse whatever 
 `load` is that reader, in C (``_canon.c``, built at install: about 3 µs a record, where a general YAML
 library takes 40-70). Without a C compiler the install goes on, and `load` matches the text against the same
 grammar as a regular expression, then reads it with ryaml (a Rust YAML loader). Either way None means "read it
-with the careful reader", which then says what is wrong. tests/forms/test_canonyaml.py compares the readers
+with the careful reader", which then says what is wrong. tests/records/test_canon.py compares the readers
 with ruamel on examples, generated records and random texts of the layout's own pieces.
 """
 

@@ -1,6 +1,6 @@
 """Checking record files (CI, pre-commit, `mustafid validate`): every problem of every file, never a traceback.
 
-Two paths, one verdict. The fast path (canonyaml: the layout Mustafid writes, read in C; then jsonschema-rs
+Two paths, one verdict. The fast path (records.canon: the layout Mustafid writes, read in C; then jsonschema-rs
 and the intake's own checks, compiled per form) only says "clean"; anything that is not clean, or
 not in that layout, is read again by the slow path (ruamel round-trip), which knows lines, duplicate keys, tags
 and quoting, and produces the problems. So the figures are those of the fast path and the messages those of the
@@ -61,7 +61,7 @@ def _rel(name: str) -> str | None:
 def fast_ok(text: str | bytes, forms: Mapping[str, FormDef], assoc_id: str | None, rel: str | None) -> bool:
     """True only when the record is certainly clean; False means "look closely" (not "invalid"). ``text``: the
     file's text, or its bytes as read (not UTF-8: not clean)."""
-    # Only the layout Mustafid writes, where every YAML reader reads the same values (canonyaml's docstring).
+    # Only the layout Mustafid writes, where every YAML reader reads the same values (records/canon.py's docstring).
     rec = load(text)
     if rec is None:
         return False

@@ -143,7 +143,7 @@ def dump_record(record: Mapping[str, Any], path: str | None = None) -> str:
 
 # -- the same YAML as ruamel writes, ~20x faster (the intake writes a record per request) ----------------------
 # It handles what records hold (mappings of plain keys, lists of scalars or of mappings, strings, numbers,
-# booleans, null) and answers None for anything else, which then goes through ruamel. tests/forms/
+# booleans, null) and answers None for anything else, which then goes through ruamel. tests/records/
 # test_fast_dump.py checks byte-for-byte equality with ruamel on every example record and on generated ones.
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SAFE_CHARS = re.compile("^[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*$")
@@ -235,7 +235,7 @@ def fast_dump(record: Mapping[str, Any]) -> str | None:
 
 def load_record(text: str) -> Any:
     """A record for editing (round-trip: comments and key order survive). Validation reads with the fast
-    loader in records_io instead."""
+    reader in records/canon.py instead."""
     from mustafid.core.yamlio import load_rt
 
     return load_rt(text)

@@ -23,7 +23,7 @@ def _check_chunk(chunk: Sequence[str]) -> list[Problem]:
 
 def _warm(forms: Mapping[str, FormDef]) -> None:
     """Compile each form's schema and checks (and the mobile plan) once, before forking, instead of once in
-    every worker. (recordcheck, imported above, has already imported the fast path's modules.)"""
+    every worker. (records.check, imported above, has already imported the fast path's modules.)"""
     from mustafid.forms.types.identifiers import mobile_re
     from mustafid.records.check import _validator
     from mustafid.records.fastcheck import _plan

@@ -55,6 +55,18 @@ def test_broken_yaml_is_one_clear_problem(tmp_path: Path) -> None:
     assert "YAML" in info.value.en and info.value.problems[0].line is not None
 
 
+def _paths(node: object, path: list[object]) -> list[list[object]]:
+    """Every path in a plain document, the document's own first."""
+    out = [path]
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += _paths(v, [*path, k])
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out += _paths(v, [*path, i])
+    return out
+
+
 def test_quick_and_careful_validators_agree_on_broken_configs() -> None:
     """The config is first checked by jsonschema-rs (fast start), and only a "no" runs the Python validator for
     its messages; so the two must agree: a config the quick one calls valid must have no careful problem."""
@@ -75,18 +87,7 @@ def test_quick_and_careful_validators_agree_on_broken_configs() -> None:
     for name in EXAMPLES:
         base = to_plain(load_rt(read_text(EXAMPLES[name] / "association.yml")))
         assert quick.is_valid(base) and not list(careful.iter_errors(base))
-        paths: list[list[object]] = []
-
-        def walk(node: object, path: list[object]) -> None:
-            paths.append(path)
-            if isinstance(node, dict):
-                for k, v in node.items():
-                    walk(v, path + [k])
-            elif isinstance(node, list):
-                for i, v in enumerate(node):
-                    walk(v, path + [i])
-
-        walk(base, [])
+        paths = _paths(base, [])
         for _ in range(600):
             data = copy.deepcopy(base)
             path = rng.choice(paths[1:])

@@ -56,7 +56,7 @@ def test_no_invisible_or_eastern_digits_survive(s: str) -> None:
 
 
 @given(st.lists(st.integers(0, 9), min_size=1, max_size=15), st.sampled_from([AR, FA, "0123456789"]),
-       st.lists(st.sampled_from(list(INVISIBLE) + [" "]), max_size=5))
+       st.lists(st.sampled_from([*list(INVISIBLE), " "]), max_size=5))
 def test_digits_in_any_script_with_noise(digits: list[int], script: str, noise: list[str]) -> None:
     typed = "".join(script[d] for d in digits)
     noisy = "".join(noise) + typed + "".join(noise)

@@ -17,8 +17,8 @@ from mustafid.core.yamlio import rt_yaml
 from mustafid.records import canon as canonyaml
 from mustafid.records.check import _plain
 from mustafid.records.format import dump_record
-from tests.forms.conftest import invalid_examples, valid_examples
 from tests.forms.factory import make_valid
+from tests.records.examples import invalid_examples, valid_examples
 
 READERS = [canonyaml.load_c, canonyaml.load_portable]
 
@@ -26,7 +26,8 @@ READERS = [canonyaml.load_c, canonyaml.load_portable]
 def test_the_c_reader_is_built() -> None:
     """The install builds _canon.c (optional, so a failed build would only be slower, silently): say so here."""
     assert canonyaml.load_c is not None and canonyaml.load is canonyaml.load_c, \
-        "mustafid.records._canon was not built: run `pip install -e . -v` and read the gcc error (Python headers missing?)"
+        ("mustafid.records._canon was not built: run `pip install -e . -v` and read the gcc error "
+         "(Python headers missing?)")
 
 
 def careful(text: str) -> Any:
@@ -74,7 +75,8 @@ def test_generated_records_read_the_same(all_forms: dict[str, dict[str, Any]]) -
     "a: 1\na: 2\n",                                      # a key twice
     "a: 1\nb:\n  c: \"x\"\n  c: \"y\"\n",                # a key twice, nested
     "a:\n  - c: 1\n    c: 2\n",                          # a key twice, in a list item
-    "a: True\n", "a: ~\n", "a: null\n", "a: 0x1F\n", "a: +1\n", "a: .5\n", "a: 1e3\n", "a: 007\n",  # YAML 1.2 reads a non-string
+    # YAML 1.2 reads a non-string:
+    "a: True\n", "a: ~\n", "a: null\n", "a: 0x1F\n", "a: +1\n", "a: .5\n", "a: 1e3\n", "a: 007\n",
     "a: yes\n", "a: 2026-01-01\n", "a: x\n",             # plain text: always quoted in records
     "a: 'x'\n", "a: \"\\x41\"\n", "a: \"\\u0041\"\n",   # other quoting and escapes
     "a: \"x\ty\"\n", "a: \"x\u2028y\"\n", "a: \"\ufeff\"\n", "#\x00\na: 1\n",
@@ -91,10 +93,12 @@ def test_outside_the_layout_is_left_to_the_careful_reader(text: str) -> None:
 
 
 KEYS = st.sampled_from(["a", "b", "c", "id", "data", "true_x", "n1"])
-STRINGS = st.lists(st.sampled_from(list('ab "\\:#-&*!٠١عربي😀\té\u200f') + ["\\n", '\\"', "\\\\"]), max_size=6).map(
+STRINGS = st.lists(st.sampled_from([*list('ab "\\:#-&*!٠١عربي😀\té\u200f'), "\\n", '\\"', "\\\\"]), max_size=6).map(
     lambda parts: '"' + "".join(parts) + '"')
-VALUES = st.one_of(STRINGS, st.sampled_from(["0", "-0", "12", "-7", "3.25", "true", "false", "[]", "{}", "1.0", "-0.5"]))
-RAW = st.lists(st.sampled_from(list('ab #:-"\\عé\t') + ["- x", "k: v", "|-"]), max_size=6).map(lambda t: ("raw", "".join(t)))
+VALUES = st.one_of(STRINGS, st.sampled_from(["0", "-0", "12", "-7", "3.25", "true", "false", "[]", "{}", "1.0",
+                                             "-0.5"]))
+RAW = st.lists(st.sampled_from([*list('ab #:-"\\عé\t'), "- x", "k: v", "|-"]), max_size=6).map(lambda t: ("raw",
+                                                                                                          "".join(t)))
 LINE = st.tuples(st.integers(0, 6), st.booleans(),
                  st.one_of(st.tuples(KEYS, st.none() | VALUES | st.just("|-")), VALUES, RAW))
 
@@ -105,10 +109,11 @@ def _render(lines: list[tuple[int, bool, Any]]) -> str:
         if isinstance(body, tuple) and body[0] == "raw":  # a line of a literal block's text, or an empty line
             out.append((" " * indent + body[1] if body[1] else "") + "\n")
             continue
+        text = body
         if isinstance(body, tuple):
             key, value = body
-            body = f"{key}:" + (f" {value}" if value is not None else "")
-        out.append(" " * indent + ("- " if dash else "") + body + "\n")
+            text = f"{key}:" + (f" {value}" if value is not None else "")
+        out.append(" " * indent + ("- " if dash else "") + text + "\n")
     return "".join(out)
 
 
@@ -137,7 +142,7 @@ def test_without_the_c_reader_the_verdicts_are_the_same(path: Path, all_forms: d
     """A machine with no C compiler installs without _canon and checks records with the portable reader:
     every example gets the same problems either way."""
     from mustafid.records import check as recordcheck
-    from tests.forms.conftest import association_of
+    from tests.records.examples import association_of
 
     forms = all_forms[association_of(path)]
     with_c = recordcheck.check_file(path, forms, association_of(path))

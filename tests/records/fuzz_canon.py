@@ -1,7 +1,7 @@
-"""Fuzz the C record reader (tools/mustafid/_canon.c): mutated and truncated records, read by a copy built with
+"""Fuzz the C record reader (tools/mustafid/records/_canon.c): mutated and truncated records, read by a copy built with
 AddressSanitizer and UndefinedBehaviorSanitizer, and every text it accepts read again by ruamel, which must agree.
 
-    make fuzz-c                      # or: .venv/bin/python tests/forms/fuzz_canon.py [--count N] [--seed S]
+    make fuzz-c                      # or: .venv/bin/python tests/records/fuzz_canon.py [--count N] [--seed S]
 
 Not part of the test suite: it builds with gcc and preloads the sanitizer runtimes, which CI's Python need not
 allow. It re-runs itself under LD_PRELOAD; a memory error stops it with the sanitizer's report.
@@ -20,7 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 NOISE = ["", "\n", ": ", "- ", "  ", " ", '"', "\\", "\\n", '\\"', "0", "1.", ".5", "1.50", "true", "x", "#", "٠", "é",
-         "\t", "\x00", "a:", "a: 1\n", "\n  ", "\n- ", "{}", "[]", "-", '"\\', "e\u0301", "\u2028", "\ufeff", "null: 1\n", "|-\n", "|-", "\n\n", "  |-\n    x\n"]
+         "\t", "\x00", "a:", "a: 1\n", "\n  ", "\n- ", "{}", "[]", "-", '"\\', "e\u0301", "\u2028", "\ufeff",
+         "null: 1\n", "|-\n", "|-", "\n\n", "  |-\n    x\n"]
 
 
 def build(out: Path) -> Path:
@@ -39,8 +40,8 @@ def fuzz(count: int, seed: int, where: Path) -> int:
     from mustafid.forms.load import load_forms
     from mustafid.records.format import dump_record
     from tests.forms.factory import make_valid
-    from tests.forms.test_canonyaml import careful
     from tests.helpers import EXAMPLES
+    from tests.records.test_canon import careful
 
     rng = random.Random(seed)
     texts = []
@@ -80,11 +81,11 @@ def main() -> int:
         return fuzz(args.count, args.seed, args.inside)
     with tempfile.TemporaryDirectory() as tmp:
         build(Path(tmp))
-        runtimes = [subprocess.run(["gcc", f"-print-file-name={lib}"], capture_output=True, text=True, check=True).stdout.strip()
-                    for lib in ("libasan.so", "libubsan.so")]
+        runtimes = [subprocess.run(["gcc", f"-print-file-name={lib}"], capture_output=True, text=True,
+                                   check=True).stdout.strip() for lib in ("libasan.so", "libubsan.so")]
         env = {**os.environ, "LD_PRELOAD": ":".join(runtimes), "ASAN_OPTIONS": "detect_leaks=0"}
         return subprocess.run([sys.executable, __file__, "--count", str(args.count), "--seed", str(args.seed),
-                               "--inside", tmp], env=env).returncode
+                               "--inside", tmp], env=env, check=False).returncode
 
 
 if __name__ == "__main__":

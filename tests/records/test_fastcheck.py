@@ -4,6 +4,7 @@ text answer, a long text and a national address part, and generated addresses.""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import sys
 from typing import Any
@@ -73,7 +74,8 @@ def test_generated_addresses_are_clean_for_both(ajaa_forms: dict[str, FormDef]) 
         assert not errors and out == rec["data"]["address"] and _address_ok(rec["data"]["address"])
 
 
-TEXT = st.text(st.sampled_from(list(" \n\t\r\u00a0\u200f\u202e\u0660\u06f5\u066b\u0640ab عe\u0301\u00e9\u2028\u3000\ufeff\x85")), max_size=12)
+TEXT = st.text(st.sampled_from(list(" \n\t\r\u00a0\u200f\u202e\u0660\u06f5\u066b\u0640ab عe\u0301\u00e9\u2028\u3000"
+                                    "\ufeff\x85")), max_size=12)
 
 
 @settings(max_examples=1500, deadline=None)
@@ -116,4 +118,4 @@ def test_multi_choice_check_is_known_choices_in_list_order(v: list[Any]) -> None
 
     order = {"a": 0, "b": 1, "c": 2}
     known = bool(v) and all(isinstance(x, str) and x in order for x in v)
-    assert _multi_ok(v, order, None, None) == (known and all(order[a] < order[b] for a, b in zip(v, v[1:])))
+    assert _multi_ok(v, order, None, None) == (known and all(order[a] < order[b] for a, b in itertools.pairwise(v)))

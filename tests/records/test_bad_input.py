@@ -13,7 +13,7 @@ from mustafid.config.association import load_association
 from mustafid.forms.load import load_forms
 from mustafid.forms.model import FormDef
 from mustafid.records.check import check_file, fast_ok, slow_problems
-from tests.forms.conftest import valid_examples
+from tests.records.examples import valid_examples
 
 BASE = next(p for p in valid_examples() if "/ajaa/" in str(p) and "support-request" in str(p))
 TEXT = BASE.read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Regenerate tests/examples/{valid,invalid}/ (run by hand: `.venv/bin/python -m tests.forms.make_examples`).
+"""Regenerate tests/examples/{valid,invalid}/ (run by hand: `.venv/bin/python -m tests.records.make_examples`).
 
 Valid examples come from the factory (answers that went through validate_input). Each invalid example is a
 valid one with one thing broken, and its first lines say what it must produce:
@@ -27,7 +27,8 @@ WHEN = dt.datetime(2026, 3, 10, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=3))
 
 
 
-def _find(assoc: str, form_id: str, need: Callable[[dict[str, Any]], bool], seed: int = 1) -> tuple[Any, dict[str, Any]]:
+def _find(assoc: str, form_id: str, need: Callable[[dict[str, Any]], bool],
+          seed: int = 1) -> tuple[Any, dict[str, Any]]:
     a = load_association(EXAMPLES[assoc])
     form = load_forms(a)[form_id]
     rng = random.Random(seed)
@@ -57,9 +58,13 @@ def _write(assoc: str, name: str, code: str, path: str, schema: str, text: str, 
     target.write_text(f"# expect: {code} {path}\n# check-jsonschema: {schema}\n{text}", encoding="utf-8")
 
 
+def _bump_last(digits: str) -> str:
+    """The same number with its last digit one more (9 -> 0): a check digit that no longer matches."""
+    return digits[:-1] + str((int(digits[-1]) + 1) % 10)
+
+
 def write_invalid() -> None:
-    has_rent = lambda d: d.get("housing") == "rented"  # noqa: E731
-    base_form, base = _find("ajaa", "support-request", lambda d: d.get("housing") == "owned" and "total_income" in d
+    _, base = _find("ajaa", "support-request", lambda d: d.get("housing") == "owned" and "total_income" in d
                             and d.get("family") and d.get("region") == "hail")
 
     def dump(rec: dict[str, Any]) -> str:
@@ -76,29 +81,38 @@ def write_invalid() -> None:
            text.replace('status: "received"\n', 'status: "received"\nstatus: "approved"\n', 1))
     _write("ajaa", "python-tag", "yaml_tag", "flags", "reject",
            text.replace("flags: []", 'flags: !!python/object/apply:os.system ["true"]', 1))
-    _write("ajaa", "alias", "alias", "-", "skip", text.replace("flags: []", "flags: &a []", 1).replace("duplicate_of: []", "duplicate_of: *a", 1))
-    _write("ajaa", "unknown-form", "unknown_form", "form", "skip", text.replace('form: "support-request"', 'form: "loan-request"', 1))
-    _write("ajaa", "wrong-form-version", "form_version", "form_version", "reject", text.replace("form_version: 1", "form_version: 7", 1))
+    _write("ajaa", "alias", "alias", "-", "skip", text.replace("flags: []", "flags: &a []",
+                                                               1).replace("duplicate_of: []", "duplicate_of: *a", 1))
+    _write("ajaa", "unknown-form", "unknown_form", "form", "skip", text.replace('form: "support-request"',
+                                                                                'form: "loan-request"', 1))
+    _write("ajaa", "wrong-form-version", "form_version", "form_version", "reject", text.replace("form_version: 1",
+                                                                                                "form_version: 7", 1))
     _write("ajaa", "unquoted-mobile", "unquoted", "data.mobile", "reject",
            text.replace(f'mobile: "{base["data"]["mobile"]}"', "mobile: 0" + base["data"]["mobile"][4:], 1))
     _write("ajaa", "national-id-luhn", "national_id_checksum", "data.national_id", "accept",
-           dump(mutated(lambda r: r["data"].update(national_id=r["data"]["national_id"][:-1] + str((int(r["data"]["national_id"][-1]) + 1) % 10)))))
+           dump(mutated(lambda r: r["data"].update(national_id=_bump_last(r["data"]["national_id"])))))
     _write("ajaa", "iban-checksum", "iban_checksum", "data.iban", "accept",
-           dump(mutated(lambda r: r["data"].update(iban=r["data"]["iban"][:-1] + str((int(r["data"]["iban"][-1]) + 1) % 10)))))
-    _write("ajaa", "mobile-052", "mobile", "data.mobile", "accept", dump(mutated(lambda r: r["data"].update(mobile="+966521234567"))))
-    _write("ajaa", "mobile-not-e164", "schema", "data.mobile", "reject", dump(mutated(lambda r: r["data"].update(mobile="0501234567"))))
-    _write("ajaa", "date-does-not-exist", "date", "data.birth_date", "accept", dump(mutated(lambda r: r["data"].update(birth_date="1987-02-30"))))
+           dump(mutated(lambda r: r["data"].update(iban=_bump_last(r["data"]["iban"])))))
+    _write("ajaa", "mobile-052", "mobile", "data.mobile", "accept",
+           dump(mutated(lambda r: r["data"].update(mobile="+966521234567"))))
+    _write("ajaa", "mobile-not-e164", "schema", "data.mobile", "reject",
+           dump(mutated(lambda r: r["data"].update(mobile="0501234567"))))
+    _write("ajaa", "date-does-not-exist", "date", "data.birth_date", "accept",
+           dump(mutated(lambda r: r["data"].update(birth_date="1987-02-30"))))
     _write("ajaa", "family-count-mismatch", "count_mismatch", "data.family", "accept",
            dump(mutated(lambda r: r["data"].update(family_count=r["data"]["family_count"] + 1))))
-    _write("ajaa", "missing-required", "schema", "data.district", "reject", dump(mutated(lambda r: r["data"].pop("district"))))
+    _write("ajaa", "missing-required", "schema", "data.district", "reject",
+           dump(mutated(lambda r: r["data"].pop("district"))))
     _write("ajaa", "answer-that-does-not-apply", "schema", "data.monthly_rent", "reject",
            dump(mutated(lambda r: r["data"].update(monthly_rent=1200))))
     _write("ajaa", "calculated-mismatch", "calculated", "data.total_income", "accept",
            dump(mutated(lambda r: r["data"].update(total_income=r["data"]["total_income"] + 100))))
-    _write("ajaa", "city-outside-region", "filtered_choice", "data.city", "accept", dump(mutated(lambda r: r["data"].update(city="jeddah"))))
+    _write("ajaa", "city-outside-region", "filtered_choice", "data.city", "accept",
+           dump(mutated(lambda r: r["data"].update(city="jeddah"))))
     _write("ajaa", "bidi-in-name", "not_canonical", "data.first_name", "accept",
            dump(mutated(lambda r: r["data"].update(first_name="\u202e" + r["data"]["first_name"]))))
-    _write("ajaa", "unknown-answer-key", "schema", "data", "reject", dump(mutated(lambda r: r["data"].update(favourite_colour="blue"))))
+    _write("ajaa", "unknown-answer-key", "schema", "data", "reject",
+           dump(mutated(lambda r: r["data"].update(favourite_colour="blue"))))
     _write("ajaa", "record-id-check-symbol", "record_id", "id", "accept",
            text.replace(f'id: "{base["id"]}"', f'id: "{base["id"][:-1]}{"0" if base["id"][-1] != "0" else "1"}"', 1))
     _write("ajaa", "missing-document", "file_required", "documents (id_copy)", "accept",
@@ -106,13 +120,14 @@ def write_invalid() -> None:
     _write("ajaa", "no-consent", "schema", "declaration.consent", "reject",
            dump(mutated(lambda r: r["declaration"].update(consent=False))))
     _write("ajaa", "bad-status", "schema", "status", "reject", text.replace('status: "received"', 'status: "lost"', 1))
-    moved = mutated(lambda r: None)
+    moved = mutated(lambda _: None)
     _write("ajaa", "wrong-path", "wrong_path", "-", "accept", dump(moved),
            rel=f"submissions/support-request/2025/01/{moved['id']}.yml")
     nb_form, nb = _find("ajaa", "new-beneficiary", lambda d: d.get("category") == "widow")
     _write("ajaa", "rule-widow-marital-status", "widow_is_widowed", "data.marital_status", "accept",
            dump(mutated(lambda r: r["data"].update(marital_status="married"), nb), nb_form))
-    k_form, k = _find("kahatain", "new-beneficiary", lambda d: d.get("guardian_relation") == "mother" and len(d["orphans"]) >= 2)
+    k_form, k = _find("kahatain", "new-beneficiary",
+                      lambda d: d.get("guardian_relation") == "mother" and len(d["orphans"]) >= 2)
     _write("kahatain", "orphans-count-mismatch", "count_mismatch", "data.orphans", "accept",
            dump(mutated(lambda r: r["data"].update(orphans_count=r["data"]["orphans_count"] - 1), k), k_form))
     _write("kahatain", "rule-mother-is-female", "mother_is_female", "data.gender", "accept",

@@ -9,7 +9,7 @@ import pytest
 
 from mustafid.forms.model import FormDef
 from mustafid.records.check import check_file, fast_ok, slow_problems, submissions_rel
-from tests.forms.conftest import EXAMPLE_DIR, association_of, expectation, invalid_examples, valid_examples
+from tests.records.examples import EXAMPLE_DIR, association_of, expectation, invalid_examples, valid_examples
 
 ASSOC_ID = {"ajaa": "ajaa", "kahatain": "kahatain"}
 
