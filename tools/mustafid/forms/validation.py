@@ -187,22 +187,8 @@ def to_raw(form: FormDef, data: Mapping[str, Any]) -> dict[str, str | list[str]]
 
     def rec(fields: Sequence[Field], values: Mapping[str, Any], prefix: str) -> None:
         for f in fields:
-            if f.id not in values or f.type == "calculated":
-                continue
-            v = values[f.id]
-            key = prefix + f.id
-            if f.type == "repeat" and isinstance(v, list):
-                for i, item in enumerate(v):
-                    if isinstance(item, Mapping):
-                        rec(f.fields, item, f"{key}.{i}.")
-            elif f.type == "national_address" and isinstance(v, Mapping):
-                out.update({f"{key}.{k}": str(x) for k, x in v.items()})
-            elif f.type == "multi_choice" and isinstance(v, list):
-                out[key] = [str(x) for x in v]
-            elif isinstance(v, bool):
-                out[key] = "yes" if v else "no"
-            elif v is not None:
-                out[key] = str(v)
+            if f.id in values:
+                TYPES[f.type].as_raw(f, prefix + f.id, values[f.id], out, rec)
 
     rec(form.fields, data, "")
     return out

@@ -128,7 +128,7 @@ def answer_rows(form: FormDef, data: Mapping[str, Any], lang: str) -> list[Row]:
 
     def rec(fields: Sequence[Field], values: Mapping[str, Any], prefix: str, item: Mapping[str, Any] | None) -> None:
         for f in fields:
-            if f.type in ("note", "file"):
+            if not f.holds_data:
                 continue
             path = prefix + f.id
             if not evaluate(f.relevant, data, item):
@@ -141,13 +141,14 @@ def answer_rows(form: FormDef, data: Mapping[str, Any], lang: str) -> list[Row]:
                     rows.append(Row(f"{name} {n}", "", field_dom_id(f"{path}.{i}.{f.fields[0].id}"), heading=True))
                     rec(f.fields, it, f"{path}.{i}.", it)
                 continue
-            target = field_dom_id(path + (".building" if f.type == "national_address" else ""))
+            unit = TYPES[f.type]
+            target = field_dom_id(path + unit.first_part)
             if not answered(v) and v is not False:
                 if f.type != "calculated":
                     rows.append(Row(f.label(lang), "", target, missing=True))
                 continue
             rows.append(Row(f.label(lang), display_value(form, f, v, lang), target,
-                            ltr=f.type in ("phone", "national_id", "iban", "email"), change=f.type != "calculated"))
+                            ltr=unit.ltr, change=f.type != "calculated"))
 
     rec(form.fields, data, "", None)
     return rows

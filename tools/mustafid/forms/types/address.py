@@ -10,7 +10,7 @@ from typing import Any
 from mustafid.core.normalize import normalize_text
 from mustafid.forms import validators as V
 from mustafid.forms.model import Field, FormDef
-from mustafid.forms.types.base import Answer, Emitter, FieldType, ObjectSchema, one
+from mustafid.forms.types.base import Answer, Emitter, FieldType, ObjectSchema, RawFields, RawOf, one
 from mustafid.forms.types.text import text_ok
 from mustafid.forms.widgets import ADDRESS_LABELS, UI, Node, PageBuilder
 
@@ -37,6 +37,7 @@ def address_ok(v: Mapping[str, Any]) -> bool:
 
 
 class NationalAddress(FieldType):
+    first_part = ".building"
     helpers: Mapping[str, Any] = {"_address_ok": address_ok}
 
     def parse(self, a: Answer) -> Any:
@@ -47,6 +48,12 @@ class NationalAddress(FieldType):
         for part, err in errors.items():
             a.problem(err.message, err.code, f"{a.key}.{part}")
         return value
+
+    def as_raw(self, f: Field, key: str, v: Any, out: RawFields, sub: RawOf) -> None:
+        if isinstance(v, Mapping):
+            out.update({f"{key}.{k}": str(x) for k, x in v.items()})
+        else:
+            super().as_raw(f, key, v, out, sub)
 
     def schema(self, _form: FormDef, _f: Field, _objects: ObjectSchema) -> dict[str, Any]:
         props: dict[str, dict[str, Any]] = {k: {"type": "string", "minLength": 1, "maxLength": 100}

@@ -25,6 +25,8 @@ from mustafid.forms.model import Field, FormDef
 from mustafid.forms.widgets import AUTOCOMPLETE, Node, PageBuilder
 
 ObjectSchema = Callable[[tuple[Field, ...]], dict[str, Any]]  # json_schema.object_schema, for groups
+RawFields = dict[str, "str | list[str]"]                         # a post's fields (``family.0.name``: its answer)
+RawOf = Callable[[Sequence[Field], Mapping[str, Any], str], None]  # validation.to_raw's walk, for groups
 
 
 class Run(Protocol):
@@ -100,6 +102,8 @@ class FieldType:
     multiline = False                    # normalised as several lines (long_text)
     focusable = True                     # its element can be the target of a problem's link
     canonical_hint = ""                  # how its stored form is described when a record holds another
+    ltr = False                          # its answer reads left to right whatever the page's language
+    first_part = ""                      # the part a link to the whole answer goes to (an address: ".building")
     helpers: Mapping[str, Any] = {}      # the functions its fast-check lines call, by the name they use
 
     def __init__(self, name: str) -> None:
@@ -126,6 +130,14 @@ class FieldType:
         except V.Invalid as exc:
             a.problem(exc.message, exc.code)
             return None
+
+    def as_raw(self, _f: Field, key: str, v: Any, out: RawFields, _sub: RawOf) -> None:
+        """The stored answer ``v`` back as the post that gives it (``parse``'s inverse): how a stored record is
+        re-checked and a page re-filled for an edit."""
+        if isinstance(v, bool):
+            out[key] = "yes" if v else "no"
+        elif v is not None:
+            out[key] = str(v)
 
     def value(self, a: Answer) -> Any:
         """The answer from its normalised text ``a.s``; raises V.Invalid or reports through ``a``."""

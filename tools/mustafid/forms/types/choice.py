@@ -11,7 +11,7 @@ from mustafid.core.text import T
 from mustafid.core.vocab import is_no, is_yes
 from mustafid.forms import messages as M
 from mustafid.forms.model import Field, FormDef
-from mustafid.forms.types.base import Answer, Definition, Emitter, FieldType, ObjectSchema
+from mustafid.forms.types.base import Answer, Definition, Emitter, FieldType, ObjectSchema, RawFields, RawOf
 from mustafid.forms.widgets import RADIO_LIMIT, UI, Node, Option, PageBuilder
 
 
@@ -117,6 +117,12 @@ class MultiChoice(_Listed):
             a.problem(M.TOO_MANY_CHOICES.format(max=f.max_choices), "max_choices")
         order = [c.value for c in form.choices[f.choices or ""]]
         return sorted(values, key=order.index)  # stored in list order: the same answer is the same record
+
+    def as_raw(self, f: Field, key: str, v: Any, out: RawFields, sub: RawOf) -> None:
+        if isinstance(v, list):
+            out[key] = [str(x) for x in v]
+        else:
+            super().as_raw(f, key, v, out, sub)
 
     def schema(self, form: FormDef, f: Field, _objects: ObjectSchema) -> dict[str, Any]:
         s: dict[str, Any] = {"type": "array", "uniqueItems": True, "minItems": f.min_choices or 1,

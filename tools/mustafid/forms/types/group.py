@@ -10,7 +10,7 @@ from typing import Any
 from mustafid.core.normalize import small_int
 from mustafid.forms.conditions import answered
 from mustafid.forms.model import Field, FormDef
-from mustafid.forms.types.base import Definition, Emitter, FieldType, ObjectSchema
+from mustafid.forms.types.base import Definition, Emitter, FieldType, ObjectSchema, RawFields, RawOf
 from mustafid.forms.widgets import INDEX, NUMBER, REPEAT_CAP, UI, Node, PageBuilder
 
 
@@ -30,6 +30,14 @@ class Repeat(FieldType):
         kw["fields"] = ctx.sub_fields(raw.get("fields"), [*where, "fields"], kw["page"])
         kw["min_items"], kw["max_items"], kw["count_from"] = int(raw.get("min", 0)), raw.get("max"), raw.get("count")
         kw["min"] = kw["max"] = None
+
+    def as_raw(self, f: Field, key: str, v: Any, out: RawFields, sub: RawOf) -> None:
+        if not isinstance(v, list):
+            super().as_raw(f, key, v, out, sub)
+            return
+        for i, item in enumerate(v):
+            if isinstance(item, Mapping):
+                sub(f.fields, item, f"{key}.{i}.")
 
     def schema(self, _form: FormDef, f: Field, objects: ObjectSchema) -> dict[str, Any]:
         s: dict[str, Any] = {"type": "array", "items": objects(f.fields), "minItems": max(f.min_items, 1)}

@@ -46,6 +46,8 @@ def email_ok(v: Any) -> bool:
 class Identifier(FieldType):
     """A value one validator turns into its stored form, a pattern in the schema, one line of the fast check."""
 
+    ltr = True
+
     def __init__(self, name: str, *, rule: Callable[[str], str], pattern: str, fast: str, hint: str = "",
                  attrs: Mapping[str, str], helpers: Mapping[str, Any]) -> None:
         super().__init__(name)
