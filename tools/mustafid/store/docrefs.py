@@ -20,7 +20,8 @@ from typing import Any
 from mustafid.core.errors import UserError
 from mustafid.store.documents import DocumentStore
 from mustafid.store.git import GitStore
-from mustafid.store.sync import DOCUMENTS, ZERO
+from mustafid.store.refs import ZERO
+from mustafid.store.sync import DOCUMENTS
 
 
 def ref_of(record_id: str) -> str:

@@ -32,6 +32,7 @@ from mustafid.store.errors import RefExists, RefMoved, StoreError
 from mustafid.store.objects import Identity, LooseObjects, commit_body
 from mustafid.store.refs import Refs
 from mustafid.store.trees import Trees
+from mustafid.store.worktree import move_ref
 
 PREFIX = "submission/"
 
@@ -116,8 +117,12 @@ class GitStore:
         return got[0], first[5:].decode()
 
     def update_ref(self, ref: str, new: str, old: str, reason: str = "mustafid") -> bool:
-        """Compare-and-swap: move ``ref`` from ``old`` (ZERO: must not exist) to ``new``. False if it moved."""
-        return self._refs.update(ref, new, old, reason)
+        """Compare-and-swap: move ``ref`` from ``old`` (ZERO: must not exist) to ``new``. False if it moved.
+
+        A branch checked out in a worktree (the embedded default's `main`) is moved with its index and files
+        (worktree.py), or not at all when local changes are in the way: a later ordinary commit can then never
+        delete what the tools added."""
+        return move_ref(self.repo, ref, old, new, lambda: self._refs.update(ref, new, old, reason))
 
     def create_ref(self, ref: str, new: str) -> bool:
         """Create ``ref`` at ``new`` only if it does not exist; False if it does. Durable when it returns."""

@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, TypeVar
 
 from mustafid.core.errors import UserError
 from mustafid.core.text import T
+from mustafid.store.refs import ZERO
 
 if TYPE_CHECKING:
     from mustafid.store.git import GitStore
 
-ZERO = "0" * 40
 R = TypeVar("R")
 SHARED = ("main", "submission/")        # the branches the team shares (prefix match for the second)
 DOCUMENTS = "refs/mustafid/documents/"  # one ref per request; fetched one by one, never by default

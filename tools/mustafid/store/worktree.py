@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mustafid.core.errors import UserError
+from mustafid.store.refs import ZERO
 
 
 def checked_out(repo: Path, ref: str) -> list[Path]:
@@ -52,7 +53,7 @@ def move_ref(repo: Path, ref: str, old: str, new: str, cas: Callable[[], bool]) 
 
     False when `cas()` finds the ref moved meanwhile (nothing changed). Raises UserError, before anything
     changed, when a checked-out worktree has local changes the move would overwrite."""
-    if not ref.startswith("refs/heads/") or old == "0" * 40:
+    if not ref.startswith("refs/heads/") or old == ZERO:
         return cas()
     trees = checked_out(repo, ref)
     for wt in trees:
