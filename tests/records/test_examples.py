@@ -11,8 +11,6 @@ from mustafid.forms.model import FormDef
 from mustafid.records.check import check_file, fast_ok, slow_problems, submissions_rel
 from tests.records.examples import EXAMPLE_DIR, association_of, expectation, invalid_examples, valid_examples
 
-ASSOC_ID = {"ajaa": "ajaa", "kahatain": "kahatain"}
-
 
 def _name(p: Path) -> str:
     return str(p.relative_to(EXAMPLE_DIR))
