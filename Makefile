@@ -25,10 +25,10 @@ lint: setup  # the quality gates (pyproject.toml): zero findings, or the test co
 	$(BIN)/mypy
 
 fuzz: setup  # the property tests with many more examples, new ones each run
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -n 2 --dist loadgroup -q tests/forms tests/intake/test_hostile_property.py
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -n 2 --dist loadgroup -q tests/forms tests/records tests/core tests/intake/test_hostile_property.py
 
 fuzz-c: setup  # the C record reader under AddressSanitizer + UBSan, against ruamel
-	$(BIN)/python tests/forms/fuzz_canon.py
+	$(BIN)/python tests/records/fuzz_canon.py
 
 bench: setup
 	for b in benchmarks/*.py; do $(BIN)/python $$b; done

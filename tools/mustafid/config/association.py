@@ -181,7 +181,7 @@ def check_association(data: Any, file: str, doc: Any = None) -> list[Problem]:
     """Every problem in an association config, schema and cross-field rules, all at once."""
     if not _quick_validator().is_valid(data):
         # The careful validator, for its messages: only when something is wrong (it has no type stubs here).
-        import jsonschema  # type: ignore[import-untyped]
+        import jsonschema
 
         validator = jsonschema.Draft202012Validator(association_schema())
         problems = [_problem(file, doc, e) for e in sorted(validator.iter_errors(data),

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 SHARED = ("main", "submission/")        # the branches the team shares (prefix match for the second)
 DOCUMENTS = "refs/mustafid/documents/"  # one ref per request; fetched one by one, never by default
+INIT_TRAILER = "Mustafid-Init:"       # the first commit of a records repository (store/init.py)
 KEPT = "refs/mustafid/kept/"            # a local write that lost to the team's: kept for a person to look at
 
 # git's own words for "the other end could not be reached" (as opposed to "it answered no")
@@ -67,15 +68,28 @@ class SyncReport:
 
 
 def configured_remote(store: GitStore, explicit: str | None = None) -> str | None:
-    """The remote to share with: `explicit`, else $MUSTAFID_REMOTE, else `origin` when the clone has one."""
-    name = explicit or os.environ.get("MUSTAFID_REMOTE") or ""
+    """The remote to share with: `explicit`, else $MUSTAFID_REMOTE, else git config `mustafid.remote`, else
+    `origin` when this is a records repository (its first commit is `mustafid init`'s). The project's own
+    repository (the embedded default) is never shared implicitly: its `origin` is the software's, and requests
+    pushed there would put beneficiaries' data where it does not belong."""
+    name = explicit or os.environ.get("MUSTAFID_REMOTE") or \
+        store.git("config", "mustafid.remote", check=False).decode().strip()
     if name:
         if not store.git("remote", "get-url", name, check=False).strip():
             raise UserError(f"لا يوجد مستودع بعيد باسم «{name}» في {store.repo}: أضفه (git remote add {name} URL) "
                             "أو صحّح الاسم", f"no remote named '{name}' in {store.repo}: add it "
                             f"(git remote add {name} URL) or correct the name")
         return name
-    return "origin" if store.git("remote", "get-url", "origin", check=False).strip() else None
+    if not store.git("remote", "get-url", "origin", check=False).strip():
+        return None
+    return "origin" if is_records_repository(store) else None
+
+
+def is_records_repository(store: GitStore) -> bool:
+    roots = store.git("rev-list", "--max-parents=0", store.main, check=False).decode().split()
+    if len(roots) != 1:
+        return False
+    return INIT_TRAILER in store.git("log", "-1", "--format=%B", roots[0], check=False).decode()
 
 
 def _shared(branch: str) -> bool:

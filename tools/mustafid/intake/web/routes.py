@@ -108,7 +108,7 @@ async def submit(request: Request) -> Response:
         log.error("store failed form=%s", form.id)
         raise Refusal(503, MSG["store"], "store_failed", {"Retry-After": "5"}) from None
     if isinstance(outcome, Accepted):
-        return accepted(request, state, outcome, lang)
+        return await accepted(request, state, outcome, lang)
     if isinstance(outcome, steps.Review):
         held = state.stash.by_field(outcome.docs)
         return html_page(state.shells.check(form, lang, outcome.answers, outcome.data, held), 200)
@@ -118,10 +118,11 @@ async def submit(request: Request) -> Response:
     return html_page(page, outcome.status)
 
 
-def accepted(request: Request, state: IntakeState, done: Accepted, lang: str) -> Response:
-    """The answer once the record is durable: 303 to the receipt (JSON clients: 201 with the reference)."""
+async def accepted(request: Request, state: IntakeState, done: Accepted, lang: str) -> Response:
+    """The answer once the record is durable (and shared with the team when a remote is set: pushed before the
+    answer, or queued when the remote cannot be reached): 303 to the receipt (JSON clients: 201)."""
     if state.publisher is not None:
-        state.publisher.publish(done.record)
+        await asyncio.to_thread(state.publisher.share, done.record)
     prefix = "" if lang == "ar" else f"{lang}/"
     target = f"/{prefix}forms/receipt/?ref={done.id}"
     if wants_json(request):

@@ -46,13 +46,13 @@ class IntakeState:
         intake = Intake(assoc, store, documents or DocumentStore.beside(store))
         intake.duplicates.start_background()  # built now, kept current off the request path
         # GitHub configured (association.yml + $GITHUB_TOKEN): each request's pull request opens on "origin"
-        remote = remote_for(assoc, settings.remote)
+        remote = remote_for(assoc, settings.remote, store)
         return cls(intake=intake, settings=settings, shells=Pages(assoc, site_dir),
                    stash=Stash(intake_secret(store.git_dir)),
                    shapes={fid: FormShape(f) for fid, f in intake.forms.items()},
                    submit_limit=RateLimiter(settings.rate_per_minute),
                    check_limit=RateLimiter(settings.check_per_minute),
-                   publisher=Publisher(assoc, store, remote) if remote else None,
+                   publisher=Publisher(assoc, store, remote, intake.documents) if remote else None,
                    multipart_limit=settings.multipart_limit or multipart_limit_for(intake.forms))
 
 
