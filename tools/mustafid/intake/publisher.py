@@ -68,7 +68,9 @@ class Publisher:
             ok = False
         if not ok:
             self.queue.put((rid, dict(record), 0))
-        elif self.forge is not None:
+        elif self.forge is None:
+            log.info("published %s to the remote", rid)
+        else:
             self.queue.put((rid, dict(record), 0))  # the pull request, off the answer's path
         return ok
 
@@ -109,7 +111,7 @@ class Publisher:
             rid = branch[len(PREFIX):]
             record = {"id": rid, "documents": self._documents_of(tip)}
             if self._push(rid, record):
-                log.info("shared %s (kept from before)", rid)
+                log.info("published %s to the remote (kept from before)", rid)
 
     def _documents_of(self, tip: str) -> list[dict[str, Any]]:
         import yaml
@@ -130,7 +132,7 @@ class Publisher:
                     self.forge.open_review(rid, record)  # pushes the branch (again: a no-op), opens the pull request
                     log.info("published %s to github", rid)
                 elif self._push(rid, record):
-                    log.info("shared %s", rid)
+                    log.info("published %s to the remote", rid)
                 else:
                     raise ConnectionError("the remote cannot be reached")
             except Exception as exc:

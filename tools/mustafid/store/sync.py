@@ -118,8 +118,8 @@ class Remote:
 
     def fetch(self, extra: Iterable[str] = ()) -> bool:
         """Bring the remote's shared branches (and `extra` refspecs); False when it cannot be reached."""
-        specs = [f"+refs/heads/{SHARED[0]}:refs/remotes/{self.name}/{SHARED[0]}",
-                 f"+refs/heads/{SHARED[1]}*:refs/remotes/{self.name}/{SHARED[1]}*", *extra]
+        # every branch (a glob: a remote with no main yet is not an error); only main and submission/* are used
+        specs = [f"+refs/heads/*:refs/remotes/{self.name}/*", *extra]
         proc = self._run("fetch", "--quiet", "--no-tags", "--prune", self.name, *specs)
         if proc.returncode == 0:
             self.offline = False
