@@ -5,8 +5,9 @@
 Generates, with `git fast-import`, a repository where every request went the way the tools take it: received on
 its branch, verified, approved by the committee, merged into main (40,000 commits, the trailers as
 review/trailers.py writes them). Times the full CLI (`mustafid audit --format json`, process start included) and, as
-the baseline, what a tool without the trailers' single stream would do: `git log -p main -- <record>` for each record (commit-graph with Bloom filters written first)
-(one process per record), measured on a random sample of records in the same run and scaled to all of them.
+the baseline, what a tool without the trailers' single stream would do: `git log -p main -- <record>` for each record
+(commit-graph with Bloom filters written first) (one process per record), measured on a random sample of records in
+the same run and scaled to all of them.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def generate(repo: Path, count: int, assoc: object) -> list[str]:
         b = text.encode()
         out.append(f"data {len(b)}\n".encode() + b + b"\n")
 
-    def commit(ref: str, mark: int, when: dt.datetime, message: str, parents: list[str], path: str, content: str) -> None:
+    def commit(ref: str, mark: int, when: dt.datetime, message: str, parents: list[str], path: str,
+               content: str) -> None:
         out.append(f"commit {ref}\nmark :{mark}\n".encode())
         stamp = f"{int(when.timestamp())} +0300"
         out.append(f"author Mustafid <m@x.invalid> {stamp}\ncommitter Mustafid <m@x.invalid> {stamp}\n".encode())
@@ -74,7 +76,8 @@ def generate(repo: Path, count: int, assoc: object) -> list[str]:
                   f"Mustafid-Decision: approved\nMustafid-Members: {members}\nMustafid-Meeting: 2026/1\n", decided)]
         prev = [f":{main}"]
         for verb, status, before, actor, extra, at in steps:
-            commit(ref, mark, at, msg(verb, status, before, actor, extra), prev, path, f"id: \"{rid}\"\nstatus: \"{status}\"\n")
+            commit(ref, mark, at, msg(verb, status, before, actor, extra), prev, path,
+                   f"id: \"{rid}\"\nstatus: \"{status}\"\n")
             prev, mark = [f":{mark}"], mark + 1
         merge_parents = [f":{main}", *prev]
         commit("refs/heads/main", mark, decided, msg("Merge approve", "approved", "verified", chair), merge_parents,
@@ -110,12 +113,14 @@ def main() -> int:
         for _ in range(3):
             t = time.perf_counter()
             proc = subprocess.run([str(Path(sys.executable).parent / "mustafid"), "audit", "--association", str(repo),
-                                   "--repo", str(repo), "--format", "json"], capture_output=True, text=True)
+                                   "--repo", str(repo), "--format", "json"], capture_output=True, text=True,
+                                  check=False)
             runs.append(time.perf_counter() - t)
             report = json.loads(proc.stdout)
         ours = min(runs)
         f = report["figures"]
-        assert f["requests"] == args.count and f["decided"] == args.count and f["anomalies"] == 0, report["anomalies"][:5]
+        assert f["requests"] == args.count and f["decided"] == args.count and f["anomalies"] == 0, \
+            report["anomalies"][:5]
         print(f"mustafid audit:       {ours:6.2f} s  {args.count / ours:8.0f} requests/s  best of 3 "
               f"(kept {f['kept']}, late {f['late']})")
         sample = random.Random(5).sample(paths, min(args.sample, len(paths)))

@@ -3,8 +3,8 @@
 The baseline builds the same Markdown (the content/ pages with the association's values already filled in,
 and the form pages the plugin generates from forms/, written out as files) with the same mkdocs.yml minus the
 project's own plugin: the ratio is the cost of the mustafid plugin (loading association.yml and the forms,
-rendering the form pages, Jinja rendering, twin check, 404, sitemap and search-index fix-ups). Both are measured in this run,
-interleaved, in this process. Goal: ratio <= 1.3.
+rendering the form pages, Jinja rendering, twin check, 404, sitemap and search-index fix-ups). Both are measured in
+this run, interleaved, in this process. Goal: ratio <= 1.3.
 
     .venv/bin/python benchmarks/site_build.py [--runs 5]
 """
@@ -29,6 +29,26 @@ from mustafid.config.association import load_association  # noqa: E402
 from mustafid.site.context import SiteContext  # noqa: E402
 
 EXAMPLES = {"ajaa": ROOT / "examples" / "ajaa", "kahatain": ROOT / "examples" / "kahatain"}
+
+
+class ConfigLoader(yaml.SafeLoader):
+    """yaml.SafeLoader plus the one Python tag mkdocs.yml uses (`!!python/object/apply:pymdownx.slugs.slugify`),
+    built as yaml.Loader builds it; any other Python tag is refused."""
+
+
+def _apply(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> object:
+    if suffix != "pymdownx.slugs.slugify":
+        raise yaml.constructor.ConstructorError(None, None, f"!!python/object/apply:{suffix} is not allowed",
+                                                node.start_mark)
+    from pymdownx.slugs import slugify
+
+    if isinstance(node, yaml.SequenceNode):
+        return slugify(*loader.construct_sequence(node, deep=True))
+    value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return slugify(*value.get("args", []), **value.get("kwds", {}))
+
+
+ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/object/apply:", _apply)
 
 
 def render_content(assoc_dir: Path, out: Path) -> None:
@@ -60,7 +80,8 @@ def plain_config(assoc_dir: Path, docs: Path, path: Path) -> Path:
     text = text.replace("  - mustafid\n", "").replace("docs_dir: content", f"docs_dir: {docs}")
     site_url = load_association(assoc_dir).site_url
     text = text.replace("site_url: https://example.invalid/", f"site_url: {site_url}")
-    yaml.load(text, Loader=yaml.Loader)  # still valid YAML (pymdownx tags included)
+    # still valid YAML (pymdownx tags included)
+    yaml.load(text, Loader=ConfigLoader)  # noqa: S506 - SafeLoader plus the one allowed call
     path.write_text(text, encoding="utf-8")
     return path
 
