@@ -17,6 +17,8 @@ from mustafid.core.errors import UserError
 
 # name -> (module, one-line help). Order is the order of `mustafid --help`.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("init", "start a new records repository for the association / إنشاء مستودع سجلات جديد"),
+    "sync": ("sync", "bring the team's shared repository in and send what was kept / مزامنة المستودع المشترك"),
     "build": ("build", "build the bilingual site for an association / بناء موقع الجمعية"),
     "serve": ("serve", "build the site and run the intake server on 127.0.0.1 / تشغيل الموقع وخادم استقبال الطلبات"),
     "schema": ("schema", "export one JSON Schema per form into forms/schema/ / تصدير مخططات النماذج"),

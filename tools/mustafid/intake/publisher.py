@@ -42,6 +42,35 @@ def remote_for(assoc: Association, remote: str, store: LocalForge | None = None)
     return (configured_remote(store) or "") if store is not None else ""
 
 
+def share_request(store: LocalForge, remote: Remote, documents: DocumentStore, rid: str,
+                  record: Mapping[str, Any]) -> PushOutcome:
+    """Push a new request's branch and its documents' ref in one atomic push (the remote must have neither).
+
+    SHARED also when the remote already has this very branch (a retry after a lost answer); a remote branch of the
+    same id with other commits is logged and left for a person, never overwritten."""
+    ref = f"refs/heads/{PREFIX}{rid}"
+    tip = store.branch_tip(PREFIX + rid)
+    if tip is None:
+        log.error("sharing %s: no local branch", rid)
+        return PushOutcome.SHARED  # nothing to send, and retrying cannot help
+    moves: dict[str, tuple[str | None, str | None]] = {ref: (None, tip)}
+    lease: dict[str, str | None] = {ref: None}
+    shas = [str(d.get("sha256")) for d in record.get("documents") or [] if d.get("sha256")]
+    if shas:
+        docs_tip = docrefs.publish(store, documents, rid, shas) or \
+            store.git("rev-parse", docrefs.ref_of(rid)).decode().strip()
+        moves[docrefs.ref_of(rid)] = (None, docs_tip)
+        lease[docrefs.ref_of(rid)] = None
+    outcome = remote.push(moves, lease)
+    if outcome is PushOutcome.STALE:
+        remote.fetch()
+        theirs = remote.tracking().get(PREFIX + rid)
+        if not (theirs and is_ancestor(store, tip, theirs)):
+            log.error("sharing %s: the remote already has another branch of that id: push it by hand", rid)
+        return PushOutcome.SHARED
+    return outcome
+
+
 class Publisher:
     RETRIES = (5, 30, 120, 600)  # seconds before each new attempt
 
@@ -77,27 +106,8 @@ class Publisher:
     publish = share  # the name the routes used before sharing came first
 
     def _push(self, rid: str, record: Mapping[str, Any]) -> bool:
-        ref = f"refs/heads/{PREFIX}{rid}"
-        tip = self.store.branch_tip(PREFIX + rid)
-        if tip is None:
-            log.error("sharing %s: no local branch", rid)
-            return True  # nothing to send, and retrying cannot help
-        moves: dict[str, tuple[str | None, str | None]] = {ref: (None, tip)}
-        lease: dict[str, str | None] = {ref: None}
-        shas = [str(d.get("sha256")) for d in record.get("documents") or [] if d.get("sha256")]
         with self._lock:
-            if shas:
-                docs_tip = docrefs.publish(self.store, self.documents, rid, shas) or \
-                    self.store.git("rev-parse", docrefs.ref_of(rid)).decode().strip()
-                moves[docrefs.ref_of(rid)] = (None, docs_tip)
-                lease[docrefs.ref_of(rid)] = None
-            outcome = self.shared.push(moves, lease)
-        if outcome is PushOutcome.STALE:
-            theirs = self.shared.tracking().get(PREFIX + rid)
-            if theirs and is_ancestor(self.store, tip, theirs):
-                return True  # sent before (a retry after a lost answer): the remote has it already
-            log.error("sharing %s: the remote already has another branch of that id: push it by hand", rid)
-            return True
+            outcome = share_request(self.store, self.shared, self.documents, rid, record)
         return outcome is PushOutcome.SHARED
 
     def _sweep(self) -> None:

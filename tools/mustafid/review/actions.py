@@ -8,7 +8,7 @@ Every action reads the record at its branch tip, builds the next version, runs l
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from mustafid.config.association import Association
@@ -51,6 +51,9 @@ def _apply(assoc: Association, forge: LocalForge, record_id: str, actor: str | N
     branch, tip, path, before = find(forge, record_id)
     old = str(before.get("status"))
     t = lifecycle.transition(old, new_status)
+    if t is None and old == new_status:  # done already (by someone else, or twice): never a silent overwrite
+        raise UserError(f"الطلب {before.get('id')} حالته {old} من قبل: لا شيء يُفعل",
+                        f"request {before.get('id')} is already {old}: there is nothing to do")
     actor = require_actor(assoc, actor, t.role if t else "any")
     after = copy.deepcopy(before)
     after["status"] = new_status
@@ -89,11 +92,33 @@ def request_info(assoc: Association, forge: LocalForge, record_id: str, actor: s
 
 
 def resubmit(assoc: Association, forge: LocalForge, record_id: str, actor: str | None,
-             note: str = "") -> dict[str, Any]:
+             note: str = "", documents: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+    """needs_info -> received; `documents`: what the applicant brought, already in the document store, as the
+    record's entries. One for a single-document field replaces the one it had (history keeps the old entry);
+    for a field of several documents it is added. Checked against the form like any record's documents."""
     def change(r: dict[str, Any], by: str, at: str) -> None:
         r["info_requests"] = [*(r.get("info_requests") or []),
                               {"by": by, "at": at, "note": note or "resubmitted", "resubmitted": True}]
+        if documents:
+            r["documents"] = _with_documents(assoc, r, documents)
     return _apply(assoc, forge, record_id, actor, "received", change)
+
+
+def _with_documents(assoc: Association, record: Mapping[str, Any],
+                    new: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    from mustafid.forms.load import load_forms
+    from mustafid.forms.validation import check_documents
+
+    form = load_forms(assoc)[str(record.get("form"))]
+    multiple = {path for path, f in form.walk() if f.type == "file" and f.multiple}
+    replaced = {str(d["field"]) for d in new if str(d["field"]) not in multiple}
+    kept = [dict(d) for d in record.get("documents") or [] if str(d.get("field")) not in replaced]
+    merged = kept + [dict(d) for d in new]
+    problems = check_documents(form, record.get("data") or {}, merged)
+    if problems:
+        raise UserError("المستندات المرفقة لا تصلح لهذا النموذج: صحّح ما يلي", "the documents attached do not "
+                        "fit the form: fix the following", problems)
+    return merged
 
 
 def decide(assoc: Association, forge: LocalForge, record_id: str, actor: str | None, outcome: str, reason: str,

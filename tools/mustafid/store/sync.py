@@ -183,7 +183,9 @@ class Remote:
         if _UNREACHABLE.search(text) and "\n!" not in "\n" + proc.stdout:
             self.offline = True
             return PushOutcome.OFFLINE
-        if re.search(r"stale info|fetch first|non-fast-forward|\[rejected\]|atomic push failed", text):
+        # another push to the same ref at the same moment: the remote's ref lock, or the lease, said no
+        if re.search(r"stale info|fetch first|non-fast-forward|\[rejected\]|atomic push failed|cannot lock ref|"
+                     r"failed to update ref|incorrect old value|reference already exists", text):
             return PushOutcome.STALE
         reason = next((ln for ln in text.splitlines() if "remote rejected" in ln or "error:" in ln), text.strip())
         raise RemoteRefused("رفض المستودع المشترك الحفظ: لم يُشارك شيء ولم يُحفظ الإجراء؛ راجع مسؤول المستودع",
@@ -268,7 +270,11 @@ def transact(store: GitStore, remote: Remote | None, refs: Iterable[str], act: C
         moves = {ref: (before[ref], after[ref]) for ref in wanted if before[ref] != after[ref]}
         if not online:
             return result, PushOutcome.OFFLINE
-        outcome = remote.push(moves, lease)
+        try:
+            outcome = remote.push(moves, lease)
+        except RemoteRefused:
+            _undo(store, moves)  # nothing half-written: the local refs are as they were before the action
+            raise
         if outcome is not PushOutcome.STALE:
             return result, outcome
         _undo(store, moves)

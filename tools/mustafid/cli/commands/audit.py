@@ -7,12 +7,13 @@ import argparse
 import json
 from pathlib import Path
 
-from mustafid.cli.commands.common import add_association, add_repo
+from mustafid.cli.commands.common import add_association, add_remote, add_repo
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_association(p)
     add_repo(p)
+    add_remote(p)
     p.add_argument("--format", choices=("markdown", "json"), default="markdown",
                    help="report format (default: markdown)")
     p.add_argument("--output", "-o", type=Path, help="write the report to this file instead of printing it")
@@ -24,11 +25,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from mustafid.audit.render import render
     from mustafid.audit.report import audit, seal
-    from mustafid.config.association import load_association
-    from mustafid.review.forges.local import LocalForge
+    from mustafid.cli.commands._review_common import open_team
 
-    assoc = load_association(args.association)
-    forge = LocalForge(args.repo)
+    assoc, team = open_team(args)
+    forge = team.forge
     report = audit(assoc, forge)
     text = json.dumps(report, ensure_ascii=False, indent=2) + "\n" if args.format == "json" else render(report)
     if args.output:

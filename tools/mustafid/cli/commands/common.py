@@ -27,3 +27,11 @@ def add_actor(parser: argparse.ArgumentParser) -> None:
         "--as", dest="actor", default=os.environ.get("MUSTAFID_ACTOR"),
         help="your id in the association's roster (default: $MUSTAFID_ACTOR)",
     )
+
+
+def add_remote(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--remote", default=os.environ.get("MUSTAFID_REMOTE") or None,
+        help="the team's shared records repository (a git remote name); default: $MUSTAFID_REMOTE, git config "
+             "mustafid.remote, or origin in a repository made by `mustafid init`; none in the embedded default",
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from mustafid.cli.commands._review_common import add_target, done, open_forge
+from mustafid.cli.commands._review_common import add_target, done, open_team
 from mustafid.review.actions import OUTCOMES
 
 
@@ -22,7 +22,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from mustafid.review.actions import decide
 
-    assoc, forge = open_forge(args)
+    assoc, team = open_team(args, read=False)  # act() reads the team's state itself
     members = [m.strip() for m in args.members.split(",") if m.strip()]
-    return done(decide(assoc, forge, args.id, args.actor, args.outcome, args.reason, members, args.meeting,
-                       merge=not args.no_merge))
+    return done(team.act(args.id, lambda: decide(assoc, team.forge, args.id, args.actor, args.outcome, args.reason,
+                                                 members, args.meeting, merge=not args.no_merge)), team)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from mustafid.cli.commands._review_common import add_target, open_forge
+from mustafid.cli.commands._review_common import add_target, open_team
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -17,8 +17,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from mustafid.review.queries import list_open
 
-    assoc, forge = open_forge(args)
-    rows = list_open(assoc, forge)
+    assoc, team = open_team(args)
+    rows = list_open(assoc, team.forge)
     if args.overdue:
         rows = [r for r in rows if r["days_left"] < 0]
     if args.format == "json":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from mustafid.cli.commands._review_common import add_target, done, open_forge
+from mustafid.cli.commands._review_common import add_target, done, open_team
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -15,5 +15,5 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from mustafid.review.actions import serve
 
-    assoc, forge = open_forge(args)
-    return done(serve(assoc, forge, args.id, args.actor, args.provided))
+    assoc, team = open_team(args, read=False)  # act() reads the team's state itself
+    return done(team.act(args.id, lambda: serve(assoc, team.forge, args.id, args.actor, args.provided)), team)

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from mustafid.cli.commands.common import add_actor, add_association, add_repo
+from mustafid.cli.commands.common import add_actor, add_association, add_remote, add_repo
 from mustafid.core.text import LANGS
 from mustafid.core.vocab import STAFF_CHANNELS
 
@@ -18,11 +18,13 @@ if TYPE_CHECKING:
     from mustafid.forms.model import FormDef
     from mustafid.intake.service import Intake
     from mustafid.intake.uploads import Upload
+    from mustafid.review.team import Team
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_association(p)
     add_repo(p)
+    add_remote(p)
     add_actor(p)
     p.add_argument("--form", required=True, help="the form's id, e.g. support-request")
     p.add_argument("--channel", required=True, metavar="|".join(STAFF_CHANNELS),
@@ -43,11 +45,13 @@ def _print_problems(problems: Sequence[Problem]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from mustafid.cli.commands._review_common import tell
     from mustafid.config.association import load_association
     from mustafid.core.errors import UserError
     from mustafid.intake.service import Intake, Invalid
     from mustafid.review.actions import require_actor
     from mustafid.review.forges.local import LocalForge
+    from mustafid.review.team import open_team
     from mustafid.staff.answers import answers_from_yaml, uploads_from_args
     from mustafid.store.documents import DocumentStore
 
@@ -66,6 +70,9 @@ def run(args: argparse.Namespace) -> int:
     assoc = load_association(args.association)
     actor = require_actor(assoc, args.actor, "staff")
     store = LocalForge(args.repo)
+    team = open_team(store, args.remote)
+    team.read()  # the team's requests are here: a duplicate entered in another clone is flagged
+    tell(team)
     intake = Intake(assoc, store, DocumentStore.beside(store))
     form = intake.form(args.form)
     uploads, problems = uploads_from_args(form, args.document)
@@ -100,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
         _print_problems(exc.problems)
         return 1
     rec = accepted.record
+    _share(team, intake, accepted.id, rec)
     print(f"تم حفظ الطلب | request saved\n"
           f"الرقم المرجعي | reference: {accepted.id}\n"
           f"الفرع | branch: {accepted.branch}\n"
@@ -108,6 +116,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"تنبيه: لمقدم الطلب طلب مفتوح من النموذج نفسه | note: the applicant has an open request of the same "
               f"form: {', '.join(rec['duplicate_of'])} (flagged possible_duplicate)")
     return 0
+
+
+def _share(team: Team, intake: Intake, rid: str, record: dict[str, Any]) -> None:
+    """Send the new request (branch and documents) to the team's repository; say so when it could not be."""
+    from mustafid.intake.publisher import share_request
+    from mustafid.store.sync import NOT_SHARED, PushOutcome
+
+    if team.remote is None:
+        return
+    if share_request(team.forge, team.remote, intake.documents, rid, record) is PushOutcome.OFFLINE:
+        print(f"{NOT_SHARED.ar.format(remote=team.remote.name)} | {NOT_SHARED.en.format(remote=team.remote.name)}",
+              file=sys.stderr)
 
 
 def _answer_problems(intake: Intake, form: FormDef, raw: dict[str, Any], lang: str,
