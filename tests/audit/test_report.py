@@ -171,3 +171,33 @@ def test_an_empty_repository_has_an_empty_report(tmp_path: Path, capsys: pytest.
     assert main(["audit", "--association", str(repo), "--repo", str(repo)]) == 0
     out = capsys.readouterr().out
     assert "تقرير التدقيق" in out and "Audit report" in out and "لا شيء" in out
+
+
+@pytest.mark.parametrize("name", ["ajaa", "kahatain"])
+def test_a_squash_or_rebase_merge_is_reported(tmp_path: Path, name: str) -> None:
+    """GitHub's squash and rebase merges (refused by the repository rules the README sets) made here with git:
+    the request's commits, or one commit carrying their trailers, land on main without a merge commit."""
+    repo, assoc, forge = setup(tmp_path, name)
+    chair = assoc.committee[0].id
+    merged, squashed, rebased = (submit(repo, name) for _ in range(3))
+    for rid in (merged, squashed, rebased):
+        review.verify(assoc, forge, rid, "staff.officer")
+    review.decide(assoc, forge, merged, chair, "approve", "reason", members(assoc), "2026-12/1")
+    assert audit(assoc, forge)["anomalies"] == []
+    for rid in (squashed, rebased):
+        review.decide(assoc, forge, rid, chair, "approve", "reason", members(assoc), "2026-12/1", merge=False)
+    # squash: one commit on main with the branch's record and the last commit's message (its trailers)
+    spath = path_of(repo, f"submission/{squashed}", squashed)
+    last = git(repo, "log", "-1", "--format=%B", f"submission/{squashed}")
+    commit(repo, "refs/heads/main", {spath: git(repo, "show", f"submission/{squashed}:{spath}").encode()},
+           f"Approve {squashed} (#12)\n\n{last}")
+    # rebase: each of the branch's commits replayed on main, one parent each
+    rpath = path_of(repo, f"submission/{rebased}", rebased)
+    for sha in git(repo, "rev-list", "--reverse", f"main..submission/{rebased}").split():
+        if rpath in git(repo, "diff-tree", "--no-commit-id", "-r", "--name-only", sha):
+            commit(repo, "refs/heads/main", {rpath: git(repo, "show", f"{sha}:{rpath}").encode()},
+                   git(repo, "log", "-1", "--format=%B", sha))
+    found = {(a["record"], a["code"]) for a in audit(assoc, forge)["anomalies"]}
+    assert (squashed, "merged-without-merge-commit") in found
+    assert (rebased, "merged-without-merge-commit") in found
+    assert not {code for rid, code in found if rid == merged}

@@ -179,3 +179,32 @@ def test_embedded_default_then_an_ordinary_commit_deletes_nothing(tmp_path: Path
     tree = git(repo, "ls-tree", "-r", "--name-only", "HEAD")
     assert f"{decided}.yml" in tree and f"{withdrawn}.yml" in tree
     assert git(repo, "diff", "--name-status", "HEAD~1", "HEAD").split() == ["A", "NOTES.md"]
+
+
+def test_resubmit_takes_the_documents_the_applicant_brought(team: tuple[str, Path, dict[str, Path]],
+                                                            tmp_path: Path) -> None:
+    name, bare, c = team
+    rid = submit_in(c["staff1"], name, tmp_path)
+    assert mustafid(c["staff2"], "request-info", rid, "--note", "a clearer ID copy", actor=STAFF).returncode == 0
+    before = record_at(bare, f"submission/{rid}", rid)["documents"]
+    assert isinstance(before, list) and before
+    field = str(before[0]["field"])
+    clearer = tmp_path / "clearer.pdf"
+    clearer.write_bytes(b"%PDF-1.4\n% a clearer scan\n%%EOF\n")
+    bad = tmp_path / "note.txt"
+    bad.write_text("not a document", encoding="utf-8")
+    refused = mustafid(c["staff1"], "resubmit", rid, "--document", f"{field}={bad}", actor=STAFF)
+    assert refused.returncode == 1 and record_at(bare, f"submission/{rid}", rid)["status"] == "needs_info"
+    out = mustafid(c["staff1"], "resubmit", rid, "--note", "brought in person", "--document", f"{field}={clearer}",
+                   actor=STAFF)
+    assert out.returncode == 0, out.stderr
+    after = record_at(bare, f"submission/{rid}", rid)
+    assert after["status"] == "received"
+    docs = after["documents"]
+    assert isinstance(docs, list)
+    new_sha = hashlib.sha256(clearer.read_bytes()).hexdigest()
+    assert [d["sha256"] for d in docs if d["field"] == field] == [new_sha]  # the clearer copy replaced the old
+    assert new_sha in git(bare, "ls-tree", "--name-only", f"refs/mustafid/documents/{rid}").split()
+    folder = tmp_path / "out"
+    assert mustafid(c["chair"], "show", rid, "--documents", str(folder)).returncode == 0
+    assert new_sha in {hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}

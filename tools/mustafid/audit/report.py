@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -96,7 +97,8 @@ def audit(assoc: Association, forge: LocalForge, today: dt.date | None = None) -
     # repository: `git fetch` brings them as origin/submission/...).
     heads = forge.git("for-each-ref", "--format=%(refname)", f"refs/heads/{main}", "refs/heads/submission/",
                       "refs/remotes/*/submission/*").decode().split()
-    timelines = _timelines(assoc, commits(forge, sorted(set(heads))) if heads else iter(()), flag)
+    on_main = set(forge.git("rev-list", "--first-parent", f"refs/heads/{main}", check=False).decode().split())
+    timelines = _timelines(assoc, commits(forge, sorted(set(heads))) if heads else iter(()), flag, on_main)
     order = sorted(timelines, key=lambda r: (timelines[r].received or _EPOCH, r))
     rows = [_row(assoc, timelines[rid], today) for rid in order]
     decided = [r for r in rows if r["decided"]]
@@ -125,8 +127,10 @@ def _check_seal(forge: LocalForge, flag: Flag) -> str:
     return sealed
 
 
-def _timelines(assoc: Association, history: Iterable[Commit], flag: Flag) -> dict[str, Timeline]:
-    """Each request's events from the commits (parents first), flagging what the tools would not have done."""
+def _timelines(assoc: Association, history: Iterable[Commit], flag: Flag,
+               on_main: AbstractSet[str] = frozenset()) -> dict[str, Timeline]:
+    """Each request's events from the commits (parents first), flagging what the tools would not have done.
+    `on_main`: main's first-parent line, where the tools only ever write merge commits."""
     timelines: dict[str, Timeline] = {}
     for c in history:
         rid = c.trailers.get("record")
@@ -134,6 +138,12 @@ def _timelines(assoc: Association, history: Iterable[Commit], flag: Flag) -> dic
             if rid in timelines:
                 timelines[rid].merged_at = timelines[rid].merged_at or c.at
             continue
+        if rid and c.sha in on_main:
+            flag(rid, c.sha, "merged-without-merge-commit",
+                 "وصل الطلب إلى الفرع الرئيسي بلا إيداع دمج (دمج بالضغط squash أو بإعادة التأسيس rebase، أو دفع "
+                 "مباشر): يجب أن يُدمج كل طلب بإيداع دمج، كما تفرضه قواعد المستودع في README",
+                 "the request reached main without a merge commit (a squash or rebase merge, or a direct push): "
+                 "every request must be merged with a merge commit, as the repository rules in the README require")
         for status, path in c.touched:
             pid = PurePosixPath(path).stem
             if pid != rid:
