@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from mustafid.config.keys import SigningKey, parse_keys
 from mustafid.core.errors import ConfigError, Problem
 from mustafid.core.text import T, period_text
 from mustafid.core.yamlio import line_of, load_fast, read_text
@@ -56,6 +57,7 @@ class Person:
     email: str
     role: str = "member"
     github: str | None = None
+    keys: tuple[SigningKey, ...] = ()  # SSH signing keys with their validity (config/keys.py)
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ class Association:
     policy: dict[str, T] = field(default_factory=dict)
     github_repository: str | None = None
     github_api_url: str = "https://api.github.com"
+    intake_keys: tuple[SigningKey, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -264,7 +267,7 @@ def _careful_read(text: str, file: str) -> dict[str, Any]:
 
 def _people(items: list[dict[str, Any]], default_role: str) -> tuple[Person, ...]:
     return tuple(Person(id=i["id"], name=T.from_mapping(i["name"]), email=i["email"], role=i.get("role", default_role),
-                        github=i.get("github")) for i in items)
+                        github=i.get("github"), keys=parse_keys(i.get("keys"))) for i in items)
 
 
 def _opt(v: Any) -> T | None:
@@ -299,5 +302,6 @@ def _build(root: Path, d: dict[str, Any]) -> Association:
         policy={k: T.from_mapping(v) for k, v in d.get("policy", {}).items()},
         github_repository=d.get("github", {}).get("repository"),
         github_api_url=d.get("github", {}).get("api_url", "https://api.github.com"),
+        intake_keys=parse_keys(d.get("intake", {}).get("keys")),
         raw=d,
     )
