@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from mustafid.review import trailers
+from pathlib import Path
+
+import pytest
+
+from mustafid.core.errors import UserError
+from mustafid.review import actions, trailers
+from tests.review.util import setup, submit
 
 RECORD = {"id": "K7M3-9QXD", "form": "support-request", "status": "approved", "channel": "phone"}
 DECISION = {"outcome": "approved", "members": ["committee.chair", "committee.member1"], "meeting": "2026-11/3"}
@@ -39,3 +45,15 @@ def test_a_pull_request_merged_on_github_names_its_record() -> None:
     assert trailers.parse("", subject, merge=True) == {"record": "K7M3-9QXD"}
     assert trailers.parse("", subject, merge=False) == {}
     assert trailers.parse("Signed-off-by: someone\n", "edit") == {}
+
+
+@pytest.mark.parametrize("meeting", ["2026-11/3\nMustafid-Status: rejected", "2026\r11", "a\u2028b", "x\x00"])
+def test_a_value_that_could_smuggle_a_trailer_is_refused_and_nothing_is_written(tmp_path: Path, meeting: str) -> None:
+    repo, assoc, forge = setup(tmp_path, "ajaa")
+    rid = submit(repo, "ajaa")
+    actions.verify(assoc, forge, rid, "staff.officer")
+    tip = forge.branch_tip(f"submission/{rid}")
+    quorum = [p.id for p in assoc.committee[:assoc.committee_quorum]]
+    with pytest.raises(UserError, match="one short line"):
+        actions.decide(assoc, forge, rid, assoc.committee[0].id, "approve", "reason", quorum, meeting)
+    assert forge.branch_tip(f"submission/{rid}") == tip

@@ -19,6 +19,7 @@ from mustafid.core.errors import UserError
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("init", "start a new records repository for the association / إنشاء مستودع سجلات جديد"),
     "sync": ("sync", "bring the team's shared repository in and send what was kept / مزامنة المستودع المشترك"),
+    "keys": ("keys", "create or register your signing key; git's allowed-signers file / مفاتيح التوقيع"),
     "build": ("build", "build the bilingual site for an association / بناء موقع الجمعية"),
     "serve": ("serve", "build the site and run the intake server on 127.0.0.1 / تشغيل الموقع وخادم استقبال الطلبات"),
     "schema": ("schema", "export one JSON Schema per form into forms/schema/ / تصدير مخططات النماذج"),

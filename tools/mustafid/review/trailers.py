@@ -27,9 +27,31 @@ PREFIX = "Mustafid-"
 _MERGED_BRANCH = re.compile(r"submission/([0-9A-Z]{4}-[0-9A-Z]{4})\b")
 
 
+# What a trailer value may be: one line of printable text, no separator a parser could take for another trailer.
+_VALUE = re.compile(r"^[^\x00-\x1f\x7f\u0085\u2028\u2029]{1,120}$")
+
+
+def _clean(name: str, value: object) -> str:
+    """A trailer value as written, or a UserError: a newline in `--meeting` must not smuggle a trailer in."""
+    from mustafid.core.errors import UserError
+
+    text = str(value)
+    if not _VALUE.match(text) or text != text.strip():
+        raise UserError(f"قيمة «{name}» فيها سطر جديد أو رمز تحكم أو هي طويلة جدًا: اكتبها في سطر واحد قصير",
+                        f"the value of '{name}' holds a line break or a control character, or is too long: "
+                        "write it on one short line")
+    return text
+
+
 def message(verb: str, record: Mapping[str, Any], before: str | None, actor: str,
             decision: Mapping[str, Any] | None = None) -> str:
-    """A commit message with the trailers; ids and roster ids only, no personal data."""
+    """A commit message with the trailers; ids and roster ids only, no personal data. Every value is one
+    printable line (UserError otherwise), so nothing typed can add a trailer of its own."""
+    values = [record["id"], record["form"], record["status"], before or "x", actor, record.get("channel")]
+    if decision:
+        values += [decision["outcome"], decision["meeting"], *decision["members"]]
+    for v in values:
+        _clean("meeting" if decision and v == decision["meeting"] else "value", v)
     lines = [f"{verb} {record['id']} ({record['form']})", "", f"{PREFIX}Record: {record['id']}",
              f"{PREFIX}Form: {record['form']}", f"{PREFIX}Status: {record['status']}"]
     if before:

@@ -31,6 +31,7 @@ from mustafid.store.durable import Folders
 from mustafid.store.errors import RefExists, RefMoved, StoreError
 from mustafid.store.objects import Identity, LooseObjects, commit_body
 from mustafid.store.refs import Refs
+from mustafid.store.sshsig import Signer, sign_commit
 from mustafid.store.trees import Trees
 from mustafid.store.worktree import move_ref
 
@@ -53,8 +54,9 @@ class GitStore:
     """Writes and reads of records in one git repository (the project's own, or a separate records repo)."""
 
     def __init__(self, repo: Path, main: str = "main", remote: str | None = None,
-                 identity: Identity | None = None, fsync: bool = True) -> None:
+                 identity: Identity | None = None, fsync: bool = True, signer: Signer | None = None) -> None:
         self.repo = Path(repo).resolve()
+        self.signer = signer  # set: every commit written is signed in git's SSH format (store/sshsig.py)
         self.main = main
         self.remote = remote
         self.fsync = fsync
@@ -106,7 +108,10 @@ class GitStore:
         return self._trees.with_files(base, files)
 
     def write_commit(self, tree: str, parents: Iterable[str], message: str) -> str:
-        return self._loose.write("commit", commit_body(tree, parents, self.identity, message))
+        body = commit_body(tree, parents, self.identity, message)
+        if self.signer is not None:
+            body = sign_commit(body, self.signer)
+        return self._loose.write("commit", body)
 
     def _commit_info(self, name: str) -> tuple[str, str] | None:
         """(commit sha, tree sha) of a ref or commit, or None when it does not exist."""

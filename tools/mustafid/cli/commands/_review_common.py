@@ -24,14 +24,18 @@ def add_target(p: argparse.ArgumentParser, with_id: bool = True) -> None:
         p.add_argument("id", help="the request's reference number, e.g. K7M3-9QXD")
 
 
-def open_team(args: argparse.Namespace, read: bool = True) -> tuple[Association, Team]:
-    """The association and the team's repository; `read`: the team's state fetched first."""
+def open_team(args: argparse.Namespace, read: bool = True, writes: bool = False) -> tuple[Association, Team]:
+    """The association and the team's repository; `read`: the team's state fetched first; `writes`: commits are
+    signed with the actor's key (refused without one when the association signs)."""
     from mustafid.config.association import load_association
     from mustafid.review.forges.local import LocalForge
+    from mustafid.review.signing import signer_for
     from mustafid.review.team import open_team as team_of
 
     assoc = load_association(args.association)
-    team = team_of(LocalForge(args.repo), getattr(args, "remote", None))
+    signer = signer_for(assoc, args.actor, getattr(args, "key", None), args.repo) if writes else None
+    forge = LocalForge(args.repo, signer=signer)
+    team = team_of(forge, getattr(args, "remote", None))
     if read:
         team.read()
         tell(team)

@@ -27,6 +27,11 @@ def add_actor(parser: argparse.ArgumentParser) -> None:
         "--as", dest="actor", default=os.environ.get("MUSTAFID_ACTOR"),
         help="your id in the association's roster (default: $MUSTAFID_ACTOR)",
     )
+    parser.add_argument(
+        "--key", default=None,
+        help="your SSH signing key (a private key file, or the .pub of a key in ssh-agent); default: $MUSTAFID_KEY, "
+             "else git config user.signingkey. Required once association.yml lists keys",
+    )
 
 
 def add_remote(parser: argparse.ArgumentParser) -> None:

@@ -22,7 +22,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from mustafid.review.actions import decide
 
-    assoc, team = open_team(args, read=False)  # act() reads the team's state itself
+    assoc, team = open_team(args, read=False, writes=True)  # act() reads the team's state itself
     members = [m.strip() for m in args.members.split(",") if m.strip()]
     return done(team.act(args.id, lambda: decide(assoc, team.forge, args.id, args.actor, args.outcome, args.reason,
                                                  members, args.meeting, merge=not args.no_merge)), team)

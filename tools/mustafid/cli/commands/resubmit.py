@@ -20,7 +20,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from mustafid.review.actions import resubmit
 
-    assoc, team = open_team(args)
+    assoc, team = open_team(args, writes=True)
     entries = _stored_documents(assoc, team.forge, args.id, args.document) if args.document else []
 
     def action() -> dict[str, Any]:

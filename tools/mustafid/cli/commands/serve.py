@@ -39,9 +39,11 @@ def run(args: argparse.Namespace) -> int:
 
     from mustafid.config.association import load_association
     from mustafid.review.forges.local import LocalForge
+    from mustafid.review.signing import intake_signer
 
-    load_association(args.association)  # a broken association.yml is refused before anything is built
+    assoc = load_association(args.association)  # a broken association.yml is refused before anything is built
     store = LocalForge(args.repo)  # refuses a folder that is not a git repository, before anything is built
+    intake_signer(assoc, store.git_dir)  # a signing association needs the intake's key: refused before the build
     if store.branch_tip(store.main) is None:
         from mustafid.core.errors import UserError
 

@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from mustafid.intake.service import Intake, Invalid
     from mustafid.review.actions import require_actor
     from mustafid.review.forges.local import LocalForge
+    from mustafid.review.signing import signer_for
     from mustafid.review.team import open_team
     from mustafid.staff.answers import answers_from_yaml, uploads_from_args
     from mustafid.store.documents import DocumentStore
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
                         f"unknown channel '{args.channel[:40]}': use one of {', '.join(STAFF_CHANNELS)}")
     assoc = load_association(args.association)
     actor = require_actor(assoc, args.actor, "staff")
-    store = LocalForge(args.repo)
+    store = LocalForge(args.repo, signer=signer_for(assoc, actor, args.key, args.repo))
     team = open_team(store, args.remote)
     team.read()  # the team's requests are here: a duplicate entered in another clone is flagged
     tell(team)

@@ -15,5 +15,5 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from mustafid.review.actions import verify
 
-    assoc, team = open_team(args, read=False)  # act() reads the team's state itself
+    assoc, team = open_team(args, read=False, writes=True)  # act() reads the team's state itself
     return done(team.act(args.id, lambda: verify(assoc, team.forge, args.id, args.actor, args.note)), team)

@@ -16,6 +16,7 @@ from mustafid.intake.stash import Stash, intake_secret
 from mustafid.intake.web.middleware import RateLimiter
 from mustafid.intake.web.shells import Pages
 from mustafid.review.forges.local import LocalForge
+from mustafid.review.signing import intake_signer
 from mustafid.store.documents import DocumentStore
 
 
@@ -43,6 +44,8 @@ class IntakeState:
     @classmethod
     def build(cls, assoc: Association, store: LocalForge, site_dir: Path | None,
               documents: DocumentStore | None, settings: Settings) -> IntakeState:
+        if store.signer is None:  # the intake signs with its own key once the roster lists keys
+            store.signer = intake_signer(assoc, store.git_dir)
         intake = Intake(assoc, store, documents or DocumentStore.beside(store))
         intake.duplicates.start_background()  # built now, kept current off the request path
         # GitHub configured (association.yml + $GITHUB_TOKEN): each request's pull request opens on "origin"
