@@ -71,6 +71,10 @@ def test_actions_are_signed_and_git_verifies_them(tmp_path: Path, name: str) -> 
     assert wrong.returncode == 1 and f"it is {chair}'s" in wrong.stderr
     ok = mustafid(repo, "verify", rid, actor=STAFF, key=keys[STAFF])
     assert ok.returncode == 0, ok.stderr
+    for member in quorum.split(","):  # each member's own signed vote, then the decision
+        voted = mustafid(repo, "vote", rid, "approve", "--reason", "meets the criteria", actor=member,
+                         key=keys[member])
+        assert voted.returncode == 0, voted.stderr
     out = mustafid(repo, "decide", rid, "approve", "--reason", "meets the criteria", "--members", quorum,
                    "--meeting", "2026-12/1", actor=chair, key=keys[chair])
     assert out.returncode == 0, out.stderr
@@ -78,11 +82,11 @@ def test_actions_are_signed_and_git_verifies_them(tmp_path: Path, name: str) -> 
     allowed = tmp_path / "allowed_signers"
     assert mustafid(repo, "keys", "allowed-signers", "-o", str(allowed)).returncode == 0
     verify = ["-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={allowed}"]
-    # the verify, decide and merge commits (the request's first commit was made by the test, unsigned)
+    # the verify, vote, decide and merge commits (the request's first commit was made by the test, unsigned)
     tool_commits = git(repo, "rev-list", "main", "--not", "main~1^1").split()
     signed = [c for c in tool_commits if git(repo, "log", "-1", "--format=%s", c).startswith(("Verify", "Approve",
-                                                                                             "Merge approve"))]
-    assert len(signed) == 3
+                                                                                             "Merge approve", "Vote"))]
+    assert len(signed) == 3 + assoc.committee_quorum
     for sha in signed:
         done = subprocess.run(["git", "-C", str(repo), *verify, "verify-commit", sha], capture_output=True,
                               text=True, check=False)

@@ -154,6 +154,9 @@ def _timelines(assoc: Association, history: Iterable[Commit], flag: Flag,
                 flag(pid, c.sha, "deleted", "حُذف السجل", "the record was deleted")
         if not rid or "status" not in c.trailers:
             continue
+        if "vote" in c.trailers:  # a member's vote: no change of status (review/votes.py)
+            _check_vote(assoc, timelines.get(rid), rid, c, flag)
+            continue
         t = timelines.setdefault(rid, Timeline(rid))
         t.form = t.form or c.trailers.get("form", "")
         t.channel = t.channel or c.trailers.get("channel", "")
@@ -162,6 +165,15 @@ def _timelines(assoc: Association, history: Iterable[Commit], flag: Flag,
         _check_event(assoc, t, ev, flag)
         t.events.append(ev)
     return timelines
+
+
+def _check_vote(assoc: Association, t: Timeline | None, rid: str, c: Commit, flag: Flag) -> None:
+    voter, status = c.trailers.get("actor", ""), c.trailers.get("status")
+    if not assoc.is_committee_member(voter):
+        flag(rid, c.sha, "vote-by-non-member", f"صوّت «{voter}» وليس في لجنة البحث",
+             f"a vote was cast by '{voter}', who is not on the research committee")
+    if status != "verified" or c.trailers.get("from") != "verified" or (t is not None and t.status != "verified"):
+        flag(rid, c.sha, "vote-on-unverified", "صوت على طلب غير متحقَّق منه", "a vote on a request that is not verified")
 
 
 def _row(assoc: Association, t: Timeline, today: dt.date) -> dict[str, Any]:

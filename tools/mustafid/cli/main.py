@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("verify", "mark a request's data and documents verified / اعتماد التحقق من طلب"),
     "request-info": ("request_info", "ask the applicant for missing information / طلب معلومات ناقصة"),
     "resubmit": ("resubmit", "return a request from needs_info to received / إعادة طلب بعد استكمال المعلومات"),
+    "vote": ("vote", "a committee member's own signed vote / تصويت عضو اللجنة"),
     "decide": ("decide", "record the committee's decision and merge / تسجيل قرار اللجنة"),
     "serve-record": ("serve_record", "record the service provided / تسجيل تقديم الخدمة"),
     "withdraw": ("withdraw", "withdraw an open request / سحب طلب مفتوح"),

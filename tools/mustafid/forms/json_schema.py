@@ -123,7 +123,12 @@ def form_json_schema(form: FormDef) -> dict[str, Any]:
                                "name": {"type": "string", "minLength": 1, "maxLength": 255},
                                "type": {"type": "string"}, "size": {"type": "integer", "minimum": 0},
                                "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}}},
-            "verification": nullable_obj, "info_requests": {"type": "array"}, "decision": nullable_obj,
+            "verification": nullable_obj, "info_requests": {"type": "array"},
+            "votes": {"type": "array", "items": {
+                "type": "object", "required": ["by", "at", "outcome", "reason"],
+                "properties": {"by": {"type": "string"}, "at": {"type": "string", "pattern": DATETIME},
+                               "outcome": {"enum": ["approved", "rejected"]}, "reason": {"type": "string"}}}},
+            "decision": nullable_obj,
             "service": nullable_obj, "withdrawal": nullable_obj,
         },
     }

@@ -12,12 +12,14 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from mustafid.config.association import Association
+from mustafid.config.keys import signing_required
 from mustafid.core.errors import UserError
 from mustafid.core.vocab import CLOSED, DECIDED
 from mustafid.review import lifecycle
 from mustafid.review.forges.local import LocalForge
 from mustafid.review.queries import find
-from mustafid.review.trailers import merge_message, message
+from mustafid.review.trailers import merge_message, message, vote_message
+from mustafid.review.votes import current_votes, members_for
 
 OUTCOMES = {"approve": "approved", "reject": "rejected"}  # `mustafid decide`'s word -> the status it records
 Change = Callable[[dict[str, Any], str, str], None]  # (the record's next version, actor, time) -> fills it in
@@ -128,7 +130,8 @@ def decide(assoc: Association, forge: LocalForge, record_id: str, actor: str | N
         raise UserError("القرار إما approve أو reject", "the decision is approve or reject")
 
     def change(r: dict[str, Any], by: str, at: str) -> None:
-        r["decision"] = {"outcome": status, "reason": reason, "members": list(members), "meeting": meeting,
+        agreed = members_for(r, status, list(members), signing_required(assoc))
+        r["decision"] = {"outcome": status, "reason": reason, "members": agreed, "meeting": meeting,
                          "at": at, "by": by}
     return _apply(assoc, forge, record_id, actor, status, change, merge)
 
@@ -145,3 +148,30 @@ def withdraw(assoc: Association, forge: LocalForge, record_id: str, actor: str |
     def change(r: dict[str, Any], by: str, at: str) -> None:
         r["withdrawal"] = {"reason": reason, "at": at, "by": by}
     return _apply(assoc, forge, record_id, actor, "withdrawn", change)
+
+
+def vote(assoc: Association, forge: LocalForge, record_id: str, actor: str | None, outcome: str,
+         reason: str) -> dict[str, Any]:
+    """One member's vote on a verified request, one commit."""
+    from mustafid.records.format import dump_record, now
+
+    status = OUTCOMES.get(outcome, outcome)
+    if status not in DECIDED:
+        raise UserError("التصويت إما approve أو reject", "a vote is approve or reject")
+    member = require_actor(assoc, actor, "committee")
+    if not reason.strip():
+        raise UserError("اكتب سبب صوتك (--reason)", "give the reason for your vote (--reason)")
+    branch, tip, path, before = find(forge, record_id)
+    if before.get("status") != "verified":
+        raise UserError(f"يُصوَّت على طلب متحقَّق منه فقط، وحالة {record_id} الآن {before.get('status')}",
+                        f"votes are cast on a verified request; {record_id} is {before.get('status')}")
+    if member in {str(v.get("by")) for v in current_votes(before)}:
+        raise UserError(f"صوّت «{member}» على {record_id} من قبل: لكل عضو صوت واحد",
+                        f"'{member}' has already voted on {record_id}: one vote per member")
+    after = copy.deepcopy(before)
+    after["votes"] = [*(before.get("votes") or []),
+                      {"by": member, "at": now().isoformat(), "outcome": status, "reason": reason}]
+    state = forge.git("rev-parse", f"{tip}:{path}").decode().strip()
+    msg = vote_message(after, member, status, state)
+    forge.commit_on_branch(branch, {path: dump_record(after, path=path).encode()}, msg, expected_tip=tip)
+    return after

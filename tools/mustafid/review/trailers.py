@@ -64,6 +64,12 @@ def message(verb: str, record: Mapping[str, Any], before: str | None, actor: str
     return "\n".join(lines) + "\n"
 
 
+def vote_message(record: Mapping[str, Any], member: str, outcome: str, state: str) -> str:
+    """A vote's commit: the record's trailers (its status unchanged) plus the vote and the state voted on."""
+    base = message(f"Vote {outcome} on", record, str(record["status"]), member)
+    return base + f"{PREFIX}Vote: {_clean('vote', outcome)}\n{PREFIX}State: {_clean('state', state)}\n"
+
+
 def merge_message(verb: str, msg: str) -> str:
     """The message of the merge into main that closes a request: the change's own, its subject marked a merge."""
     return msg.replace(f"{verb} ", f"Merge {verb.lower()} ", 1)

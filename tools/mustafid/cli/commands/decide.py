@@ -12,8 +12,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_target(p)
     p.add_argument("outcome", choices=tuple(OUTCOMES))
     p.add_argument("--reason", required=True, help="why (the applicant is told)")
-    p.add_argument("--members", required=True,
-                   help="comma-separated roster ids of the committee members who took the decision")
+    p.add_argument("--members", default="",
+                   help="comma-separated roster ids of the committee members who took the decision; with votes "
+                        "(`mustafid vote`, required once the association signs) the members are those who voted "
+                        "this outcome, and this option may be left out")
     p.add_argument("--meeting", required=True, help="the meeting's reference, e.g. 2026-11/3")
     p.add_argument("--no-merge", action="store_true",
                    help="commit the decision on the branch only (GitHub forge: push it, then merge the pull request)")
