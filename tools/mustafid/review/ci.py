@@ -22,7 +22,7 @@ def _changes(forge: LocalForge, base: str, head: str) -> list[tuple[str, str, st
         shas = lines[0].split()
         commit, parent = shas[0], (shas[1] if len(shas) > 1 else "")
         if len(shas) > 2:
-            continue  # a merge: its changes were checked on the branch's own commits
+            continue  # a merge: what it brings was checked on the branch's own commits (_merge_edits: its own)
         for line in lines[1:]:
             path = line.split("\t")[-1]
             if path.endswith(".yml"):
@@ -38,11 +38,11 @@ def check_range(assoc: Association, forge: LocalForge, base: str, head: str) -> 
         raise UserError(f"المرجع {base} غير موجود: هل جُلب الفرع الأساسي (git fetch)؟",
                         f"no revision {base}: was the base branch fetched (git fetch)?")
     changes = _changes(forge, base, head)
+    problems: list[Problem] = _merge_edits(forge, base, head)
     wanted = []
     for parent, commit, path in changes:
         wanted += [f"{parent}:{path}" if parent else _NO_PARENT, f"{commit}:{path}"]
     blobs = forge.read_many(wanted)
-    problems: list[Problem] = []
     for i, (_, commit, path) in enumerate(changes):
         old, new = blobs[2 * i], blobs[2 * i + 1]
         try:
@@ -52,4 +52,20 @@ def check_range(assoc: Association, forge: LocalForge, base: str, head: str) -> 
             continue
         problems.extend(Problem(p.file, p.path, p.ar, f"{p.en} (commit {commit[:10]})", p.line, p.code)
                         for p in lifecycle.check_transition(assoc, before, after, file=path))
+    return problems
+
+
+def _merge_edits(forge: LocalForge, base: str, head: str) -> list[Problem]:
+    """A merge in base..head whose record differs from both its parents changed the record itself, where no
+    check looks: refused (the tools' merges only ever bring a branch's records as they are)."""
+    out = forge.git("log", "--merges", "--format=%H", f"{base}..{head}").decode().split()
+    problems: list[Problem] = []
+    for merge in out:
+        # --cc lists the paths whose merged result differs from every parent
+        changed = forge.git("diff-tree", "--cc", "--name-only", "--no-commit-id", merge, "--",
+                            "submissions/").decode().split()
+        problems.extend(Problem(path, "", "الدمج نفسه غيّر السجل: يُدمج الطلب كما هو على فرعه فقط",
+                                f"the merge itself changed the record (commit {merge[:10]}): a request is merged "
+                                "only as it is on its branch", None, "merge-changed-record")
+                        for path in changed if path.endswith(".yml"))
     return problems
