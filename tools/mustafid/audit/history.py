@@ -1,6 +1,7 @@
 """The history the audit reads: every commit reachable from main and the review branches, parents first, from
-one `git log` read as it streams, each with its trailers (review/trailers.py) and the record files it touched.
-No blob is read: ten thousand requests' histories are one process and one pass."""
+one `git log` read as it streams, each with its trailers (review/trailers.py) and the record files it touched
+(with the blob ids before and after, `--raw`; a merge's against its first parent: what it brought to main).
+The blobs themselves are read in one batch afterwards (audit/objects.py), never one process per record."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from mustafid.review import trailers
 from mustafid.review.forges.local import LocalForge
 
 _RS, _US = "\x1e", "\x1f"  # record and unit separators: never in a commit's subject, trailers or paths
-_FORMAT = f"{_RS}%H{_US}%P{_US}%aI{_US}%s{_US}%(trailers:only=true,unfold=true){_US}"
+_FORMAT = f"{_RS}%H{_US}%P{_US}%aI{_US}%cI{_US}%s{_US}%(trailers:only=true,unfold=true){_US}"
+ZERO = "0" * 40
 
 
 @dataclass
@@ -25,12 +27,16 @@ class Commit:
     at: dt.datetime
     trailers: dict[str, str]        # by lower-case name without "Mustafid-" (trailers.parse)
     touched: list[tuple[str, str]]  # (git status letter, path) of the records under submissions/
+    committed: dt.datetime | None = None  # the committer date: what signatures and the roster are judged by
+    blobs: dict[str, tuple[str, str]] | None = None  # path -> (blob before, blob after), ZERO when absent
+    trailer_text: str = ""  # the trailer block as git gave it (audit/claims.py checks it)
 
 
 def commits(forge: LocalForge, revs: list[str]) -> Iterator[Commit]:
     """Every commit reachable from ``revs``, parents first, read from one `git log` as it streams."""
     proc = subprocess.Popen(["git", "-C", str(forge.repo), "log", "--reverse", "--topo-order", f"--format={_FORMAT}",
-                             "--name-status", "--no-renames", *revs, "--"], stdout=subprocess.PIPE)
+                             "--raw", "--no-abbrev", "--no-renames", "--diff-merges=first-parent", *revs, "--"],
+                            stdout=subprocess.PIPE)
     out = proc.stdout
     assert out is not None
     buf, complete = "", False
@@ -54,12 +60,16 @@ def commits(forge: LocalForge, revs: list[str]) -> Iterator[Commit]:
 
 
 def _commit(part: str) -> Commit:
-    sha, parents, at, subject, trailer_lines, files = ([*part.split(_US), "", "", "", "", "", ""])[:6]
+    sha, parents, at, committed, subject, trailer_lines, files = ([*part.split(_US), *[""] * 7])[:7]
     shas = parents.split()
-    touched = []
+    touched, blobs = [], {}
     for line in files.splitlines():
-        status, _, path = line.partition("\t")
+        meta, _, path = line.partition("\t")
         if path.startswith("submissions/") and path.endswith(".yml"):
-            touched.append((status[:1], path))
+            fields = meta.split()  # :old-mode new-mode old-blob new-blob status
+            if len(fields) < 5:
+                continue
+            touched.append((fields[4][:1], path))
+            blobs[path] = (fields[2], fields[3])
     return Commit(sha, shas, dt.datetime.fromisoformat(at), trailers.parse(trailer_lines, subject, len(shas) > 1),
-                  touched)
+                  touched, dt.datetime.fromisoformat(committed), blobs, trailer_lines)

@@ -9,24 +9,28 @@ channels, statuses, dates and roster ids only.
 Anomalies reported: a record changed by a commit without Mustafid's trailers (an edit outside the tools), a
 record deleted, a status change the lifecycle does not allow or that contradicts the history before it, a
 decision by someone not on the committee, or with members below quorum or not on it, a change after the
-decision (other than recording the service), and `main` rewritten since the last sealed audit
-(``mustafid audit --seal`` keeps the audited tip in ``refs/mustafid/audited``).
+decision (other than recording the service), a decision dated before the state it decides on, and history
+rewritten since a sealed audit (audit/seal.py: signed tags, and the older ``refs/mustafid/audited``).
+audit/checks.py adds what the content and the signatures show: each commit's signature and its signer's role,
+the record's blobs against the claimed transition, the trailer block against what the tools write, and merges.
 
-The roster checked is the one in association.yml now (a member who has since left is reported): the report
-says so.
+Each commit is judged by the roster of its date: the association.yml committed on main at or before it
+(audit/roster.py), so a member who has since left is not reported for what they did while on the committee.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from mustafid.audit import seal as checkpoints
+from mustafid.audit.checks import Checker
 from mustafid.audit.history import Commit, commits
+from mustafid.audit.roster import Roster
 from mustafid.config.association import Association
 from mustafid.core.period import promised_date, riyadh_day
 from mustafid.core.vocab import DECIDED, OPEN
@@ -34,7 +38,8 @@ from mustafid.review import lifecycle
 from mustafid.review.forges.local import LocalForge
 from mustafid.review.trailers import members
 
-ANCHOR = "refs/mustafid/audited"
+ANCHOR = checkpoints.ANCHOR
+RosterAt = Callable[[dt.datetime], Association]
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
@@ -92,13 +97,12 @@ def audit(assoc: Association, forge: LocalForge, today: dt.date | None = None) -
     def flag(record: str, commit: str, code: str, ar: str, en: str) -> None:
         anomalies.append(Anomaly(record, commit[:10], code, ar, en))
 
-    sealed = _check_seal(forge, flag)
-    # main, and every review branch: local ones (the local forge) and fetched ones (a clone of the GitHub
-    # repository: `git fetch` brings them as origin/submission/...).
-    heads = forge.git("for-each-ref", "--format=%(refname)", f"refs/heads/{main}", "refs/heads/submission/",
-                      "refs/remotes/*/submission/*").decode().split()
+    roster = Roster(forge, assoc)
+    history = list(commits(forge, _heads(forge)))
+    sealed = checkpoints.check(forge, roster, {c.sha for c in history}, flag)
+    Checker(forge, roster, flag).run(history)
     on_main = set(forge.git("rev-list", "--first-parent", f"refs/heads/{main}", check=False).decode().split())
-    timelines = _timelines(assoc, commits(forge, sorted(set(heads))) if heads else iter(()), flag, on_main)
+    timelines = _timelines(assoc, history, flag, on_main, roster.at)
     order = sorted(timelines, key=lambda r: (timelines[r].received or _EPOCH, r))
     rows = [_row(assoc, timelines[rid], today) for rid in order]
     decided = [r for r in rows if r["decided"]]
@@ -114,25 +118,35 @@ def audit(assoc: Association, forge: LocalForge, today: dt.date | None = None) -
             "anomalies": [asdict(a) for a in anomalies]}
 
 
-def _check_seal(forge: LocalForge, flag: Flag) -> str:
-    """The sealed tip ("" when none); flagged when main no longer contains it."""
-    main = forge.main
-    sealed = forge.git("rev-parse", "--verify", "-q", ANCHOR, check=False).decode().strip()
-    kept = sealed and subprocess.run(["git", "-C", str(forge.repo), "merge-base", "--is-ancestor", sealed,
-                                      f"refs/heads/{main}"], capture_output=True, check=False).returncode == 0
-    if sealed and not kept:
-        flag("-", sealed, "history-rewritten",
-             f"أعيدت كتابة تاريخ {main} منذ آخر تدقيق مختوم: الإيداع {sealed[:10]} لم يعد فيه",
-             f"{main} was rewritten since the last sealed audit: commit {sealed[:10]} is no longer in it")
-    return sealed
+def _heads(forge: LocalForge) -> list[str]:
+    """main, and every review branch: local ones (the local forge) and fetched ones (a clone of the GitHub
+    repository: `git fetch` brings them as origin/submission/...)."""
+    return sorted(set(forge.git("for-each-ref", "--format=%(refname)", f"refs/heads/{forge.main}",
+                                "refs/heads/submission/", "refs/remotes/*/submission/*").decode().split()))
 
 
-def _timelines(assoc: Association, history: Iterable[Commit], flag: Flag,
-               on_main: AbstractSet[str] = frozenset()) -> dict[str, Timeline]:
+def audit_rewrites(forge: LocalForge) -> list[Anomaly]:
+    """Only the checkpoints' findings (what `seal` refuses to cover), without the rest of the audit."""
+    found: list[Anomaly] = []
+
+    def flag(record: str, commit: str, code: str, ar: str, en: str) -> None:
+        if code == "history-rewritten":
+            found.append(Anomaly(record, commit[:10], code, ar, en))
+
+    heads = _heads(forge)
+    walked = set(forge.git("rev-list", *heads, check=False).decode().split()) if heads else set()
+    checkpoints.check(forge, Roster(forge, None), walked, flag)
+    return found
+
+
+def _timelines(today: Association, history: Iterable[Commit], flag: Flag,
+               on_main: AbstractSet[str] = frozenset(), roster_at: RosterAt | None = None) -> dict[str, Timeline]:
     """Each request's events from the commits (parents first), flagging what the tools would not have done.
-    `on_main`: main's first-parent line, where the tools only ever write merge commits."""
+    `on_main`: main's first-parent line, where the tools only ever write merge commits; `roster_at`: the
+    association as it stood on a commit's date (today's when not given)."""
     timelines: dict[str, Timeline] = {}
     for c in history:
+        assoc = roster_at(c.committed or c.at) if roster_at else today
         rid = c.trailers.get("record")
         if len(c.parents) > 1:  # a merge: the request reached main (its changes were checked on the branch)
             if rid in timelines:
@@ -214,6 +228,11 @@ def _check_event(assoc: Association, t: Timeline, ev: Event, flag: Flag) -> None
     elif lifecycle.transition(prev, ev.status) is None:
         flag(t.record, ev.commit, "illegal-transition", f"انتقال لا تسمح به الإجراءات: من «{prev}» إلى «{ev.status}»",
              f"a status change the procedure does not allow: '{prev}' to '{ev.status}'")
+    if ev.status in DECIDED and ev.at < t.events[-1].at:
+        flag(t.record, ev.commit, "decided-before-state",
+             f"القرار مؤرَّخ {ev.at:%Y-%m-%d %H:%M} قبل الحالة التي يقرّر فيها ({t.events[-1].at:%Y-%m-%d %H:%M})",
+             f"the decision is dated {ev.at:%Y-%m-%d %H:%M}, before the state it decides on "
+             f"({t.events[-1].at:%Y-%m-%d %H:%M})")
     if ev.status in DECIDED:
         if not assoc.is_committee_member(ev.actor):
             flag(t.record, ev.commit, "decided-by-non-member", f"سجّل القرار «{ev.actor}» وليس في لجنة البحث",
@@ -223,6 +242,6 @@ def _check_event(assoc: Association, t: Timeline, ev: Event, flag: Flag) -> None
             flag(t.record, ev.commit, p.code, p.ar, p.en)
 
 
-def seal(forge: LocalForge, head: str) -> None:
-    """Remember ``head`` as audited: the next audit reports it if main no longer contains it."""
-    forge.git("update-ref", ANCHOR, head)
+def seal(forge: LocalForge, head: str, report: dict[str, Any] | None = None) -> str:
+    """A signed checkpoint of ``head`` (audit/seal.py); refused over a rewrite the audit found."""
+    return checkpoints.seal(forge, head, report)

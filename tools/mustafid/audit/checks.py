@@ -1,0 +1,171 @@
+"""The audit reads what changed, not what commit messages claim: for every commit walked, its signature (in
+process, store/sshsig.py) and its signer's role on the roster of its date (audit/roster.py); the record's blobs
+before and after against the transition the trailers claim (review/lifecycle.check_transition, as CI runs it);
+the trailer block against what the tools write (audit/claims.py); and each merge against its second parent for
+every record it brought to main. The objects are read in one batch (audit/objects.py), in the walk's order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import PurePosixPath
+from typing import Any
+
+from mustafid.audit.claims import bad_trailers
+from mustafid.audit.history import ZERO, Commit
+from mustafid.audit.objects import read_objects
+from mustafid.audit.roster import Roster
+from mustafid.config.keys import signer_of, signing_required
+from mustafid.core.vocab import DECIDED
+from mustafid.core.yamlio import load_fast
+from mustafid.review import lifecycle
+from mustafid.review.forges.local import LocalForge
+from mustafid.store import sshsig
+
+Flag = Callable[[str, str, str, str, str], None]
+Plan = list[tuple[str, str, str]]  # (what, path, object name) read for one commit, in order
+
+
+class Checker:
+    def __init__(self, forge: LocalForge, roster: Roster, flag: Flag) -> None:
+        self.forge, self.roster, self.flag = forge, roster, flag
+        self.latest: dict[str, tuple[str, Any]] = {}  # path -> (blob, parsed record): the next change's before
+        self.path_of: dict[str, str] = {}             # record id -> its path, from the commits that touched it
+        self.seen: set[str] = set()                   # records whose first commit was walked
+
+    def run(self, history: list[Commit]) -> None:
+        planned: dict[str, str] = {}
+        plans = [self._plan(c, planned) for c in history]
+        objects = read_objects(self.forge.repo, [name for plan in plans for _w, _p, name in plan])
+        for c, plan in zip(history, plans, strict=True):
+            got = {(what, path): obj for (what, path, _n), obj in zip(plan, _take(objects, len(plan)), strict=True)}
+            self._check(c, got)
+
+    def _plan(self, c: Commit, planned: dict[str, str]) -> Plan:
+        plan: Plan = []
+        if self.roster.signs:
+            plan.append(("commit", "", c.sha))
+        blobs = c.blobs or {}
+        if len(c.parents) > 1:
+            rid = c.trailers.get("record", "")
+            paths = set(blobs) | ({self.path_of[rid]} if rid in self.path_of else set())
+            for path in sorted(paths):
+                plan += [("merged", path, f"{c.sha}:{path}"), ("second", path, f"{c.parents[1]}:{path}")]
+            return plan
+        for path, (before, after) in sorted(blobs.items()):
+            self.path_of.setdefault(PurePosixPath(path).stem, path)
+            if before != ZERO and planned.get(path) != before:
+                plan.append(("before", path, before))
+            if after != ZERO:
+                plan.append(("after", path, after))
+            planned[path] = after
+        return plan
+
+    def _check(self, c: Commit, got: dict[tuple[str, str], tuple[str, bytes | None]]) -> None:
+        rid = c.trailers.get("record") or next((PurePosixPath(p).stem for _s, p in c.touched), "-")
+        first = bool(rid != "-" and rid not in self.seen and c.trailers.get("status") and len(c.parents) < 2)
+        if first:
+            self.seen.add(rid)
+        if ("commit", "") in got:
+            self._signature(c, rid, first, got[("commit", "")][1] or b"")
+        if c.trailer_text.strip():
+            problems = bad_trailers(c.trailer_text, self.roster.at(c.committed or c.at))
+            if problems:
+                self.flag(rid, c.sha, "bad-trailer", "سطور الانتقال في رسالة الإيداع ليست مما تكتبه الأدوات: "
+                          + "؛ ".join(problems), "the commit's trailers are not what the tools write: "
+                          + "; ".join(problems))
+        if len(c.parents) > 1:
+            self._merge(c, got)
+        else:
+            self._content(c, rid, got)
+
+    def _signature(self, c: Commit, rid: str, first: bool, raw: bytes) -> None:
+        when = c.committed or c.at
+        assoc = self.roster.exact_at(when)
+        if assoc is None or not signing_required(assoc):
+            return
+        payload, armored = sshsig.split_commit(raw)
+        if armored is None:
+            self.flag(rid, c.sha, "unsigned", "الإيداع غير موقّع والجمعية توقّع كل إجراء",
+                      "the commit is not signed, and the association signs every action")
+            return
+        try:
+            sig = sshsig.verify(armored, payload)
+        except sshsig.BadSignature as exc:
+            self.flag(rid, c.sha, "bad-signature", "توقيع الإيداع لا يصح (مزوّر أو لمحتوى آخر)",
+                      f"the commit's signature does not verify ({exc}): forged, or made for other content")
+            return
+        who = signer_of(assoc, sig.openssh_key, when)
+        if who is None:
+            self.flag(rid, c.sha, "unknown-signer",
+                      f"وُقّع الإيداع بمفتاح ليس لأحد في قائمة association.yml صالحًا يوم {when:%Y-%m-%d}",
+                      f"the commit is signed with a key on no roster entry valid on {when:%Y-%m-%d} "
+                      f"({sshsig.fingerprint(sig.openssh_key)})")
+            return
+        signer, role = who
+        actor = c.trailers.get("actor")
+        if actor and actor != signer and not (role == "intake" and actor in ("web", "intake")):
+            self.flag(rid, c.sha, "signer-not-actor", f"وقّع الإيداع «{signer}» والإيداع يقول إن الفاعل «{actor}»",
+                      f"the commit is signed by '{signer}' but says the actor was '{actor}'")
+        self._role(c, rid, first, signer, role)
+
+    def _role(self, c: Commit, rid: str, first: bool, signer: str, role: str) -> None:
+        status = c.trailers.get("status", "")
+        decides = "vote" in c.trailers or (status in DECIDED and c.trailers.get("from") not in DECIDED)
+        if decides and role != "committee":
+            self.flag(rid, c.sha, "wrong-role", f"وقّع القرار أو الصوت «{signer}» ({role}) وليس عضوًا في اللجنة",
+                      f"a decision or vote signed by '{signer}' ({role}), not a committee member")
+        elif first and role not in ("intake", "staff"):
+            self.flag(rid, c.sha, "wrong-role", f"وقّع أول إيداع للطلب «{signer}» ({role}) لا خادم الاستقبال ولا موظف",
+                      f"the request's first commit is signed by '{signer}' ({role}), not the intake or staff")
+
+    def _record(self, path: str, blob: str, got: dict[tuple[str, str], tuple[str, bytes | None]],
+                what: str) -> Any:
+        if blob == ZERO:
+            return None
+        if (what, path) in got:
+            data = got[(what, path)][1]
+            try:
+                parsed = load_fast(data.decode("utf-8")) if data is not None else None
+            except Exception:
+                parsed = {}
+            return parsed if isinstance(parsed, dict) else {}
+        cached = self.latest.get(path)
+        return cached[1] if cached and cached[0] == blob else {}
+
+    def _content(self, c: Commit, rid: str, got: dict[tuple[str, str], tuple[str, bytes | None]]) -> None:
+        for path, (before_blob, after_blob) in sorted((c.blobs or {}).items()):
+            before = self._record(path, before_blob, got, "before")
+            after = self._record(path, after_blob, got, "after")
+            self.latest[path] = (after_blob, after)
+            if PurePosixPath(path).stem != rid or "status" not in c.trailers or after is None:
+                continue  # untraced-change or deleted: flagged from the trailers already
+            self._claimed(c, rid, path, before, after, before_blob)
+
+    def _claimed(self, c: Commit, rid: str, path: str, before: Any, after: Any, before_blob: str) -> None:
+        claimed, was = c.trailers["status"], c.trailers.get("from")
+        if str(after.get("status")) != claimed or (before or {}).get("status") != was:
+            self.flag(rid, c.sha, "content-mismatch",
+                      f"الإيداع يقول «{was or '—'}» ← «{claimed}» والسجل فيه «{(before or {}).get('status', '—')}» ← "
+                      f"«{after.get('status')}»", f"the commit claims '{was or '—'}' -> '{claimed}', the record "
+                      f"holds '{(before or {}).get('status', '—')}' -> '{after.get('status')}'")
+        if "vote" in c.trailers and c.trailers.get("state") != before_blob:
+            self.flag(rid, c.sha, "vote-state-mismatch", "الصوت على حالة للسجل غير التي كان عليها",
+                      "the vote names a state of the record other than the one it was cast on")
+        assoc = self.roster.at(c.committed or c.at)
+        for p in lifecycle.check_transition(assoc, before, after, path):
+            self.flag(rid, c.sha, "illegal-transition", f"تغيير السجل يخالف الإجراءات ({p.code}): {p.ar}",
+                      f"the record's change breaks the lifecycle ({p.code}): {p.en}")
+
+    def _merge(self, c: Commit, got: dict[tuple[str, str], tuple[str, bytes | None]]) -> None:
+        for (what, path), (sha, _data) in sorted(got.items()):
+            if what != "merged":
+                continue
+            second = got.get(("second", path), ("", None))[0]
+            if sha != second:
+                self.flag(PurePosixPath(path).stem, c.sha, "merge-changed-record",
+                          "غيّر إيداع الدمج السجل: ما في الفرع الرئيسي بعده غير ما في فرع الطلب",
+                          "the merge commit changed the record: main after it differs from the request's branch")
+
+
+def _take(objects: Iterator[tuple[str, bytes | None]], n: int) -> list[tuple[str, bytes | None]]:
+    return [next(objects) for _ in range(n)]

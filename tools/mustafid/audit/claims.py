@@ -1,0 +1,55 @@
+"""What a commit message may claim: trailers only from git's trailer block (`%(trailers:only)`), each name once,
+and only values the tools could have written (review/trailers.py): a newline smuggled into an option shows up
+here as a second `Mustafid-Status`, a value outside the vocabulary, or a name the tools never write."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from mustafid.config.association import Association
+from mustafid.core.vocab import CHANNELS, DECIDED, STATUSES
+from mustafid.records.format import is_record_id
+from mustafid.review.trailers import PREFIX
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_LINE = re.compile(r"^[^\x00-\x1f\x7f\u0085\u2028\u2029]{1,120}$")
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+CHANNELS_OR_NONE = (*CHANNELS, "None")  # a record without a channel is written as None by message()
+
+
+def _roster_ids(assoc: Association) -> set[str]:
+    return {p.id for p in (*assoc.committee, *assoc.staff)} | {"web", "intake"}
+
+
+def _checks(assoc: Association) -> dict[str, Callable[[str], bool]]:
+    return {
+        "record": is_record_id, "form": lambda v: bool(_ID.match(v)), "status": lambda v: v in STATUSES,
+        "from": lambda v: v in STATUSES, "actor": lambda v: v in _roster_ids(assoc),
+        "channel": lambda v: v in CHANNELS_OR_NONE, "decision": lambda v: v in DECIDED,
+        "vote": lambda v: v in DECIDED, "state": lambda v: bool(_SHA.match(v)),
+        "meeting": lambda v: bool(_LINE.match(v)) and v == v.strip(),
+        "members": lambda v: all(_ID.match(m.strip()) for m in v.split(",")) and bool(v.strip()),
+    }
+
+
+def bad_trailers(trailer_text: str, assoc: Association) -> list[str]:
+    """What is wrong with a commit's trailer block, one line (English) per problem; empty when the tools could
+    have written it."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    checks = _checks(assoc)
+    for line in trailer_text.splitlines():
+        key, sep, value = line.partition(":")
+        if not (sep and key.startswith(PREFIX)):
+            continue
+        name, value = key[len(PREFIX):].lower(), value.strip()
+        if name in seen:
+            problems.append(f"{key} appears twice (a line break smuggled into a value?)")
+        seen.add(name)
+        check = checks.get(name)
+        if check is None:
+            problems.append(f"{key} is not a trailer the tools write")
+        elif not check(value):
+            problems.append(f"{key}: {value[:60]!r} is not a value the tools write")
+    return problems
