@@ -73,3 +73,10 @@ def _commit(part: str) -> Commit:
             blobs[path] = (fields[2], fields[3])
     return Commit(sha, shas, dt.datetime.fromisoformat(at), trailers.parse(trailer_lines, subject, len(shas) > 1),
                   touched, dt.datetime.fromisoformat(committed), blobs, trailer_lines)
+
+
+def heads(forge: LocalForge) -> list[str]:
+    """main, and every review branch: local ones (the local forge) and fetched ones (a clone of the GitHub
+    repository: `git fetch` brings them as origin/submission/...)."""
+    return sorted(set(forge.git("for-each-ref", "--format=%(refname)", f"refs/heads/{forge.main}",
+                                "refs/heads/submission/", "refs/remotes/*/submission/*").decode().split()))

@@ -29,7 +29,7 @@ from typing import Any
 
 from mustafid.audit import seal as checkpoints
 from mustafid.audit.checks import Checker
-from mustafid.audit.history import Commit, commits
+from mustafid.audit.history import Commit, commits, heads
 from mustafid.audit.roster import Roster
 from mustafid.config.association import Association
 from mustafid.core.period import promised_date, riyadh_day
@@ -98,7 +98,7 @@ def audit(assoc: Association, forge: LocalForge, today: dt.date | None = None) -
         anomalies.append(Anomaly(record, commit[:10], code, ar, en))
 
     roster = Roster(forge, assoc)
-    history = list(commits(forge, _heads(forge)))
+    history = list(commits(forge, heads(forge)))
     sealed = checkpoints.check(forge, roster, {c.sha for c in history}, flag)
     Checker(forge, roster, flag).run(history)
     on_main = set(forge.git("rev-list", "--first-parent", f"refs/heads/{main}", check=False).decode().split())
@@ -116,27 +116,6 @@ def audit(assoc: Association, forge: LocalForge, today: dt.date | None = None) -
     return {"association": assoc.id, "today": today.isoformat(), "main": main,
             "head": forge.branch_tip(main), "sealed": sealed or None, "figures": figures, "rows": rows,
             "anomalies": [asdict(a) for a in anomalies]}
-
-
-def _heads(forge: LocalForge) -> list[str]:
-    """main, and every review branch: local ones (the local forge) and fetched ones (a clone of the GitHub
-    repository: `git fetch` brings them as origin/submission/...)."""
-    return sorted(set(forge.git("for-each-ref", "--format=%(refname)", f"refs/heads/{forge.main}",
-                                "refs/heads/submission/", "refs/remotes/*/submission/*").decode().split()))
-
-
-def audit_rewrites(forge: LocalForge) -> list[Anomaly]:
-    """Only the checkpoints' findings (what `seal` refuses to cover), without the rest of the audit."""
-    found: list[Anomaly] = []
-
-    def flag(record: str, commit: str, code: str, ar: str, en: str) -> None:
-        if code == "history-rewritten":
-            found.append(Anomaly(record, commit[:10], code, ar, en))
-
-    heads = _heads(forge)
-    walked = set(forge.git("rev-list", *heads, check=False).decode().split()) if heads else set()
-    checkpoints.check(forge, Roster(forge, None), walked, flag)
-    return found
 
 
 def _timelines(today: Association, history: Iterable[Commit], flag: Flag,

@@ -100,16 +100,30 @@ def _check_signature(roster: Roster, tag: str, raw: bytes, when: dt.datetime, fl
              "the audit checkpoint is signed with a key on no roster entry valid that day")
 
 
+def audit_rewrites(forge: LocalForge) -> list[tuple[str, str]]:
+    """Only the checkpoints' findings (record, commit): what `seal` refuses to cover, without the whole audit."""
+    from mustafid.audit.history import heads
+
+    found: list[tuple[str, str]] = []
+
+    def flag(record: str, commit: str, code: str, _ar: str, _en: str) -> None:
+        if code == "history-rewritten":
+            found.append((record, commit))
+
+    revs = heads(forge)
+    walked = set(forge.git("rev-list", *revs, check=False).decode().split()) if revs else set()
+    check(forge, Roster(forge, None), walked, flag)
+    return found
+
+
 def seal(forge: LocalForge, head: str, report: dict[str, Any] | None = None) -> str:
     """A signed checkpoint of `head` (and the open branches' tips), pushed to the remote when there is one; the
     tag's name. Refused (UserError) when the audit found history-rewritten, or without a key when the association
     signs."""
-    from mustafid.audit.report import audit_rewrites
     from mustafid.store.sync import configured_remote
 
-    found = [a for a in (report or {}).get("anomalies", []) if a["code"] == "history-rewritten"]
-    if report is None:
-        found = audit_rewrites(forge)
+    found = [(a["record"], a["commit"]) for a in (report or {}).get("anomalies", [])
+             if a["code"] == "history-rewritten"] if report is not None else audit_rewrites(forge)
     if found:
         raise UserError("لم يُختم التدقيق: وجد التدقيق تاريخًا أعيدت كتابته، ولا يُختم فوقه. تحقّق مما حدث وأصلحه أولًا",
                         f"not sealed: the audit found history rewritten ({len(found)} finding(s)); a seal never "
