@@ -54,8 +54,18 @@ def signing_repo(tmp_path: Path, name: str) -> tuple[Path, dict[str, Path]]:
     doc["intake"] = {"keys": [{"ssh": keygen(keys["intake"]), "valid_after": "2026-01-01"}]}
     with path.open("w", encoding="utf-8") as fh:
         yaml.dump(doc, fh)
-    git(repo, "commit", "-q", "-a", "-m", "roster keys")
+    # the roster's change is itself signed (by a staff member: the admin's commit, as git signs it)
+    staff_key = keys[doc["staff"][0]["id"]]
+    git(repo, "-c", "gpg.format=ssh", "-c", f"user.signingkey={staff_key}", "commit", "-q", "-S", "-a", "-m",
+        "roster keys")
     return repo, keys
+
+
+def signed_submit(repo: Path, name: str, keys: dict[str, Path]) -> str:
+    """A request's first commit as the intake writes it, signed with the intake's key."""
+    from mustafid.store.sshsig import Signer
+
+    return branch_submit(repo, name, signer=Signer(keys["intake"]))
 
 
 @pytest.mark.parametrize("name", ["ajaa", "kahatain"])

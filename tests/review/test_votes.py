@@ -10,8 +10,7 @@ import pytest
 import yaml
 
 from mustafid.config.association import load_association
-from tests.cli.test_signing import git, mustafid, signing_repo
-from tests.review.util import submit as branch_submit
+from tests.cli.test_signing import git, mustafid, signed_submit, signing_repo
 from tests.staff.util import STAFF
 
 
@@ -27,7 +26,7 @@ def test_a_quorum_of_signed_votes_makes_the_decision(tmp_path: Path, name: str) 
     repo, keys = signing_repo(tmp_path, name)
     assoc = load_association(repo)
     members = [p.id for p in assoc.committee]
-    rid = branch_submit(repo, name)
+    rid = signed_submit(repo, name, keys)
     early = mustafid(repo, "vote", rid, "approve", "--reason", "x", actor=members[0], key=keys[members[0]])
     assert early.returncode == 1 and "votes are cast on a verified request" in early.stderr
     assert mustafid(repo, "verify", rid, actor=STAFF, key=keys[STAFF]).returncode == 0
@@ -56,3 +55,33 @@ def test_a_quorum_of_signed_votes_makes_the_decision(tmp_path: Path, name: str) 
     assert [v["by"] for v in decided["votes"]] == quorum  # type: ignore[union-attr]
     audit = mustafid(repo, "audit", "--format", "json")
     assert audit.returncode == 0, audit.stdout[-3000:]
+
+
+def test_the_audit_reports_an_unsigned_and_a_foreign_signed_commit(tmp_path: Path) -> None:
+    """A signed history the tools wrote reports nothing; a commit made with plain git, and one signed with a key
+    that is on no roster, are each reported for what they are."""
+    import json
+    import subprocess
+
+    from mustafid.store.git import GitStore
+    from mustafid.store.sshsig import Signer
+
+    repo, keys = signing_repo(tmp_path, "kahatain")
+    rid = signed_submit(repo, "kahatain", keys)
+    assert mustafid(repo, "verify", rid, actor=STAFF, key=keys[STAFF]).returncode == 0
+    branch = f"submission/{rid}"
+    path = next(p for p in git(repo, "ls-tree", "-r", "--name-only", branch).splitlines() if p.endswith(f"{rid}.yml"))
+    text = git(repo, "show", f"{branch}:{path}")
+    trailers = (f"Note {rid}\n\nMustafid-Record: {rid}\nMustafid-Form: support-request\nMustafid-Status: verified\n"
+                f"Mustafid-From: verified\nMustafid-Actor: {STAFF}\nMustafid-Channel: web\n")
+    # one commit by plain git (no signature), one signed with a stranger's key
+    unsigned = GitStore(repo).commit_on_branch(branch, {path: (text + "# a\n").encode()}, trailers)
+    stranger = tmp_path / "stranger"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(stranger)], check=True)
+    foreign = GitStore(repo, signer=Signer(stranger)).commit_on_branch(branch, {path: (text + "# b\n").encode()},
+                                                                        trailers)
+    report = json.loads(mustafid(repo, "audit", "--format", "json").stdout)
+    found = {(a["commit"], a["code"]) for a in report["anomalies"]}
+    assert (unsigned[:10], "unsigned") in found, found
+    assert (foreign[:10], "unknown-signer") in found, found
+    assert {c for c, _ in found} == {unsigned[:10], foreign[:10]}, found  # the tools' own commits: nothing

@@ -13,17 +13,18 @@ import yaml
 from mustafid.config.association import load_association
 from mustafid.records.format import dump_record, new_record_id, record_path
 from mustafid.review.forges.local import LocalForge
+from mustafid.store.sshsig import Signer
 from tests.helpers import ROOT
 
 EXAMPLE = {"ajaa": "support-request/2026/05/A1DH-2769.yml", "kahatain": "support-request/2026/08/RQQS-5FQ8.yml"}
 
 
-def submit(repo: Path, name: str, **changes: object) -> str:
+def submit(repo: Path, name: str, signer: Signer | None = None, **changes: object) -> str:
     src = ROOT / "tests" / "examples" / "valid" / name / "submissions" / EXAMPLE[name]
     record = yaml.load(src.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     record.update(id=new_record_id(), status="received", **changes)
     path = record_path(record["form"], record["submitted_at"], record["id"])
-    forge = LocalForge(repo)
+    forge = LocalForge(repo, signer=signer)
     branch = f"submission/{record['id']}"
     subprocess.run(["git", "-C", str(repo), "branch", branch, "main"], check=True)
     forge.commit_on_branch(branch, {path: dump_record(record, path=path).encode()},

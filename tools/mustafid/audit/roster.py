@@ -60,10 +60,12 @@ class Roster:
         return self.versions[max(i - 1, 0)]
 
     def exact_at(self, when: dt.datetime) -> Association | None:
-        """The version standing at `when`, None before the first: what signatures are judged by."""
+        """The version standing before `when`, None before the first: what signatures are judged by. A change to
+        the roster is judged by the roster before it (the people it names are not yet the ones who authorise it),
+        and so is anything committed in the same second."""
         if not self.versions:
             return self.today
-        i = bisect.bisect_right(self.dates, when)
+        i = bisect.bisect_left(self.dates, when)
         return self.versions[i - 1] if i else None
 
 
