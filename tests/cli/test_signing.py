@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,9 @@ def signing_repo(tmp_path: Path, name: str) -> tuple[Path, dict[str, Path]]:
     staff_key = keys[doc["staff"][0]["id"]]
     git(repo, "-c", "gpg.format=ssh", "-c", f"user.signingkey={staff_key}", "commit", "-q", "-S", "-a", "-m",
         "roster keys")
+    # Commit dates have one-second resolution and a roster change rules from the next second on (what was
+    # committed in the same second is judged by the roster before it): the actions start after it.
+    time.sleep(1.1)
     return repo, keys
 
 

@@ -28,6 +28,7 @@ def _checks(assoc: Association) -> dict[str, Callable[[str], bool]]:
         "from": lambda v: v in STATUSES, "actor": lambda v: v in _roster_ids(assoc),
         "channel": lambda v: v in CHANNELS_OR_NONE, "decision": lambda v: v in DECIDED,
         "vote": lambda v: v in DECIDED, "state": lambda v: bool(_SHA.match(v)),
+        "init": lambda v: v == assoc.id,  # the first commit of a records repository (store/init.py)
         "meeting": lambda v: bool(_LINE.match(v)) and v == v.strip(),
         "members": lambda v: all(_ID.match(m.strip()) for m in v.split(",")) and bool(v.strip()),
     }
