@@ -103,8 +103,6 @@ class Publisher:
             self.queue.put((rid, dict(record), 0))  # the pull request, off the answer's path
         return ok
 
-    publish = share  # the name the routes used before sharing came first
-
     def _push(self, rid: str, record: Mapping[str, Any]) -> bool:
         with self._lock:
             outcome = share_request(self.store, self.shared, self.documents, rid, record)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import jinja2
 
@@ -24,6 +24,7 @@ from mustafid.config.association import Association, Phone, load_association
 from mustafid.core.errors import ConfigError, Problem
 from mustafid.core.text import T, arabic_digits
 from mustafid.forms.model import FormDef
+from mustafid.site.tree import GeneratedPage
 
 # Sentences of the policy that each association words its own way (see the two seeds). Required ones must be
 # in every association.yml; optional ones appear only where the association's policy has them.
@@ -62,17 +63,6 @@ SOCIAL_NAMES: dict[str, T] = {
 # Jinja's own comment tag {# #} would swallow Markdown's heading ids ("## Title {#anchor}"): both engines are
 # configured with these instead.
 COMMENT_TAGS = ("{##", "##}")
-
-
-class FormPage(Protocol):
-    """What the context needs of a generated page (``pages.GeneratedPage`` or a provider's own class)."""
-
-    @property
-    def lang(self) -> str: ...
-    @property
-    def src_uri(self) -> str: ...
-    @property
-    def title(self) -> str: ...
 
 
 def social_name(network: str, lang: str) -> str:
@@ -120,7 +110,7 @@ class SiteContext:
 
     assoc: Association
     lang: str
-    form_pages: Sequence[FormPage] = field(default_factory=list)  # pages.generated_pages() for this language
+    form_pages: Sequence[GeneratedPage] = field(default_factory=list)  # pages.generated_pages() for this language
 
     def t(self, value: T | None) -> str:
         return value(self.lang) if value is not None else ""
@@ -187,7 +177,7 @@ class SiteContext:
 
 
 def page_context(assoc: Association, lang: str, page_src_uri: str,
-                 form_pages: Sequence[FormPage] = ()) -> dict[str, Any]:
+                 form_pages: Sequence[GeneratedPage] = ()) -> dict[str, Any]:
     """The Jinja values of one content page (``page_src_uri`` relative to its language folder)."""
     return SiteContext(assoc, lang, [p for p in form_pages if p.lang == lang]).as_dict(page_src_uri)
 
