@@ -19,7 +19,8 @@ from mustafid.core.text import T, arabic_digits
 
 # Types that hold no answer in `data` (notes are text on the page; files go to the record's `documents`).
 NO_DATA_TYPES = frozenset({"note", "file"})
-TAGS = frozenset({"personal", "sensitive"})
+TAGS = frozenset({"personal", "sensitive", "public"})  # public: a long text that is not personal (not sealed)
+PERSONAL_TAGS = frozenset({"personal", "sensitive"})
 CONDITION_OPS = ("equals", "not_equals", "in", "not_in", "answered", "includes", "gt", "gte", "lt", "lte")
 CALC_OPS = ("sum", "count", "age_years")
 DEFAULT_ACCEPT = ("pdf", "jpg", "jpeg", "png")
@@ -86,7 +87,15 @@ class Field:
 
     @property
     def personal(self) -> bool:
-        return bool(self.tags)
+        return bool(self.tags & PERSONAL_TAGS)
+
+    @property
+    def sealed(self) -> bool:
+        """Encrypted at rest once the association lists encryption recipients (records/sealing.py): a field
+        tagged personal or sensitive, and free text (long_text) unless the definition tags it public."""
+        if not self.holds_data or self.type in ("repeat", "calculated"):
+            return False
+        return self.personal or (self.type == "long_text" and "public" not in self.tags)
 
 
 @dataclass(frozen=True)
@@ -166,7 +175,12 @@ class FormDef:
     @property
     def personal_fields(self) -> tuple[str, ...]:
         """Paths of fields tagged personal or sensitive (what encryption wraps)."""
-        return tuple(p for p, f in self.walk() if f.tags and f.holds_data)
+        return tuple(p for p, f in self.walk() if f.personal and f.holds_data)
+
+    @property
+    def sealed_fields(self) -> frozenset[str]:
+        """Paths (``family.*.name``) of the answers encrypted at rest."""
+        return frozenset(p for p, f in self.walk() if f.sealed)
 
     @property
     def asks_personal_data(self) -> bool:

@@ -1,0 +1,182 @@
+"""The vault: the one small store beside git that can forget. Each request's data keys (records/sealing.py),
+wrapped with age (pyrage) to the roster's encryption recipients, one file ``keys/<id>.age``; and the keyed-hash
+secret of duplicate detection. Destroying a request's file erases its personal answers and documents
+everywhere git has copied their ciphertext; nothing in git changes.
+
+Where it lives: ``$MUSTAFID_VAULT``, else ``<git-dir>/mustafid/vault`` — never inside the work tree, never
+pushed. Only the keys are here, not the records, so a vault backup holds nothing readable without a roster
+member's private key, and an erased request's key is gone from the vault the moment `erase` returns (a backup
+of the vault older than that still holds it: SDAIA does not count backups as destruction, so the vault's
+backups must follow the retention rule — README, "Personal data"). The intake server writes here with public
+keys only: it can seal and wrap, never open.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from mustafid.core.errors import UserError
+from mustafid.store.durable import fsync_folder
+
+
+class _Repository(Protocol):
+    @property
+    def git_dir(self) -> Path: ...
+
+
+def recipient(line: str) -> Any:
+    """An age recipient from a roster line: ``age1...`` (X25519) or an OpenSSH public key."""
+    import pyrage
+
+    text = line.strip()
+    try:
+        if text.startswith("age1"):
+            return pyrage.x25519.Recipient.from_str(text)
+        return pyrage.ssh.Recipient.from_str(" ".join(text.split()[:2]))
+    except Exception as exc:
+        raise UserError(f"مفتاح تشفير غير صالح في association.yml: {text[:40]}",
+                        f"an encryption recipient in association.yml is not valid: {text[:40]}") from exc
+
+
+def identity(path: str | os.PathLike[str]) -> Any:
+    """A private key that opens wrapped keys: an unencrypted OpenSSH key file, or an age identity file."""
+    import pyrage
+
+    raw = Path(path).read_bytes()
+    try:
+        if raw.lstrip().startswith(b"AGE-SECRET-KEY-") or b"\nAGE-SECRET-KEY-" in raw:
+            line = next(x for x in raw.decode().splitlines() if x.startswith("AGE-SECRET-KEY-"))
+            return pyrage.x25519.Identity.from_str(line.strip())
+        return pyrage.ssh.Identity.from_buffer(raw)
+    except Exception as exc:
+        raise UserError(f"المفتاح {path} لا يفتح البيانات المشفّرة: استعمل ملف مفتاح ed25519 غير محمي بعبارة مرور أو "
+                        "ملف هوية age", f"the key {path} cannot open sealed data: use an ed25519 OpenSSH key file "
+                        "without a passphrase, or an age identity file") from exc
+
+
+class Vault:
+    def __init__(self, root: Path, fsync: bool = True) -> None:
+        self.root = Path(root)
+        self.fsync = fsync
+        self._lock = threading.Lock()
+
+    @classmethod
+    def beside(cls, store: _Repository, fsync: bool = True) -> Vault:
+        return cls(Path(os.environ.get("MUSTAFID_VAULT") or store.git_dir / "mustafid" / "vault"), fsync=fsync)
+
+    def _key_path(self, rid: str) -> Path:
+        if not rid or any(c not in "0123456789ABCDEFGHJKMNPQRSTVWXYZ-" for c in rid):
+            raise ValueError("not a record id")
+        return self.root / "keys" / f"{rid}.age"
+
+    def _write(self, final: Path, data: bytes) -> None:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.parent / f".tmp-{os.getpid()}-{threading.get_ident()}-{final.name}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if self.fsync:
+                fh.flush()
+                os.fsync(fh.fileno())
+        tmp.replace(final)
+        if self.fsync:
+            fsync_folder(final.parent)
+
+    def put(self, rid: str, keys: dict[str, bytes], recipients: Sequence[Any]) -> None:
+        """The request's keys wrapped to every recipient, durable before the record that needs them."""
+        import pyrage
+
+        if not recipients:
+            raise UserError("لا مستلمين للتشفير في association.yml", "no encryption recipients in association.yml")
+        body = json.dumps({k: base64.b64encode(v).decode() for k, v in keys.items()}).encode()
+        self._write(self._key_path(rid), pyrage.encrypt(body, list(recipients)))
+
+    def has(self, rid: str) -> bool:
+        return self._key_path(rid).is_file()
+
+    def open(self, rid: str, identities: Sequence[Any]) -> dict[str, bytes] | None:
+        """The request's keys, or None when they were destroyed (or never written here). UserError when none of
+        the identities is a recipient (a key removed from the roster opens nothing wrapped since)."""
+        import pyrage
+
+        try:
+            blob = self._key_path(rid).read_bytes()
+        except FileNotFoundError:
+            return None
+        try:
+            body = pyrage.decrypt(blob, list(identities))
+        except Exception as exc:
+            raise UserError(f"مفتاحك لا يفتح بيانات الطلب {rid}: لست من مستلميه (أو أزيل مفتاحك من القائمة)",
+                            f"your key does not open {rid}'s data: you are not one of its recipients (or your "
+                            "key was removed from the roster)") from exc
+        return {k: base64.b64decode(v) for k, v in json.loads(body).items()}
+
+    def destroy(self, rid: str, keep: Iterable[str] = (), identities: Sequence[Any] = (),
+                recipients: Sequence[Any] = ()) -> list[str]:
+        """Destroy the request's keys except the classes in ``keep`` (re-wrapped alone; needs an identity);
+        the classes destroyed."""
+        keep = set(keep)
+        path = self._key_path(rid)
+        if not path.exists():
+            return []
+        if keep:
+            keys = self.open(rid, identities) or {}
+            kept = {k: v for k, v in keys.items() if k in keep}
+            gone = sorted(set(keys) - set(kept))
+            if kept:
+                self.put(rid, kept, recipients)
+                return gone
+        else:
+            gone = ["all"]  # (which classes there were is not known without a key)
+        path.unlink()
+        if self.fsync:
+            fsync_folder(path.parent)
+        return gone
+
+    def ids(self) -> Iterator[str]:
+        folder = self.root / "keys"
+        if folder.is_dir():
+            for p in sorted(folder.glob("*.age")):
+                yield p.stem
+
+    def rewrap(self, identities: Sequence[Any], recipients: Sequence[Any]) -> tuple[int, list[str]]:
+        """Every request's keys wrapped again to today's recipients (a member added or removed): (rewrapped,
+        ids the identities could not open)."""
+        done, skipped = 0, []
+        for rid in list(self.ids()):
+            try:
+                keys = self.open(rid, identities)
+            except UserError:
+                skipped.append(rid)
+                continue
+            if keys is not None:
+                self.put(rid, keys, recipients)
+                done += 1
+        return done, skipped
+
+    def dedupe_secret(self) -> bytes:
+        """The secret of the keyed hash of national IDs (duplicate detection without clear IDs):
+        ``$MUSTAFID_DEDUPE_KEY`` (hex, for several intake servers), else made once in the vault."""
+        env = os.environ.get("MUSTAFID_DEDUPE_KEY")
+        if env:
+            return bytes.fromhex(env)
+        path = self.root / "dedupe.key"
+        with self._lock:
+            try:
+                return bytes.fromhex(path.read_text().strip())
+            except FileNotFoundError:
+                secret = os.urandom(32)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                except FileExistsError:
+                    return bytes.fromhex(path.read_text().strip())
+                with os.fdopen(fd, "w") as fh:
+                    fh.write(secret.hex())
+                return secret
