@@ -110,11 +110,8 @@ def encryption_recipients(assoc: Association, day: dt.date | None = None) -> lis
     day = day or dt.date.today()
     out: list[tuple[str, str]] = []
     if conf.get("roster", True):
-        for rid, role, key in roster_keys(assoc):
-            if role != "intake" and key.valid_on(day):
-                out.append((rid, key.ssh))
-    for r in conf.get("recipients") or ():
-        if (not r.get("valid_before") or _day(r["valid_before"]) > day) and (
-                not r.get("valid_after") or _day(r["valid_after"]) <= day):
-            out.append((str(r["id"]), " ".join(str(r["key"]).split()[:2])))
+        out.extend((rid, key.ssh) for rid, role, key in roster_keys(assoc) if role != "intake" and key.valid_on(day))
+    out.extend((str(r["id"]), " ".join(str(r["key"]).split()[:2])) for r in conf.get("recipients") or ()
+               if (not r.get("valid_before") or _day(r["valid_before"]) > day)
+               and (not r.get("valid_after") or _day(r["valid_after"]) <= day))
     return out

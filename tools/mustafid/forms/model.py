@@ -21,6 +21,7 @@ from mustafid.core.text import T, arabic_digits
 NO_DATA_TYPES = frozenset({"note", "file"})
 TAGS = frozenset({"personal", "sensitive", "public"})  # public: a long text that is not personal (not sealed)
 PERSONAL_TAGS = frozenset({"personal", "sensitive"})
+SEALED_MARKS = ("🔒", "⌀")  # how a sealed answer reads without its key, or once erased
 CONDITION_OPS = ("equals", "not_equals", "in", "not_in", "answered", "includes", "gt", "gte", "lt", "lte")
 CALC_OPS = ("sum", "count", "age_years")
 DEFAULT_ACCEPT = ("pdf", "jpg", "jpeg", "png")
@@ -223,6 +224,8 @@ def display_value(form: FormDef, f: Field, v: Any, lang: str) -> str:
     """An answer as a person reads it (choice labels, yes/no words, money with the currency)."""
     if v is None:
         return ""
+    if isinstance(v, str) and v[:1] in SEALED_MARKS:  # a sealed answer read without its key (records/sealing.py)
+        return v
     if f.type == "choice" and f.choices:
         return form.choice_label(f.choices, str(v), lang)
     if f.type == "multi_choice" and f.choices:

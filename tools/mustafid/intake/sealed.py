@@ -44,7 +44,7 @@ class Sealer:
             clear = contents.get(str(d["sha256"]))
             if clear is None:
                 clear = self.documents.get(str(d["sha256"]))
-            sha = self.documents.put(encrypt_bytes(keys[MAIN], clear, f"{d['field']}|{d['sha256']}"))
+            sha = self.documents.put(encrypt_bytes(keys[MAIN], clear, f"document|{d['field']}"))
             if d["sha256"] != sha and self.documents.has(str(d["sha256"])):
                 self.documents.remove(str(d["sha256"]))
             ext = mimetypes.guess_extension(str(d["type"])) or ""

@@ -130,7 +130,7 @@ class Intake:
             raise Invalid(problems)
         keys = self.sealer.keys(form) if self.sealer else None
         if self.sealer and keys:  # encrypted with the request's key, durable before the record that names them
-            docs = self.sealer.documents_sealed(keys, docs, {u.sha256: u.content for u in uploads})
+            docs = self.sealer.documents_sealed(keys, docs, {u.sha256: u.content for u in uploads})  # type: ignore[assignment]
         else:
             for u in uploads:  # durable before the record that names them
                 self.documents.put(u.content)

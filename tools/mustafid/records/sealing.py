@@ -145,14 +145,16 @@ def sealed_paths(record: Mapping[str, Any]) -> list[str]:
 
 def encrypt_bytes(key: bytes, content: bytes, label: str) -> bytes:
     nonce = os.urandom(12)
-    return b"MUSTAFID-ENC1" + nonce + _aead(key).encrypt(nonce, content, label.encode())
+    sealed: bytes = _aead(key).encrypt(nonce, content, label.encode())
+    return b"MUSTAFID-ENC1" + nonce + sealed
 
 
 def decrypt_bytes(key: bytes, blob: bytes, label: str) -> bytes:
     if not blob.startswith(b"MUSTAFID-ENC1"):
         return blob
     body = blob[len(b"MUSTAFID-ENC1"):]
-    return bytes(_aead(key).decrypt(body[:12], body[12:], label.encode()))
+    clear: bytes = _aead(key).decrypt(body[:12], body[12:], label.encode())
+    return clear
 
 
 def key_dependent(form: FormDef) -> frozenset[str]:

@@ -96,6 +96,16 @@ class Vault:
             raise UserError("لا مستلمين للتشفير في association.yml", "no encryption recipients in association.yml")
         body = json.dumps({k: base64.b64encode(v).decode() for k, v in keys.items()}).encode()
         self._write(self._key_path(rid), pyrage.encrypt(body, list(recipients)))
+        self._write(self._key_path(rid).with_suffix(".classes"), ",".join(sorted(keys)).encode())
+
+    def classes(self, rid: str) -> list[str]:
+        """The retention classes whose keys remain (readable without a key: names only)."""
+        if not self.has(rid):
+            return []
+        try:
+            return self._key_path(rid).with_suffix(".classes").read_text().split(",")
+        except FileNotFoundError:
+            return ["main"]
 
     def has(self, rid: str) -> bool:
         return self._key_path(rid).is_file()
@@ -135,6 +145,7 @@ class Vault:
         else:
             gone = ["all"]  # (which classes there were is not known without a key)
         path.unlink()
+        path.with_suffix(".classes").unlink(missing_ok=True)
         if self.fsync:
             fsync_folder(path.parent)
         return gone

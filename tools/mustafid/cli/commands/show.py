@@ -18,11 +18,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from mustafid.review.clear import identities, opened
     from mustafid.review.queries import find
     from mustafid.review.summary import summary
+    from mustafid.store.vault import Vault
 
     assoc, team = open_team(args)
-    record = find(team.forge, args.id)[3]
+    record = opened(find(team.forge, args.id)[3], Vault.beside(team.forge), identities(args.key))
     print(summary(assoc, record, args.lang))
     if args.documents:
         from mustafid.store.docrefs import export
