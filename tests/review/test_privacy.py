@@ -137,8 +137,21 @@ def test_nothing_personal_in_clear_anywhere(tmp_path: Path, name: str, monkeypat
     assert blind.returncode == 0 and fields["first_name"] not in blind.stdout and "🔒 encrypted" in blind.stdout
     # structure validation and the audit run with no key
     assert mustafid(repo, "audit").returncode == 0
-    checked = mustafid(repo, "validate", "--repo", str(repo))
+    git(repo, "checkout", "-q", f"submission/{web_id}")
+    checked = mustafid(repo, "validate", "--repo", str(repo), env={"MUSTAFID_CI_KEY": ""})
     assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "checked for form only" in checked.stderr
+    checked = mustafid(repo, "validate", "--repo", str(repo), "--key", str(keys[STAFF]))
+    assert checked.returncode == 0 and "opened 1 sealed records" in checked.stderr, checked.stderr
+    # a sealed answer tampered with (another request's ciphertext pasted in) does not open: refused
+    path = next(p for p in git(repo, "ls-tree", "-r", "--name-only", "HEAD").splitlines() if p.endswith(".yml")
+                and p.startswith("submissions/"))
+    text = (repo / path).read_text(encoding="utf-8")
+    first = raw_record["data"]["first_name"]
+    (repo / path).write_text(text.replace(first, raw_record["data"]["family_name"], 1), encoding="utf-8")
+    tampered = mustafid(repo, "validate", "--repo", str(repo), "--key", str(keys[STAFF]))
+    assert tampered.returncode == 1 and "data.first_name" in tampered.stdout, tampered.stdout + tampered.stderr
+    assert "altered or moved" in tampered.stdout and "Traceback" not in tampered.stderr
 
 
 @pytest.mark.parametrize("name", ["ajaa", "kahatain"])

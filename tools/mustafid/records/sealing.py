@@ -36,6 +36,10 @@ Keys = dict[str, bytes]
 class SealError(ValueError):
     """A value that does not open with the key given (tampered, or another request's)."""
 
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+
 
 def is_sealed_value(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(PREFIX)
@@ -121,7 +125,8 @@ def _open(value: Any, rid: str, path: str, keys: Keys | None) -> Any:
     try:
         clear = _aead(key).decrypt(raw[:12], raw[12:], f"{rid}|{path}".encode())
     except Exception as exc:
-        raise SealError(f"the sealed answer {path} of {rid} does not open with its key (tampered?)") from exc
+        raise SealError(f"the sealed answer {path} of {rid} does not open with its key (tampered?)",
+                        f"data.{path}") from exc
     return json.loads(clear)
 
 

@@ -61,6 +61,9 @@ def identity(path: str | os.PathLike[str]) -> Any:
 
 
 class Vault:
+    """The vault as a folder (the embedded default; the intake server's own). store/vault_http.py is the same
+    vault reached from a clone, through the intake server."""
+
     def __init__(self, root: Path, fsync: bool = True) -> None:
         self.root = Path(root)
         self.fsync = fsync
@@ -68,11 +71,18 @@ class Vault:
 
     @classmethod
     def beside(cls, store: _Repository, fsync: bool = True) -> Vault:
-        return cls(Path(os.environ.get("MUSTAFID_VAULT") or store.git_dir / "mustafid" / "vault"), fsync=fsync)
+        """``$MUSTAFID_VAULT`` or git config ``mustafid.vault`` (a folder, or the intake server's https address
+        for a team), else ``<git-dir>/mustafid/vault``."""
+        where = os.environ.get("MUSTAFID_VAULT") or _git_config(store.git_dir, "mustafid.vault")
+        if where.startswith(("http://", "https://")):
+            from mustafid.store.vault_http import RemoteVault
 
+            return RemoteVault(where)
+        return cls(Path(where) if where else store.git_dir / "mustafid" / "vault", fsync=fsync)
+
+    # -- the storage: one wrapped blob per request, and the names of its classes ------------------------------
     def _key_path(self, rid: str) -> Path:
-        if not rid or any(c not in "0123456789ABCDEFGHJKMNPQRSTVWXYZ-" for c in rid):
-            raise ValueError("not a record id")
+        check_id(rid)
         return self.root / "keys" / f"{rid}.age"
 
     def _write(self, final: Path, data: bytes) -> None:
@@ -88,6 +98,42 @@ class Vault:
         if self.fsync:
             fsync_folder(final.parent)
 
+    def store_blob(self, rid: str, blob: bytes, classes: Sequence[str]) -> None:
+        self._write(self._key_path(rid), blob)
+        self._write(self._key_path(rid).with_suffix(".classes"), ",".join(sorted(classes)).encode())
+
+    def load_blob(self, rid: str) -> bytes | None:
+        try:
+            return self._key_path(rid).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def remove_blob(self, rid: str) -> bool:
+        path = self._key_path(rid)
+        if not path.exists():
+            return False
+        path.unlink()
+        path.with_suffix(".classes").unlink(missing_ok=True)
+        if self.fsync:
+            fsync_folder(path.parent)
+        return True
+
+    def classes(self, rid: str) -> list[str]:
+        """The retention classes whose keys remain (readable without a key: names only)."""
+        if not self._key_path(rid).is_file():
+            return []
+        try:
+            return self._key_path(rid).with_suffix(".classes").read_text().split(",")
+        except FileNotFoundError:
+            return ["main"]
+
+    def ids(self) -> Iterator[str]:
+        folder = self.root / "keys"
+        if folder.is_dir():
+            for p in sorted(folder.glob("*.age")):
+                yield p.stem
+
+    # -- what the tools do with it ---------------------------------------------------------------------------
     def put(self, rid: str, keys: dict[str, bytes], recipients: Sequence[Any]) -> None:
         """The request's keys wrapped to every recipient, durable before the record that needs them."""
         import pyrage
@@ -95,29 +141,18 @@ class Vault:
         if not recipients:
             raise UserError("لا مستلمين للتشفير في association.yml", "no encryption recipients in association.yml")
         body = json.dumps({k: base64.b64encode(v).decode() for k, v in keys.items()}).encode()
-        self._write(self._key_path(rid), pyrage.encrypt(body, list(recipients)))
-        self._write(self._key_path(rid).with_suffix(".classes"), ",".join(sorted(keys)).encode())
-
-    def classes(self, rid: str) -> list[str]:
-        """The retention classes whose keys remain (readable without a key: names only)."""
-        if not self.has(rid):
-            return []
-        try:
-            return self._key_path(rid).with_suffix(".classes").read_text().split(",")
-        except FileNotFoundError:
-            return ["main"]
+        self.store_blob(rid, pyrage.encrypt(body, list(recipients)), list(keys))
 
     def has(self, rid: str) -> bool:
-        return self._key_path(rid).is_file()
+        return bool(self.classes(rid))
 
     def open(self, rid: str, identities: Sequence[Any]) -> dict[str, bytes] | None:
         """The request's keys, or None when they were destroyed (or never written here). UserError when none of
         the identities is a recipient (a key removed from the roster opens nothing wrapped since)."""
         import pyrage
 
-        try:
-            blob = self._key_path(rid).read_bytes()
-        except FileNotFoundError:
+        blob = self.load_blob(rid)
+        if blob is None:
             return None
         try:
             body = pyrage.decrypt(blob, list(identities))
@@ -132,29 +167,16 @@ class Vault:
         """Destroy the request's keys except the classes in ``keep`` (re-wrapped alone; needs an identity);
         the classes destroyed."""
         keep = set(keep)
-        path = self._key_path(rid)
-        if not path.exists():
+        present = self.classes(rid)
+        if not present:
             return []
-        if keep:
+        if keep & set(present):
             keys = self.open(rid, identities) or {}
             kept = {k: v for k, v in keys.items() if k in keep}
-            gone = sorted(set(keys) - set(kept))
-            if kept:
-                self.put(rid, kept, recipients)
-                return gone
-        else:
-            gone = ["all"]  # (which classes there were is not known without a key)
-        path.unlink()
-        path.with_suffix(".classes").unlink(missing_ok=True)
-        if self.fsync:
-            fsync_folder(path.parent)
-        return gone
-
-    def ids(self) -> Iterator[str]:
-        folder = self.root / "keys"
-        if folder.is_dir():
-            for p in sorted(folder.glob("*.age")):
-                yield p.stem
+            self.put(rid, kept, recipients)
+            return sorted(set(keys) - set(kept))
+        self.remove_blob(rid)
+        return sorted(present)
 
     def rewrap(self, identities: Sequence[Any], recipients: Sequence[Any]) -> tuple[int, list[str]]:
         """Every request's keys wrapped again to today's recipients (a member added or removed): (rewrapped,
@@ -191,3 +213,17 @@ class Vault:
                 with os.fdopen(fd, "w") as fh:
                     fh.write(secret.hex())
                 return secret
+
+
+def check_id(rid: str) -> str:
+    if not rid or len(rid) > 20 or any(c not in "0123456789ABCDEFGHJKMNPQRSTVWXYZ-" for c in rid):
+        raise ValueError("not a record id")
+    return rid
+
+
+def _git_config(git_dir: Path, name: str) -> str:
+    import subprocess
+
+    out = subprocess.run(["git", f"--git-dir={git_dir}", "config", "--get", name], capture_output=True, text=True,
+                         check=False)
+    return out.stdout.strip()
