@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mustafid.core.errors import UserError
-from mustafid.store.durable import fsync_folder
+from mustafid.store.durable import Folders, fsync_folder
 
 
 class _Repository(Protocol):
@@ -60,6 +60,9 @@ def identity(path: str | os.PathLike[str]) -> Any:
                         "without a passphrase, or an age identity file") from exc
 
 
+_HEAD = "mustafid-vault-1 classes="
+
+
 class Vault:
     """The vault as a folder (the embedded default; the intake server's own). store/vault_http.py is the same
     vault reached from a clone, through the intake server."""
@@ -68,6 +71,7 @@ class Vault:
         self.root = Path(root)
         self.fsync = fsync
         self._lock = threading.Lock()
+        self._folders = Folders()  # the keys folder's descriptor kept open: a write costs one fsync of it
 
     @classmethod
     def beside(cls, store: _Repository, fsync: bool = True) -> Vault:
@@ -96,36 +100,39 @@ class Vault:
                 os.fsync(fh.fileno())
         tmp.replace(final)
         if self.fsync:
-            fsync_folder(final.parent)
+            self._folders.sync(final.parent)
 
+    # one file a request: a first line naming its classes (not secret), then the age blob; one write, one fsync
     def store_blob(self, rid: str, blob: bytes, classes: Sequence[str]) -> None:
-        self._write(self._key_path(rid), blob)
-        self._write(self._key_path(rid).with_suffix(".classes"), ",".join(sorted(classes)).encode())
+        self._write(self._key_path(rid), f"{_HEAD}{','.join(sorted(classes))}\n".encode() + blob)
 
-    def load_blob(self, rid: str) -> bytes | None:
+    def _read(self, rid: str) -> tuple[list[str], bytes] | None:
         try:
-            return self._key_path(rid).read_bytes()
+            raw = self._key_path(rid).read_bytes()
         except FileNotFoundError:
             return None
+        head, _, blob = raw.partition(b"\n")
+        if not head.startswith(_HEAD.encode()):
+            return ["main"], raw
+        return head[len(_HEAD):].decode().split(","), blob
+
+    def load_blob(self, rid: str) -> bytes | None:
+        got = self._read(rid)
+        return got[1] if got else None
 
     def remove_blob(self, rid: str) -> bool:
         path = self._key_path(rid)
         if not path.exists():
             return False
         path.unlink()
-        path.with_suffix(".classes").unlink(missing_ok=True)
         if self.fsync:
             fsync_folder(path.parent)
         return True
 
     def classes(self, rid: str) -> list[str]:
         """The retention classes whose keys remain (readable without a key: names only)."""
-        if not self._key_path(rid).is_file():
-            return []
-        try:
-            return self._key_path(rid).with_suffix(".classes").read_text().split(",")
-        except FileNotFoundError:
-            return ["main"]
+        got = self._read(rid)
+        return got[0] if got else []
 
     def ids(self) -> Iterator[str]:
         folder = self.root / "keys"
