@@ -203,3 +203,44 @@ def test_erase_export_and_rewrap(tmp_path: Path, name: str, monkeypatch: pytest.
     shown = mustafid(repo, "show", rid, "--lang", "en", key=keys[STAFF])
     assert shown.returncode == 0 and fields["first_name"] not in shown.stdout and "erased" in shown.stdout
     assert fields["first_name"] in mustafid(repo, "show", other, "--lang", "en", key=keys[STAFF]).stdout
+
+
+@pytest.mark.parametrize("name", ["ajaa", "kahatain"])
+def test_retention_erases_the_case_and_keeps_the_payment_account_its_legal_period(
+        tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from mustafid.forms.load import load_forms
+    from mustafid.review.clear import identities, opened
+    from mustafid.review.forges.local import LocalForge
+    from mustafid.review.privacy import due, erase, locate
+    from mustafid.store.vault import Vault
+
+    repo, keys = sealed_repo(tmp_path, name)
+    rid, fields, _doc = web_submit(repo, name, keys, tmp_path, monkeypatch)
+    assoc = load_association(repo)
+    chair = assoc.committee[0].id
+    assert mustafid(repo, "verify", rid, actor=STAFF, key=keys[STAFF]).returncode == 0
+    for m in [p.id for p in assoc.committee[:assoc.committee_quorum]]:
+        assert mustafid(repo, "vote", rid, "approve", "--reason", "ok", actor=m, key=keys[m]).returncode == 0
+    out = mustafid(repo, "decide", rid, "approve", "--reason", "ok", "--meeting", "2026-12/1", actor=chair,
+                   key=keys[chair])
+    assert out.returncode == 0, out.stderr
+    form = load_forms(assoc)["support-request"]
+    forge = LocalForge(repo)
+    submitted = dt.date.fromisoformat(str(locate(forge, rid)[1]["submitted_at"])[:10])
+    assert due(assoc, forge, submitted) == []
+    later = submitted + dt.timedelta(days=form.retention_days + 1)
+    assert due(assoc, forge, later) == [(rid, "main")]
+    ids = identities(str(keys[STAFF]))
+    entry = erase(assoc, forge, rid, STAFF, "retention", ids, today=later)
+    assert entry["destroyed"] == ["main"] and entry["kept_until"]
+    record = opened(locate(forge, rid)[1], Vault.beside(forge), ids)
+    assert record["data"]["iban"] == fields["iban"].replace(" ", "")  # the payment account, kept by law
+    assert record["data"]["first_name"] != fields["first_name"] and "erased" in str(record["data"]["first_name"])
+    assert due(assoc, forge, later) == []
+    end = submitted + dt.timedelta(days=3651)
+    assert due(assoc, forge, end) == [(rid, "legal")]
+    assert erase(assoc, forge, rid, STAFF, "retention", ids, today=end)["destroyed"] == ["legal"]
+    assert not Vault.beside(forge).has(rid) and due(assoc, forge, end) == []
+    assert mustafid(repo, "audit").returncode == 0
