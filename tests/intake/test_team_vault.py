@@ -58,5 +58,8 @@ def test_a_clone_opens_and_erases_through_the_intake(tmp_path: Path, name: str) 
         out = mustafid(clone, "erase", rid, "--reason", "subject-request", "--association", str(repo), actor=STAFF,
                        key=keys[STAFF], env=env)
         assert out.returncode == 0, out.stderr
-        assert not (repo / ".git" / "mustafid" / "vault" / "keys" / f"{rid}.age").exists()
-        assert signed_get(server.url, f"/vault/keys/{rid}", keys[STAFF]).status_code == 404
+        # the case's key destroyed on the server; the payment account's (kept 10 years) wrapped again alone
+        left = signed_get(server.url, f"/vault/classes/{rid}", keys[STAFF])
+        assert left.status_code == 200 and left.json()["classes"] == ["legal"], left.text
+        vault_file = (repo / ".git" / "mustafid" / "vault" / "keys" / f"{rid}.age").read_bytes()
+        assert vault_file.startswith(b"mustafid-vault-1 classes=legal\n")

@@ -50,6 +50,12 @@ def values(node: Any) -> set[str]:
     return out
 
 
+def json_of(text: str) -> Any:
+    import json
+
+    return json.loads(text)
+
+
 def sealed_values(node: Any, sealed: frozenset[str], pattern: str = "") -> set[str]:
     """The answers at the paths the form seals (``family.*.name``), as text."""
     out: set[str] = set()
@@ -135,6 +141,10 @@ def test_nothing_personal_in_clear_anywhere(tmp_path: Path, name: str, monkeypat
     assert fields["first_name"] in shown.stdout
     blind = mustafid(repo, "show", web_id, "--lang", "en", env={"MUSTAFID_KEY": ""})
     assert blind.returncode == 0 and fields["first_name"] not in blind.stdout and "🔒 encrypted" in blind.stdout
+    folder = tmp_path / "docs"
+    shown = mustafid(repo, "show", web_id, "--documents", str(folder), key=keys[STAFF])
+    assert shown.returncode == 0, shown.stderr
+    assert web_doc in [p.read_bytes() for p in folder.iterdir()]
     # structure validation and the audit run with no key
     assert mustafid(repo, "audit").returncode == 0
     git(repo, "checkout", "-q", f"submission/{web_id}")
@@ -194,7 +204,9 @@ def test_erase_export_and_rewrap(tmp_path: Path, name: str, monkeypatch: pytest.
     assert refused.returncode != 0
     out = mustafid(repo, "erase", rid, "--reason", "subject-request", actor=STAFF, key=keys[STAFF])
     assert out.returncode == 0, out.stderr
-    assert not vault.has(rid) and vault.has(other)
+    # the payment account is financial evidence, kept under its own key for its legal period; the rest is gone
+    assert vault.classes(rid) == ["legal"] and vault.classes(other) == ["legal", "main"]
+    assert json_of(out.stdout)["kept_until"]
     log = git(repo, "show", f"mustafid-erasures:erasures/{rid}.yml")
     assert "subject-request" in log and STAFF in log and fields["first_name"] not in log
     assert subprocess.run(["git", "-C", str(repo), "fsck", "--strict"], capture_output=True,
