@@ -55,9 +55,11 @@ def test_a_clone_opens_and_erases_through_the_intake(tmp_path: Path, name: str) 
         ok = signed_get(server.url, f"/vault/keys/{rid}", keys[STAFF])
         assert ok.status_code == 200 and ok.content.startswith(b"age-encryption.org/v1")
         # erased from the clone: gone from the server's vault
-        out = mustafid(clone, "erase", rid, "--reason", "subject-request", "--association", str(repo), actor=STAFF,
-                       key=keys[STAFF], env=env)
+        out = mustafid(clone, "erase", rid, "--reason", "subject-request", "--association", str(repo), "--remote",
+                       "origin", actor=STAFF, key=keys[STAFF], env=env)
         assert out.returncode == 0, out.stderr
+        logged = git(repo, "show", f"mustafid-erasures:erasures/{rid}.yml")  # the erasure reached the team
+        assert "subject-request" in logged and fields["first_name"] not in logged
         # the case's key destroyed on the server; the payment account's (kept 10 years) wrapped again alone
         left = signed_get(server.url, f"/vault/classes/{rid}", keys[STAFF])
         assert left.status_code == 200 and left.json()["classes"] == ["legal"], left.text

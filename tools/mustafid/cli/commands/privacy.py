@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from mustafid.cli.commands._review_common import add_target, open_team
 
@@ -41,6 +42,24 @@ def run_erase(args: argparse.Namespace) -> int:
     actor = require_actor(assoc, args.actor, "staff")
     entry = erase(assoc, team.forge, args.id, actor, args.reason, identities(args.key))
     print(json.dumps(entry, ensure_ascii=False, indent=2))
+    return share_erasure(team, args.id)
+
+
+def share_erasure(team: Any, rid: str) -> int:
+    """On a team: the erasure log sent and the request's documents ref deleted on the shared repository."""
+    from mustafid.review.privacy import LOG
+
+    if team.remote is None:
+        return 0
+    remote = team.remote.name
+    team.forge.git("push", "-q", remote, f"refs/heads/{LOG}:refs/heads/{LOG}", f":refs/mustafid/documents/{rid}",
+                   check=False)
+    listed = team.forge.git("ls-remote", remote, f"refs/mustafid/documents/{rid}", check=False).strip()
+    if listed:
+        print(f"أُتلفت المفاتيح، وتعذّر حذف مستندات {rid} المشفّرة من المستودع المشترك: أعد `mustafid erase` | the keys "
+              f"are destroyed, but {rid}'s sealed documents are still on the shared repository: run the command "
+              "again when it is reachable", file=sys.stderr)
+        return 1
     return 0
 
 
