@@ -256,3 +256,28 @@ def test_retention_erases_the_case_and_keeps_the_payment_account_its_legal_perio
     assert erase(assoc, forge, rid, STAFF, "retention", ids, today=end)["destroyed"] == ["legal"]
     assert not Vault.beside(forge).has(rid) and due(assoc, forge, end) == []
     assert mustafid(repo, "audit").returncode == 0
+
+
+def test_duplicates_are_found_by_the_keyed_hash_without_a_clear_id(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second open request from the same applicant is flagged, by a server that knows the first only from git
+    (its sealed record's keyed hash): no clear national ID is read or kept."""
+    from mustafid.intake.service import Intake
+    from mustafid.review.forges.local import LocalForge
+    from mustafid.store.documents import DocumentStore
+    from mustafid.store.sshsig import Signer
+
+    repo, keys = sealed_repo(tmp_path, "ajaa")
+    first, fields, _doc = web_submit(repo, "ajaa", keys, tmp_path, monkeypatch)
+    forge = LocalForge(repo, signer=Signer(keys["intake"]))
+    intake = Intake(load_association(repo), forge, DocumentStore.beside(forge))  # a fresh index, from git
+    from mustafid.intake.uploads import Upload
+    from tests.intake.util import valid_post
+
+    again, files = valid_post("ajaa", national_id=fields["national_id"], seed=7)
+    uploads = [Upload(f, name, typ, content) for f, (name, content, typ) in files]
+    second = intake.accept("support-request", again, uploads=uploads)
+    assert second.record["duplicate_of"] == [first]
+    text = git(repo, "show", f"submission/{second.id}:{second.path}")
+    assert fields["national_id"] not in text and "lookup:" in text
+    assert "applicant:" in text and len(yaml.safe_load(text)["lookup"]["applicant"]) == 64
