@@ -281,3 +281,23 @@ def test_duplicates_are_found_by_the_keyed_hash_without_a_clear_id(tmp_path: Pat
     text = git(repo, "show", f"submission/{second.id}:{second.path}")
     assert fields["national_id"] not in text and "lookup:" in text
     assert "applicant:" in text and len(yaml.safe_load(text)["lookup"]["applicant"]) == 64
+
+
+def test_a_ci_recipient_opens_sealed_records_for_validation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mustafid keys recipient` makes an age identity; listed under encryption.recipients it opens what is
+    sealed after, and validate checks those answers in full with it."""
+    repo, keys = sealed_repo(tmp_path, "kahatain")
+    ci = tmp_path / "ci.age"
+    out = mustafid(repo, "keys", "recipient", "--as", "ci", "--file", str(ci))
+    assert out.returncode == 0, out.stderr
+    line = next(x for x in out.stdout.splitlines() if "key:" in x)
+    ry = YAML()
+    doc = ry.load((repo / "association.yml").read_text(encoding="utf-8"))
+    doc["encryption"]["recipients"] = [{"id": "ci", "key": line.split('"')[1]}]
+    with (repo / "association.yml").open("w", encoding="utf-8") as fh:
+        ry.dump(doc, fh)
+    git(repo, "-c", "gpg.format=ssh", "-c", f"user.signingkey={keys[STAFF]}", "commit", "-q", "-S", "-a", "-m", "ci")
+    rid, _fields, _doc = web_submit(repo, "kahatain", keys, tmp_path, monkeypatch)
+    git(repo, "checkout", "-q", f"submission/{rid}")
+    checked = mustafid(repo, "validate", "--repo", str(repo), env={"MUSTAFID_CI_KEY": str(ci)})
+    assert checked.returncode == 0 and "opened 1 sealed records" in checked.stderr, checked.stderr
