@@ -1,16 +1,25 @@
 """A second open request of the same form from the same applicant is flagged, never refused.
 
 The index holds open requests by (form, applicant's national ID) in memory only: the IDs are personal data,
-never written to disk or logs here.
+never written to disk or logs here. Its key is ``duplicate_key`` (one function, so it can become a keyed hash).
+
+Under concurrency (threads of one server, several server processes, `mustafid submit` beside them), a request
+is checked and written under a claim: an exclusive lock on ``<git dir>/mustafid/claims/<first 2 hex digits of
+the key>`` (256 files: 8 bits of the key on disk, never the ID), taken before the check and released once the
+new branch exists. The claim file lists the record ids written under it in the last ``CLAIM_WINDOW`` seconds
+(by any process); they are read before the check, so a request another process has just written is seen
+before the background refresh would have found it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
+import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from mustafid.core.vocab import OPEN
@@ -18,6 +27,13 @@ from mustafid.forms.model import FormDef
 from mustafid.records.format import parse_record
 from mustafid.review.forges.local import LocalForge
 from mustafid.store.git import PREFIX
+
+CLAIM_WINDOW = 600.0  # seconds a written record id stays in its claim file (the refresh has it long before)
+
+
+def duplicate_key(national_id: str) -> str:
+    """The index's key for an applicant's normalised national ID."""
+    return hashlib.sha256(national_id.encode()).hexdigest()
 
 
 def applicant_id_path(form: FormDef) -> str | None:
@@ -44,9 +60,7 @@ class DuplicateIndex:
         self.open: dict[tuple[str, str], set[str]] = {}
         self.checked = 0.0
 
-    @staticmethod
-    def key(national_id: str) -> str:
-        return hashlib.sha256(national_id.encode()).hexdigest()
+    key = staticmethod(duplicate_key)
 
     def _forget(self, branch: str) -> None:
         k = self.keys.pop(branch, None)
@@ -110,6 +124,38 @@ class DuplicateIndex:
         with self.lock:
             return sorted(self.open.get((form.id, self.key(nid)), ()))
 
+    @contextlib.contextmanager
+    def claim(self, form: FormDef, data: Mapping[str, Any]) -> Iterator[Claim]:
+        """The open requests of this form from this applicant, checked and then written under the claim (see
+        the module's docstring); the caller writes its branch and calls ``Claim.added`` inside the block."""
+        path = applicant_id_path(form)
+        nid = data.get(path) if path else None
+        if not isinstance(nid, str) or not nid:
+            yield Claim(self, [], None)
+            return
+        folder = self.store.git_dir / "mustafid" / "claims"
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder / self.key(nid)[:2], os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            self._catch_up(_claimed(fd))
+            yield Claim(self, self.open_ids(form, data), fd)
+        finally:
+            os.close(fd)  # releases the lock
+
+    def _catch_up(self, record_ids: list[str]) -> None:
+        """Add the records other writers have just written under the same claim and the index does not know."""
+        with self.lock:
+            unknown = [PREFIX + r for r in record_ids if PREFIX + r not in self.tips]
+        tips = {b: t for b in unknown if (t := self.store.branch_tip(b)) is not None}
+        parsed = self._read(tips)
+        with self.lock:
+            for b, rec in parsed.items():
+                if b not in self.tips:
+                    self.tips[b] = tips[b]
+                    if rec is not None:
+                        self._add(b, rec)
+
     def start_background(self) -> None:
         """Build the index now and keep it current from a daemon thread (the web intake; the CLI refreshes
         once per run)."""
@@ -126,3 +172,38 @@ class DuplicateIndex:
         with self.lock:
             self.tips[branch] = tip
             self._add(branch, rec)
+
+
+def _claimed(fd: int) -> list[str]:
+    """The record ids a claim file lists as written in the last CLAIM_WINDOW seconds."""
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks = []
+    while chunk := os.read(fd, 65536):
+        chunks.append(chunk)
+    out, now = [], time.time()
+    for line in b"".join(chunks).decode("ascii", "replace").splitlines():
+        at, _, rid = line.partition(" ")
+        with contextlib.suppress(ValueError):
+            if now - float(at) < CLAIM_WINDOW and rid:
+                out.append(rid)
+    return out
+
+
+class Claim:
+    """A claim held: the open requests found under it, and where the new request is recorded once written."""
+
+    def __init__(self, index: DuplicateIndex, dups: list[str], fd: int | None) -> None:
+        self.index, self.dups, self.fd = index, dups, fd
+
+    def added(self, branch: str, tip: str, rec: Mapping[str, Any]) -> None:
+        """The new request's branch is written: into the index, and listed in the claim file for other
+        processes (the entries older than CLAIM_WINDOW dropped)."""
+        self.index.added(branch, tip, rec)
+        if self.fd is None:
+            return
+        now = time.time()
+        keep = [f"{now:.3f} {rid}" for rid in _claimed(self.fd)] + [f"{now:.3f} {branch[len(PREFIX):]}"]
+        data = ("\n".join(keep) + "\n").encode("ascii")
+        os.lseek(self.fd, 0, os.SEEK_SET)
+        os.ftruncate(self.fd, 0)
+        os.write(self.fd, data)

@@ -122,22 +122,23 @@ class Intake:
         if problems:
             raise Invalid(problems)
         for u in uploads:  # durable before the record that names them
-            self.documents.put(u.content)
-        dups = self.duplicates.open_ids(form, data)
+            u.store_in(self.documents)
         consent = require_declaration  # validate_input refused a missing consent where the form asks one
-        for _ in range(ID_DRAWS):
-            rid = new_record_id()
-            record = make_record(form, data, association=self.assoc.id, channel=channel, consent=consent,
-                                 documents=docs, record_id=rid, flags=[DUPLICATE] if dups else [],
-                                 duplicate_of=dups)
-            path = record_path(form.id, record["submitted_at"], rid)
-            text = dump_record(record, path)
-            try:
-                commit = self.store.create_submission(rid, {path: text.encode()}, self.message(record, actor))
-            except RefExists:
-                continue  # an id drawn twice (1 in 34 billion): draw another
-            self.duplicates.added(PREFIX + rid, commit, record)
-            return Accepted(record, path, commit)
+        with self.duplicates.claim(form, data) as claim:  # checked and written under one lock, across processes
+            dups = claim.dups
+            for _ in range(ID_DRAWS):
+                rid = new_record_id()
+                record = make_record(form, data, association=self.assoc.id, channel=channel, consent=consent,
+                                     documents=docs, record_id=rid, flags=[DUPLICATE] if dups else [],
+                                     duplicate_of=dups)
+                path = record_path(form.id, record["submitted_at"], rid)
+                text = dump_record(record, path)
+                try:
+                    commit = self.store.create_submission(rid, {path: text.encode()}, self.message(record, actor))
+                except RefExists:
+                    continue  # an id drawn twice (1 in 34 billion): draw another
+                claim.added(PREFIX + rid, commit, record)
+                return Accepted(record, path, commit)
         raise UserError("تعذّر إيجاد رقم طلب غير مستخدم", "could not find an unused request number")
 
     @staticmethod
