@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,15 +44,18 @@ from tests.helpers import make_association_repo  # noqa: E402
 from tests.intake.util import luhn_id, valid_post  # noqa: E402
 from tests.intake_server import running_intake  # noqa: E402
 
+SPREAD = 8.0  # seconds over which the hostile clients arrive
+OVERSIZE, MALFORMED = 10, 200
 AR = re.compile("[\u0600-\u06ff]")
 EN = re.compile(r"[A-Za-z]{4}")
-ENV = {"MUSTAFID_HEADER_TIMEOUT": "3", "MUSTAFID_BODY_TIMEOUT": "3", "MUSTAFID_STASH_TTL": "8",
+ENV = {"MUSTAFID_HEADER_TIMEOUT": "5", "MUSTAFID_BODY_TIMEOUT": "5", "MUSTAFID_STASH_TTL": "8",
        "MUSTAFID_STASH_QUOTA": "1000", "MUSTAFID_TRUSTED_PROXIES": "127.0.0.1"}
 
 
 @dataclass
 class Tally:
     codes: Counter[int] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)  # the "error" of JSON refusals
     refusals: int = 0
     bilingual: int = 0
     not_bilingual: list[str] = field(default_factory=list)
@@ -68,6 +72,7 @@ class Tally:
             try:
                 j = json.loads(body)
                 ok = bool(AR.search(j.get("ar", "")) and EN.search(j.get("en", "")))
+                self.reasons[f"{status} {j.get('error')}"] += 1
             except ValueError:
                 ok = False
         if ok:
@@ -96,21 +101,22 @@ async def exchange(port: int, data: bytes, tally: Tally, pace: float = 0.0) -> t
     except OSError:
         tally.unanswered += 1
         return 0, b"", b""
+    reading = asyncio.ensure_future(reader.read())  # read as it comes: a refusal sent mid-upload is not lost
     try:
         if pace:
             for i in range(len(data)):
+                if reading.done():
+                    break
                 writer.write(data[i:i + 1])
                 await writer.drain()
                 await asyncio.sleep(pace)
-                if reader.at_eof() or writer.is_closing():
-                    break
         else:
             writer.write(data)
             await writer.drain()
     except OSError:
         pass
     try:
-        got = await asyncio.wait_for(reader.read(), 60)
+        got = await asyncio.wait_for(reading, 60)
     except (OSError, TimeoutError):
         got = b""
     writer.close()
@@ -135,11 +141,10 @@ async def valid_clients(port: int, posts: list[bytes], clients: int, tally: Tall
         while not queue.empty():
             data = queue.get_nowait()
             t = time.perf_counter()
-            status, headers, _ = await exchange(port, data, tally)
+            status, _, body = await exchange(port, data, tally)
             lat.append(time.perf_counter() - t)
-            m = re.search(rb"location: /forms/receipt/\?ref=([0-9A-Z-]+)", headers, re.IGNORECASE)
-            if status == 303 and m:
-                refs.append(m.group(1).decode())
+            if status == 201:
+                refs.append(json.loads(body)["id"])
 
     started = time.perf_counter()
     await asyncio.gather(*(one() for _ in range(clients)))
@@ -186,7 +191,7 @@ def fuzzed(rng: random.Random, base: bytes, i: int) -> bytes:
 
 async def hostile(port: int, args: argparse.Namespace, base: bytes, limit: int, tally: Tally) -> None:
     rng = random.Random(18)
-    jobs: list[asyncio.Future[object] | asyncio.Task[object]] = []
+    jobs: list[asyncio.Future[None]] = []
     fuzz = [fuzzed(rng, base, i) for i in range(args.fuzz)]
     fuzz_q: asyncio.Queue[bytes] = asyncio.Queue()
     for f in fuzz:
@@ -228,11 +233,15 @@ async def hostile(port: int, args: argparse.Namespace, base: bytes, limit: int, 
         await exchange(port, head("POST", "/submit/support-request", "multipart/form-data; boundary=b", len(body),
                                   f"198.22.0.{i % 250}", rng.choice(["application/json", ""])) + body, tally)
 
+    async def later(job: Coroutine[object, object, None]) -> None:
+        await asyncio.sleep(rng.uniform(0, SPREAD))  # the hostile clients arrive over the first seconds
+        await job
+
     jobs += [asyncio.ensure_future(fuzzer()) for _ in range(6)]
-    jobs += [asyncio.ensure_future(slow(i)) for i in range(args.slow)]
-    jobs += [asyncio.ensure_future(oversize(i)) for i in range(20)]
-    jobs += [asyncio.ensure_future(unconfirmed(i)) for i in range(args.unconfirmed)]
-    jobs += [asyncio.ensure_future(malformed(i)) for i in range(200)]
+    jobs += [asyncio.ensure_future(later(slow(i))) for i in range(args.slow)]
+    jobs += [asyncio.ensure_future(later(oversize(i))) for i in range(OVERSIZE)]
+    jobs += [asyncio.ensure_future(later(unconfirmed(i))) for i in range(args.unconfirmed)]
+    jobs += [asyncio.ensure_future(later(malformed(i))) for i in range(MALFORMED)]
     await asyncio.gather(*jobs)
 
 
@@ -295,7 +304,8 @@ async def run(args: argparse.Namespace) -> int:
             out = []
             for i in range(args.valid):
                 fields, files = valid_post("ajaa", national_id=luhn_id(offset + i), seed=offset + i)
-                out.append(encode("POST", "/submit/support-request", fields, files, f"198.18.{i % 50}.{i // 50 % 250}"))
+                out.append(encode("POST", "/submit/support-request", fields, files, f"198.18.{i % 50}.{i // 50 % 250}",
+                                  "application/json"))
             return out
 
         calm_posts, storm_posts = posts(30_000), posts(40_000)
@@ -335,13 +345,15 @@ async def run(args: argparse.Namespace) -> int:
     print(f"  alone:            {th0:7.1f} /s   p99 {p99(lat0):7.1f} ms   answers {dict(calm.codes)}")
     print(f"  under hostile load:{th1:7.1f} /s   p99 {p99(lat1):7.1f} ms   answers {dict(storm.codes)}")
     print(f"  ratio (hostile / alone): throughput {th1 / th0:.2f}x, p99 {p99(lat1) / p99(lat0):.2f}x")
-    print(f"hostile load ({hostile_secs:.1f} s): {args.fuzz} fuzzed, {args.slow} slow, 20 oversize, 200 malformed, "
+    print(f"hostile load ({hostile_secs:.1f} s): {args.fuzz} fuzzed, {args.slow} slow, {OVERSIZE} oversize, "
+          f"{MALFORMED} malformed, "
           f"{args.unconfirmed} unconfirmed uploads; answers {dict(sorted(noise.codes.items()))}, "
           f"no answer {noise.unanswered}")
     print(f"server memory: {rss_start:.0f} MB at start, peak {hwm_calm:.0f} MB alone, peak {hwm_storm:.0f} MB "
           f"under hostile load")
     print(f"unconfirmed documents on disk: {stash_before / 1e3:.1f} kB after the load, {stash_after / 1e3:.1f} kB "
           f"after expiry; spool {incoming_after} bytes; confirmed documents {docs / 1e6:.2f} MB")
+    print(f"refusals by reason (JSON ones): {dict(sorted((calm.reasons + storm.reasons + noise.reasons).items()))}")
     print(f"answers 500: {everyone.codes.get(500, 0)}")
     print(f"refusals bilingual: {everyone.bilingual}/{everyone.refusals} "
           f"({100 * everyone.bilingual / max(everyone.refusals, 1):.1f}%) {everyone.not_bilingual[:3]}")
