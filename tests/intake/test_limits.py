@@ -329,3 +329,21 @@ def test_memory_per_request_does_not_grow_with_the_documents(short: Server) -> N
     assert grown < 40, f"peak memory grew by {grown:.0f} MB for 3 × {len(body) / 1e6:.0f} MB of documents"
     spool = short.repo_dir / ".git" / "mustafid" / "incoming"
     assert not spool.exists() or not any(spool.iterdir()), "the spooled documents are removed after the answer"
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["declared", "streamed"])
+def test_an_oversize_upload_gets_its_answer(short: Server, declared: bool) -> None:
+    """Past the 51 MB limit, declared (Content-Length) or found while streaming (chunked): the 413 is sent and
+    the rest of the body is read and dropped, so the client gets the bilingual answer rather than a reset."""
+    part = b'--b0undary\r\nContent-Disposition: form-data; name="id_copy"; filename="a.pdf"\r\n\r\n%PDF-'
+    body = part + b"x" * 55_000_000 + b"\r\n--b0undary--\r\n"
+    headers = {"content-type": "multipart/form-data; boundary=b0undary", **JSON}
+
+    def chunks() -> Iterator[bytes]:
+        for i in range(0, len(body), 1 << 20):
+            yield body[i:i + (1 << 20)]
+
+    r = httpx.post(short.url + "/submit/support-request", content=body if declared else chunks(), headers=headers,
+                   timeout=60)
+    bilingual(r, 413, as_json=True)
+    assert r.json()["error"] == "too_large"

@@ -6,6 +6,11 @@
 - A bound on a request's line and headers (``HEADER_LIMIT`` bytes), else 431.
 - uvicorn's own refusals of what it cannot parse (its English plain-text 400) in Arabic and English, HTML or
   JSON as the request's Accept asks.
+- A gentle close when an answer is sent before the request's body was read to its end (413, 408): our side
+  is shut for writing and what the client still sends is read and dropped for up to ``LINGER_SECONDS``
+  (``LINGER_BYTES``) before the socket is closed. Closed at once, the client's system would reset the
+  connection on the unread bytes and drop the answer with it: the person would see "connection reset" instead
+  of the bilingual page saying what to fix.
 
 The body's read timeouts are the ASGI middleware's (intake.web.limits.UploadGuard), which knows the route.
 """
@@ -13,9 +18,10 @@ The body's read timeouts are the ASGI middleware's (intake.web.limits.UploadGuar
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
-from typing import Any
+from typing import Any, cast
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
@@ -24,6 +30,7 @@ from mustafid.intake.messages import MSG
 from mustafid.intake.web.middleware import REFUSAL_TITLE, accepts_json, message_page
 
 HEADER_LIMIT = 64_000
+LINGER_SECONDS, LINGER_BYTES = 3.0, 60_000_000
 CLOSING = b"\r\nconnection: close\r\ncache-control: no-store\r\nx-content-type-options: nosniff\r\n\r\n"
 
 
@@ -39,6 +46,28 @@ def refusal_bytes(status: int, msg: T, code: str, accept: str) -> bytes:
                      str(len(body)).encode(), CLOSING, body])
 
 
+class _Lingering:
+    """The connection's transport, whose ``close`` lingers while a request's body is still arriving."""
+
+    def __init__(self, transport: asyncio.Transport, protocol: GuardedHttpTools) -> None:
+        self._transport, self._protocol = transport, protocol
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+    def close(self) -> None:
+        p, t = self._protocol, self._transport
+        if p.lingering or t.is_closing() or p.cycle is None or not p.cycle.more_body:
+            t.close()
+            return
+        p.lingering = True
+        with contextlib.suppress(OSError, RuntimeError, NotImplementedError):
+            t.resume_reading()
+            if t.can_write_eof():
+                t.write_eof()  # the answer is complete: the client reads it, then sees the end
+        p.loop.call_later(LINGER_SECONDS, t.close)
+
+
 class GuardedHttpTools(HttpToolsProtocol):
     header_timeout = float(os.environ.get("MUSTAFID_HEADER_TIMEOUT", "") or 10)
 
@@ -47,6 +76,8 @@ class GuardedHttpTools(HttpToolsProtocol):
         self._header_timer: asyncio.TimerHandle | None = None
         self._header_bytes = 0
         self._refusing: tuple[int, T, str] | None = None
+        self.lingering = False
+        self._dropped = 0
 
     def _arm(self) -> None:
         if self._header_timer is None:
@@ -80,12 +111,21 @@ class GuardedHttpTools(HttpToolsProtocol):
     # uvicorn's hooks
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        super().connection_made(cast("asyncio.Transport", _Lingering(transport, self)))
         self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        self.lingering = True  # closed now: no lingering
         super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self.lingering:  # the rest of a body already answered: dropped unread
+            self._dropped += len(data)
+            if self._dropped > LINGER_BYTES:
+                self.transport.close()
+            return
+        super().data_received(data)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
