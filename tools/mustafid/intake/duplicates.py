@@ -14,9 +14,9 @@ before the background refresh would have found it.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
+import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -28,6 +28,10 @@ from mustafid.records.format import parse_record
 from mustafid.review.forges.local import LocalForge
 from mustafid.store.git import PREFIX
 
+if sys.platform != "win32":
+    import fcntl
+
+_STRIPES: dict[str, threading.Lock] = {}
 CLAIM_WINDOW = 600.0  # seconds a written record id stays in its claim file (the refresh has it long before)
 
 
@@ -135,13 +139,16 @@ class DuplicateIndex:
             return
         folder = self.store.git_dir / "mustafid" / "claims"
         folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(folder / self.key(nid)[:2], os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            self._catch_up(_claimed(fd))
-            yield Claim(self, self.open_ids(form, data), fd)
-        finally:
-            os.close(fd)  # releases the lock
+        stripe = self.key(nid)[:2]
+        with _STRIPES.setdefault(stripe, threading.Lock()):  # this process's threads (and Windows, which has no flock)
+            fd = os.open(folder / stripe, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                if sys.platform != "win32":
+                    fcntl.flock(fd, fcntl.LOCK_EX)  # every other process
+                self._catch_up(_claimed(fd))
+                yield Claim(self, self.open_ids(form, data), fd)
+            finally:
+                os.close(fd)  # releases the lock
 
     def _catch_up(self, record_ids: list[str]) -> None:
         """Add the records other writers have just written under the same claim and the index does not know."""
