@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
 import random
 import re
 import statistics
@@ -256,7 +258,13 @@ def rss_mb(pid: int) -> float:
 
 
 def folder_bytes(p: Path) -> int:
-    return sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.exists() else 0
+    """The bytes of the files under ``p`` (files and folders may vanish while it counts: the server removes them)."""
+    total = 0
+    for dirpath, _, names in os.walk(p):
+        for n in names:
+            with contextlib.suppress(OSError):
+                total += (Path(dirpath) / n).stat().st_size
+    return total
 
 
 def verify(repo: Path, refs: list[str]) -> tuple[int, list[str]]:
