@@ -67,9 +67,9 @@ def test_edit_add_and_remove_write_nothing(intake: Intake) -> None:
     assert refs(intake.store.repo) == before
 
 
-def test_check_keeps_the_documents_and_confirm_writes_the_record(intake: Intake) -> None:
+def test_check_keeps_the_documents_and_confirm_writes_the_record(intake: Intake, tmp_path: Path) -> None:
     shape = FormShape(intake.form("support-request"))
-    stash = Stash(b"secret")
+    stash = Stash(b"secret", tmp_path / "stash").for_client("198.51.100.7")
     fields, files = valid_post("ajaa", national_id=luhn_id(801), seed=801)
     before = refs(intake.store.repo)
     bad = steps.submit(intake, stash, shape, post_of(shape, {**fields, "national_id": "12"}, files, _step="check"))
@@ -78,11 +78,15 @@ def test_check_keeps_the_documents_and_confirm_writes_the_record(intake: Intake)
     review = steps.submit(intake, stash, shape, post_of(shape, fields, files, _step="check"))
     assert isinstance(review, steps.Review) and refs(intake.store.repo) == before
     assert {d["field"] for d in review.docs} == {f for f, _ in files}
-    assert all(intake.documents.has(d["sha256"]) for d in review.docs), "stored at the check step"
+    slot = next((tmp_path / "stash").iterdir())
+    assert "198.51.100.7" not in slot.name, "the client's address is not on disk"
+    assert {p.name for p in slot.iterdir()} == {d["sha256"] for d in review.docs}, "held at the check step"
+    assert not any(intake.documents.has(d["sha256"]) for d in review.docs), "not stored before confirm"
     tokens = {f"_stash.{d['field']}": stash.token(d) for d in review.docs}
     done = steps.submit(intake, stash, shape, post_of(shape, {**review.answers, **tokens}, _step="confirm"))
     assert isinstance(done, Accepted) and f"refs/heads/{done.branch}" in refs(intake.store.repo)
     assert [d["sha256"] for d in done.record["documents"]] == [d["sha256"] for d in review.docs]
+    assert all(intake.documents.has(d["sha256"]) for d in review.docs), "stored with the record"
     assert steps.receipt(intake.store, done.id) == {k: done.record.get(k) for k in steps.RECEIPT_FIELDS}
     assert steps.receipt(intake.store, "AAAA-AAAA") is None
 

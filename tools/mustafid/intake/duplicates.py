@@ -1,7 +1,16 @@
 """A second open request of the same form from the same applicant is flagged, never refused.
 
-The index holds open requests by (form, keyed hash of the applicant's national ID) in memory only. A sealed
-record carries that hash itself (``lookup.applicant``, intake/sealed.py), so its ID need not be opened.
+The index holds open requests by (form, keyed hash of the applicant's national ID) in memory only: the IDs are
+personal data, never written to disk or logs here. Its key is ``duplicate_key`` (HMAC-SHA256 with the vault's
+secret); a sealed record carries that hash itself (``lookup.applicant``, intake/sealed.py), so its ID need not be
+opened.
+
+Under concurrency (threads of one server, several server processes, `mustafid submit` beside them), a request
+is checked and written under a claim: an exclusive lock on ``<git dir>/mustafid/claims/<first 2 hex digits of
+the key>`` (256 files: 8 bits of the key on disk, never the ID), taken before the check and released once the
+new branch exists. The claim file lists the record ids written under it in the last ``CLAIM_WINDOW`` seconds
+(by any process); they are read before the check, so a request another process has just written is seen
+before the background refresh would have found it.
 """
 
 from __future__ import annotations
@@ -9,9 +18,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import os
+import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from mustafid.core.vocab import OPEN
@@ -19,6 +30,20 @@ from mustafid.forms.model import FormDef
 from mustafid.records.format import parse_record
 from mustafid.review.forges.local import LocalForge
 from mustafid.store.git import PREFIX
+
+if sys.platform != "win32":
+    import fcntl
+
+_STRIPES: dict[str, threading.Lock] = {}
+CLAIM_WINDOW = 600.0  # seconds a written record id stays in its claim file (the refresh has it long before)
+
+
+def duplicate_key(national_id: str, secret: bytes = b"") -> str:
+    """The index's key for an applicant's normalised national ID: HMAC-SHA256 with the vault's secret (a plain
+    SHA-256 only where no secret is given: tests of the index alone)."""
+    if secret:
+        return hmac.new(secret, national_id.encode(), hashlib.sha256).hexdigest()
+    return hashlib.sha256(national_id.encode()).hexdigest()
 
 
 def applicant_id_path(form: FormDef) -> str | None:
@@ -47,9 +72,7 @@ class DuplicateIndex:
         self.checked = 0.0
 
     def key(self, national_id: str) -> str:
-        if self.secret:
-            return hmac.new(self.secret, national_id.encode(), hashlib.sha256).hexdigest()
-        return hashlib.sha256(national_id.encode()).hexdigest()
+        return duplicate_key(national_id, self.secret)
 
     def _forget(self, branch: str) -> None:
         k = self.keys.pop(branch, None)
@@ -117,6 +140,41 @@ class DuplicateIndex:
         with self.lock:
             return sorted(self.open.get((form.id, self.key(nid)), ()))
 
+    @contextlib.contextmanager
+    def claim(self, form: FormDef, data: Mapping[str, Any]) -> Iterator[Claim]:
+        """The open requests of this form from this applicant, checked and then written under the claim (see
+        the module's docstring); the caller writes its branch and calls ``Claim.added`` inside the block."""
+        path = applicant_id_path(form)
+        nid = data.get(path) if path else None
+        if not isinstance(nid, str) or not nid:
+            yield Claim(self, [], None)
+            return
+        folder = self.store.git_dir / "mustafid" / "claims"
+        folder.mkdir(parents=True, exist_ok=True)
+        stripe = self.key(nid)[:2]
+        with _STRIPES.setdefault(stripe, threading.Lock()):  # this process's threads (and Windows, which has no flock)
+            fd = os.open(folder / stripe, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                if sys.platform != "win32":
+                    fcntl.flock(fd, fcntl.LOCK_EX)  # every other process
+                self._catch_up(_claimed(fd))
+                yield Claim(self, self.open_ids(form, data), fd)
+            finally:
+                os.close(fd)  # releases the lock
+
+    def _catch_up(self, record_ids: list[str]) -> None:
+        """Add the records other writers have just written under the same claim and the index does not know."""
+        with self.lock:
+            unknown = [PREFIX + r for r in record_ids if PREFIX + r not in self.tips]
+        tips = {b: t for b in unknown if (t := self.store.branch_tip(b)) is not None}
+        parsed = self._read(tips)
+        with self.lock:
+            for b, rec in parsed.items():
+                if b not in self.tips:
+                    self.tips[b] = tips[b]
+                    if rec is not None:
+                        self._add(b, rec)
+
     def start_background(self) -> None:
         """Build the index now and keep it current from a daemon thread (the web intake; the CLI refreshes
         once per run)."""
@@ -133,3 +191,38 @@ class DuplicateIndex:
         with self.lock:
             self.tips[branch] = tip
             self._add(branch, rec)
+
+
+def _claimed(fd: int) -> list[str]:
+    """The record ids a claim file lists as written in the last CLAIM_WINDOW seconds."""
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks = []
+    while chunk := os.read(fd, 65536):
+        chunks.append(chunk)
+    out, now = [], time.time()
+    for line in b"".join(chunks).decode("ascii", "replace").splitlines():
+        at, _, rid = line.partition(" ")
+        with contextlib.suppress(ValueError):
+            if now - float(at) < CLAIM_WINDOW and rid:
+                out.append(rid)
+    return out
+
+
+class Claim:
+    """A claim held: the open requests found under it, and where the new request is recorded once written."""
+
+    def __init__(self, index: DuplicateIndex, dups: list[str], fd: int | None) -> None:
+        self.index, self.dups, self.fd = index, dups, fd
+
+    def added(self, branch: str, tip: str, rec: Mapping[str, Any]) -> None:
+        """The new request's branch is written: into the index, and listed in the claim file for other
+        processes (the entries older than CLAIM_WINDOW dropped)."""
+        self.index.added(branch, tip, rec)
+        if self.fd is None:
+            return
+        now = time.time()
+        keep = [f"{now:.3f} {rid}" for rid in _claimed(self.fd)] + [f"{now:.3f} {branch[len(PREFIX):]}"]
+        data = ("\n".join(keep) + "\n").encode("ascii")
+        os.lseek(self.fd, 0, os.SEEK_SET)
+        os.ftruncate(self.fd, 0)
+        os.write(self.fd, data)

@@ -28,4 +28,24 @@ MSG = {
     "bug": T("حدث خطأ في الخادم ولم يُحفظ الطلب: أعد المحاولة، وإن تكرر فاتصل بالجمعية",
              "something went wrong on the server and the request was not saved: try again, and if it happens again "
              "contact the association"),
+    # The intake under abuse (issue 18): what any layer answers when a limit is reached.
+    "method": T("هذا العنوان لا يقبل هذا النوع من الطلبات: افتح الصفحة من الموقع",
+                "this address does not take this kind of request: open the page from the site"),
+    "part_too_large": T("أحد الحقول أطول من المسموح ({kb} كيلوبايت): اختصره ثم أعد الإرسال",
+                        "one of the answers is longer than allowed ({kb} KB): shorten it and send again"),
+    "too_many_parts": T("الطلب يحوي حقولاً أو ملفات أكثر من المسموح: أرسل النموذج من صفحته في الموقع",
+                        "the request holds more answers or files than allowed: send the form from its page on "
+                        "the site"),
+    "timeout": T("انقطع الإرسال أو كان بطيئاً جداً، ولم يُحفظ منه شيء: تحقق من اتصالك ثم أعد الإرسال",
+                 "the request stopped arriving or came too slowly and nothing of it was kept: check your "
+                 "connection and send it again"),
+    "headers_too_large": T("رأس الطلب أكبر من المسموح: أرسل النموذج من صفحته في الموقع",
+                           "the request's headers are larger than allowed: send the form from its page on the site"),
+    "bad_http": T("تعذّرت قراءة الطلب: أرسل النموذج من صفحته في الموقع",
+                  "the request could not be read: send the form from its page on the site"),
+    "busy": T("الخادم يستقبل مرفقات كثيرة الآن: انتظر قليلاً ثم أعد الإرسال، ولم يُحفظ شيء",
+              "the server is receiving many attachments just now and nothing was kept: wait a little and send again"),
+    "quota": T("لديك مرفقات كثيرة لم تؤكَّد بعد: أكمل طلبك أو انتظر {minutes} دقيقة ثم أعد الإرسال",
+               "you have many attachments not yet confirmed: finish your request, or wait {minutes} minutes and "
+               "send again"),
 }

@@ -4,6 +4,7 @@ descriptions the page's script sends. A key no form field has refuses the whole 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -102,8 +103,9 @@ class FormShape:
             if isinstance(value, Upload):
                 if key not in self.files:
                     raise Refused("unknown_fields", MSG["unknown_fields"])
-                if value.name or value.content:
-                    post.uploads.append(Upload(key, safe_filename(value.name), value.type[:100], value.content))
+                if value.name or value.size:
+                    post.uploads.append(dataclasses.replace(value, field=key, name=safe_filename(value.name),
+                                                            type=value.type[:100]))
             elif key.startswith("_stash."):
                 post.tokens.append(value)
             elif key.startswith("_file.") and key[6:] in self.files:

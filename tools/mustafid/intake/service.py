@@ -130,38 +130,40 @@ class Intake:
             raise Invalid(problems)
         keys = self.sealer.keys(form) if self.sealer else None
         if self.sealer and keys:  # encrypted with the request's key, durable before the record that names them
-            docs = self.sealer.documents_sealed(keys, docs, {u.sha256: u.content for u in uploads})  # type: ignore[assignment]
+            contents = {u.sha256: u.content or (u.spooled.path.read_bytes() if u.spooled else b"") for u in uploads}
+            docs = self.sealer.documents_sealed(keys, docs, contents)  # type: ignore[assignment]
         else:
             for u in uploads:  # durable before the record that names them
-                self.documents.put(u.content)
-        dups = self.duplicates.open_ids(form, data)
+                u.store_in(self.documents)
         nid_path = applicant_id_path(form)
         nid = data.get(nid_path) if nid_path else None
         consent = require_declaration  # validate_input refused a missing consent where the form asks one
-        for _ in range(ID_DRAWS):
-            rid = new_record_id()
-            record = make_record(form, data, association=self.assoc.id, channel=channel, consent=consent,
-                                 documents=docs, record_id=rid, flags=[DUPLICATE] if dups else [],
-                                 duplicate_of=dups)
-            path = record_path(form.id, record["submitted_at"], rid)
-            written = record
-            if self.sealer and keys:
-                if isinstance(nid, str) and nid:
-                    record["lookup"] = {"applicant": keyed_hash(self.duplicates.secret, nid)}
-                written = self.sealer.record_sealed(form, record, keys)
-            text = dump_record(written, path)
-            try:
-                commit = self.store.create_submission(rid, {path: text.encode()}, self.message(record, actor))
-            except RefExists:
-                if self.sealer:
-                    self.sealer.forget(rid)
-                continue  # an id drawn twice (1 in 34 billion): draw another
-            except BaseException:
-                if self.sealer:
-                    self.sealer.forget(rid)  # not written: nothing of it stays
-                raise
-            self.duplicates.added(PREFIX + rid, commit, record)
-            return Accepted(record, path, commit)
+        with self.duplicates.claim(form, data) as claim:  # checked and written under one lock, across processes
+            dups = claim.dups
+            for _ in range(ID_DRAWS):
+                rid = new_record_id()
+                record = make_record(form, data, association=self.assoc.id, channel=channel, consent=consent,
+                                     documents=docs, record_id=rid, flags=[DUPLICATE] if dups else [],
+                                     duplicate_of=dups)
+                path = record_path(form.id, record["submitted_at"], rid)
+                written = record
+                if self.sealer and keys:
+                    if isinstance(nid, str) and nid:
+                        record["lookup"] = {"applicant": keyed_hash(self.duplicates.secret, nid)}
+                    written = self.sealer.record_sealed(form, record, keys)
+                try:
+                    commit = self.store.create_submission(rid, {path: dump_record(written, path).encode()},
+                                                          self.message(record, actor))
+                except RefExists:
+                    if self.sealer:
+                        self.sealer.forget(rid)
+                    continue  # an id drawn twice (1 in 34 billion): draw another
+                except BaseException:
+                    if self.sealer:
+                        self.sealer.forget(rid)  # not written: nothing of it stays
+                    raise
+                claim.added(PREFIX + rid, commit, record)
+                return Accepted(record, path, commit)
         raise UserError("تعذّر إيجاد رقم طلب غير مستخدم", "could not find an unused request number")
 
     @staticmethod

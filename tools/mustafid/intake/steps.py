@@ -24,7 +24,7 @@ from mustafid.intake.messages import MSG
 from mustafid.intake.posted import FormShape, Post, Refused
 from mustafid.intake.service import Accepted, Intake, Invalid
 from mustafid.intake.stash import Stash
-from mustafid.intake.uploads import Document, content_problems, files_by_field
+from mustafid.intake.uploads import Document, Upload, content_problems, files_by_field
 from mustafid.records.format import parse_record, parse_record_id
 from mustafid.review.forges.local import LocalForge
 from mustafid.store.git import PREFIX
@@ -61,17 +61,28 @@ class Review:
 Outcome = Refill | Review | Accepted
 
 
-def held(intake: Intake, stash: Stash, shape: FormShape, tokens: Sequence[str]) -> tuple[list[Document], bool]:
-    """The kept documents the tokens name, and whether any token named one no longer held (expired, forged,
-    another form's, or deleted)."""
-    docs, lost = [], False
+Holding = list[tuple[Document, Upload | None]]  # each kept document, and its file while the stash holds it
+
+
+def holding(intake: Intake, stash: Stash, shape: FormShape, tokens: Sequence[str]) -> tuple[Holding, bool]:
+    """The kept documents the tokens name (each with its stash file, or None once it is in the document store),
+    and whether any token named one no longer held (expired, forged, another form's, or deleted)."""
+    out: Holding = []
+    lost = False
     for t in tokens:
-        d = stash.read(t)
-        if d is None or d["field"] not in shape.files or not intake.documents.has(d["sha256"]):
+        got = stash.hold(t)
+        if got is None or got[0]["field"] not in shape.files or (
+                got[1] is None and not intake.documents.has(got[0]["sha256"])):
             lost = True
             continue
-        docs.append(d)
-    return docs, lost
+        out.append(got)
+    return out, lost
+
+
+def held(intake: Intake, stash: Stash, shape: FormShape, tokens: Sequence[str]) -> tuple[list[Document], bool]:
+    """The kept documents the tokens name, and whether any token named one no longer held."""
+    pairs, lost = holding(intake, stash, shape, tokens)
+    return [d for d, _ in pairs], lost
 
 
 def _stash_expired(shape: FormShape) -> Problem:
@@ -90,21 +101,22 @@ def submit(intake: Intake, stash: Stash, shape: FormShape, post: Post) -> Outcom
         raise Refused("honeypot", MSG["honeypot"])
     step = post.one("_step")
     answers = post.answers()
-    docs, lost = held(intake, stash, shape, post.tokens)
+    pairs, lost = holding(intake, stash, shape, post.tokens)
+    docs = [d for d, _ in pairs]
     add, remove = post.one("_add"), post.one("_remove")
     if add or remove:
         return Refill(repeat_edit(form, answers, add, remove), [], docs)
     if step == "edit":
         return Refill(answers, [], docs)
     if step == "check":
-        return check(intake, shape, post, answers, docs, lost)
+        return check(intake, stash, shape, post, answers, docs, lost)
     if step not in ("", "confirm"):
         raise Refused("bad_step", MSG["broken"])
-    return confirm(intake, shape, post, answers, docs, lost)
+    return confirm(intake, shape, post, answers, pairs, lost)
 
 
-def check(intake: Intake, shape: FormShape, post: Post, answers: dict[str, Any], docs: list[Document],
-          lost: bool) -> Refill | Review:
+def check(intake: Intake, stash: Stash, shape: FormShape, post: Post, answers: dict[str, Any],
+          docs: list[Document], lost: bool) -> Refill | Review:
     """The check step: every problem, or the documents stored (kept for confirm) and the answers to review."""
     form = shape.form
     data, problems = intake.check(form, answers, post.lang, files_by_field(post.uploads, docs))
@@ -114,20 +126,21 @@ def check(intake: Intake, shape: FormShape, post: Post, answers: dict[str, Any],
     if problems:
         log.info("invalid form=%s step=check problems=%s", form.id, _codes(problems))
         return Refill(answers, problems, docs)
-    for u in post.uploads:
-        intake.documents.put(u.content)
-    return Review(answers, data, docs + [u.document() for u in post.uploads])
+    return Review(answers, data, docs + [stash.keep(u) for u in post.uploads])
 
 
-def confirm(intake: Intake, shape: FormShape, post: Post, answers: dict[str, Any], docs: list[Document],
+def confirm(intake: Intake, shape: FormShape, post: Post, answers: dict[str, Any], pairs: Holding,
             lost: bool) -> Refill | Accepted:
     """The confirm step (or a direct submission): the record written, or every problem and nothing written.
-    A StoreError goes up: nothing was written, the caller says so."""
+    Documents still in the stash go to the document store with the record. A StoreError goes up: nothing was
+    written, the caller says so."""
     form = shape.form
     started = time.perf_counter()
+    docs = [d for d, _ in pairs]
     try:
         accepted = intake.accept(form.id, answers, channel="web", actor="web", lang=post.lang,
-                                 uploads=post.uploads, stashed=docs)
+                                 uploads=post.uploads + [u for _, u in pairs if u is not None],
+                                 stashed=[d for d, u in pairs if u is None])
     except Invalid as exc:
         problems = list(exc.problems)
         if lost:

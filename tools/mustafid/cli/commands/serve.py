@@ -31,7 +31,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="push each new request's branch to this git remote (name or URL) after saving it; with "
                         "github.repository in association.yml and $GITHUB_TOKEN, also open its pull request")
     p.add_argument("--trust-proxy", action="store_true",
-                   help="behind a reverse proxy: take the client address from X-Forwarded-For")
+                   help="behind a reverse proxy on this machine: same as --trusted-proxy loopback")
+    p.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDRESS/NETWORK",
+                   help="a reverse proxy in front (repeatable; also $MUSTAFID_TRUSTED_PROXIES, comma-separated): "
+                        "the client is the rightmost X-Forwarded-For address that is not one of them")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,9 +69,11 @@ def run(args: argparse.Namespace) -> int:
                        "MUSTAFID_SITE_DIR": str(Path(site).resolve()), "MUSTAFID_RATE_LIMIT": str(args.rate_limit),
                        "MUSTAFID_TRUST_PROXY": "1" if args.trust_proxy else "0",
                        "MUSTAFID_REMOTE": args.remote})
+    _trusted_proxies(args.trusted_proxy)
     config = uvicorn.Config("mustafid.intake.web.app:app_from_env", factory=True, host=args.host, port=args.port,
                             workers=args.workers, log_level="info", access_log=False, server_header=False,
-                            proxy_headers=args.trust_proxy, timeout_graceful_shutdown=10)
+                            proxy_headers=False, timeout_graceful_shutdown=10,  # the client: intake.web.limits
+                            http="mustafid.intake.web.protocol:GuardedHttpTools")  # header timeout
     server = uvicorn.Server(config)
     if args.workers > 1:
         from uvicorn.supervisors import Multiprocess
@@ -82,6 +87,22 @@ def run(args: argparse.Namespace) -> int:
     _announce(args.host, sock.getsockname()[1])
     server.run(sockets=[sock])
     return 0
+
+
+def _trusted_proxies(given: list[str]) -> None:
+    """The trusted proxies of the option and the environment, checked now (a wrong one is refused before the
+    server starts) and handed to the server processes."""
+    from mustafid.core.errors import UserError
+    from mustafid.intake.web.limits import parse_networks
+
+    specs = [p.strip() for p in os.environ.get("MUSTAFID_TRUSTED_PROXIES", "").split(",") + given if p.strip()]
+    try:
+        parse_networks(specs)
+    except ValueError as exc:
+        raise UserError(f"عنوان وكيل غير صحيح في --trusted-proxy: {exc}",
+                        f"a wrong address in --trusted-proxy: {exc} (give an address, a network such as "
+                        "10.0.0.0/8, or loopback)") from None
+    os.environ["MUSTAFID_TRUSTED_PROXIES"] = ",".join(specs)
 
 
 def _announce(host: str, port: int) -> None:

@@ -6,6 +6,7 @@ Assembled here from the routes (routes.py), the guards around them (middleware.p
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,6 +17,8 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import BaseRoute, Mount
 
 from mustafid.config.association import Association
+from mustafid.intake.stash import INCOMING
+from mustafid.intake.web.limits import Limits, UploadGuard
 from mustafid.intake.web.middleware import BodyLimit, NoInternalErrors, SecurityHeaders
 from mustafid.intake.web.routes import EXCEPTION_HANDLERS, ROUTES
 from mustafid.intake.web.shells import SiteFiles
@@ -36,7 +39,9 @@ def create_app(assoc: Association, store: LocalForge, site_dir: Path | None = No
     routes: list[BaseRoute] = [*ROUTES, *VAULT_ROUTES]
     if site_dir is not None:
         routes.append(Mount("/", app=SiteFiles(directory=str(site_dir), html=True), name="site"))
-    middleware = [Middleware(NoInternalErrors), Middleware(BodyLimit, multipart_limit=state.multipart_limit),
+    guard = dataclasses.replace(state.settings.limits, trusted_proxies=tuple(str(n) for n in state.trusted))
+    middleware = [Middleware(UploadGuard, limits=guard, spool_root=store.git_dir / "mustafid" / INCOMING),
+                  Middleware(NoInternalErrors), Middleware(BodyLimit, multipart_limit=state.multipart_limit),
                   Middleware(SecurityHeaders, check_origin=_origin(assoc.site_url or "")),
                   Middleware(GZipMiddleware, minimum_size=800)]
     app = Starlette(routes=routes, middleware=middleware, exception_handlers=EXCEPTION_HANDLERS)
@@ -53,5 +58,5 @@ def app_from_env() -> Starlette:
     site = os.environ.get("MUSTAFID_SITE_DIR")
     settings = Settings(rate_per_minute=float(os.environ.get("MUSTAFID_RATE_LIMIT", "30")),
                         trust_proxy=os.environ.get("MUSTAFID_TRUST_PROXY") == "1",
-                        remote=os.environ.get("MUSTAFID_REMOTE", ""))
+                        remote=os.environ.get("MUSTAFID_REMOTE", ""), limits=Limits.from_env())
     return create_app(assoc, store, Path(site) if site else None, settings=settings)

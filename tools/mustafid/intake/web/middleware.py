@@ -46,6 +46,11 @@ def message_page(title: T, body: T) -> str:
             f'<p><a href="/en/">Back to the home page</a></p></section></main></body></html>')
 
 
+def accepts_json(accept: str) -> bool:
+    """Whether a client's Accept asks for JSON rather than a page (a browser's asks for text/html)."""
+    return "application/json" in accept and "text/html" not in accept
+
+
 def refusal_response(r: Refusal, wants_json: bool = False) -> Response:
     if wants_json:
         return JSONResponse({"error": r.code, "ar": r.msg.ar, "en": r.msg.en}, status_code=r.status,
@@ -58,8 +63,8 @@ def _headers(scope: Scope) -> dict[str, str]:
     return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
 
 
-async def _send_refusal(scope: Scope, send: Send, r: Refusal) -> None:
-    response = refusal_response(r, wants_json="application/json" in _headers(scope).get("accept", ""))
+async def send_refusal(scope: Scope, send: Send, r: Refusal) -> None:
+    response = refusal_response(r, wants_json=accepts_json(_headers(scope).get("accept", "")))
     await response({"type": "http", "method": "GET", "path": "/", "headers": []}, _empty_receive, send)
 
 
@@ -96,8 +101,13 @@ class _TooLarge(Exception):
     pass
 
 
+class BodyTimeout(Exception):
+    """A body that stopped arriving or came too slowly (raised by intake.web.limits' receive, answered 408)."""
+
+
 def _too_large(limit: int) -> Refusal:
-    return Refusal(413, MSG["too_large"].format(mb=limit // 1_000_000 or 1), "too_large")
+    # the rest of the body is not read: the connection is closed after the answer
+    return Refusal(413, MSG["too_large"].format(mb=limit // 1_000_000 or 1), "too_large", {"Connection": "close"})
 
 
 class BodyLimit:
@@ -116,7 +126,7 @@ class BodyLimit:
         limit = self.multipart_limit if multipart else self.urlencoded_limit
         declared = headers.get("content-length", "")
         if (small_int(declared) or 0) > limit or len(declared) > 9:
-            await _send_refusal(scope, send, _too_large(limit))
+            await send_refusal(scope, send, _too_large(limit))
             return
         seen = 0
 
@@ -132,7 +142,7 @@ class BodyLimit:
         try:
             await self.app(scope, limited, send)
         except _TooLarge:
-            await _send_refusal(scope, send, _too_large(limit))
+            await send_refusal(scope, send, _too_large(limit))
 
 
 class NoInternalErrors:
@@ -153,7 +163,7 @@ class NoInternalErrors:
 
         try:
             await self.app(scope, receive, tracking)
-        except _TooLarge:
+        except (_TooLarge, BodyTimeout):
             raise
         except Exception as exc:
             tb = exc.__traceback__
@@ -163,7 +173,7 @@ class NoInternalErrors:
             log.error("internal error %s at %s on %s %s", type(exc).__name__, where, scope.get("method"),
                       scope.get("path"))
             if scope["type"] == "http" and not started:
-                await _send_refusal(scope, send, Refusal(500, MSG["bug"], "bug"))
+                await send_refusal(scope, send, Refusal(500, MSG["bug"], "bug"))
 
 
 class SecurityHeaders:

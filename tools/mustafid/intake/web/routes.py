@@ -20,12 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Sequence
 
-from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
-from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -36,8 +33,10 @@ from mustafid.intake import steps
 from mustafid.intake.messages import MSG
 from mustafid.intake.posted import FormShape, Post, Refused
 from mustafid.intake.service import Accepted, UnknownForm
-from mustafid.intake.uploads import Upload
+from mustafid.intake.stash import INCOMING
+from mustafid.intake.web.limits import SPOOL_KEY
 from mustafid.intake.web.middleware import RateLimiter, Refusal, message_page, refusal_response
+from mustafid.intake.web.multipart import read_multipart
 from mustafid.intake.web.state import IntakeState, client, of, wants_json
 from mustafid.store.errors import StoreError
 
@@ -45,7 +44,7 @@ log = logging.getLogger(__name__)
 
 PART_LIMIT = 256_000  # one text field in a multipart body
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-REFUSED_STATUS = {"unknown_form": 404}  # a post that cannot be read is a 400 otherwise
+REFUSED_STATUS = {"unknown_form": 404, "stash_quota": 429, "stash_full": 503}  # else 400
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -58,31 +57,30 @@ def html_page(text: str, status: int) -> HTMLResponse:
 
 
 async def read_post(request: Request, shape: FormShape) -> Post:
-    """The POST's fields, uploads and stash tokens, sorted against the form (a key it has not refuses all)."""
+    """The POST's fields, uploads and stash tokens, sorted against the form (a key it has not refuses all).
+    A multipart body is streamed: its documents to the request's spool folder (intake.web.multipart)."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype not in FORM_TYPES:
         raise Refusal(415, MSG["content_type"], "content_type")
     if ctype == "multipart/form-data":
-        # The parser silently drops a last part cut off before its closing boundary: a truncated upload
-        # must be refused as a whole, not taken as a form with fewer answers.
-        m = re.search(r'boundary="?([^";]+)"?', request.headers.get("content-type", ""))
-        body = await request.body()
-        if not m or not body.rstrip(b"\r\n").endswith(b"--" + m.group(1).encode("latin-1") + b"--"):
-            raise Refusal(400, MSG["broken"], "broken_multipart")
+        spool = request.scope.get(SPOOL_KEY) or of(request).intake.store.git_dir / "mustafid" / INCOMING / "direct"
+        return shape.sort(await read_multipart(request.headers["content-type"], request.stream(), spool))
     try:
-        async with request.form(max_files=20, max_fields=2000, max_part_size=PART_LIMIT) as fd:
-            items: list[tuple[str, str | Upload]] = []
-            for key, value in fd.multi_items():
-                if isinstance(value, UploadFile):
-                    items.append((key, Upload(key, value.filename or "", value.content_type or "",
-                                              await value.read())))
-                else:
-                    items.append((key, value))
-            return shape.sort(items)
-    except MultiPartException:
-        raise Refusal(400, MSG["broken"], "broken_multipart") from None
+        async with request.form(max_files=0, max_fields=2000, max_part_size=PART_LIMIT) as fd:
+            return shape.sort([(k, v) for k, v in fd.multi_items() if isinstance(v, str)])
+    except HTTPException as exc:  # Starlette turns its parser's limits into this (not MultiPartException)
+        raise parser_refusal(str(exc.detail)) from None
     except (UnicodeDecodeError, ValueError, KeyError):
         raise Refusal(400, MSG["broken"], "broken_body") from None
+
+
+def parser_refusal(detail: str) -> Refusal:
+    """Starlette's form parser's English complaint as a bilingual refusal."""
+    if "maximum size" in detail:
+        return Refusal(413, MSG["part_too_large"].format(kb=PART_LIMIT // 1000), "part_too_large")
+    if "Too many" in detail:
+        return Refusal(413, MSG["too_many_parts"], "too_many_fields")
+    return Refusal(400, MSG["broken"], "broken_body")
 
 
 async def opened(request: Request, limit: RateLimiter) -> tuple[FormShape, Post]:
@@ -102,19 +100,20 @@ async def submit(request: Request) -> Response:
     state = of(request)
     shape, post = await opened(request, state.submit_limit)
     form, lang = shape.form, post.lang
+    stash = state.stash.for_client(client(request))  # unconfirmed documents count against the client's quota
     try:
-        outcome = await asyncio.to_thread(steps.submit, state.intake, state.stash, shape, post)
+        outcome = await asyncio.to_thread(steps.submit, state.intake, stash, shape, post)
     except StoreError:
         log.error("store failed form=%s", form.id)
         raise Refusal(503, MSG["store"], "store_failed", {"Retry-After": "5"}) from None
     if isinstance(outcome, Accepted):
         return await accepted(request, state, outcome, lang)
     if isinstance(outcome, steps.Review):
-        held = state.stash.by_field(outcome.docs)
+        held = stash.by_field(outcome.docs)
         return html_page(state.shells.check(form, lang, outcome.answers, outcome.data, held), 200)
     if outcome.submitted and wants_json(request):
         return JSONResponse({"problems": problems_json(outcome.problems)}, status_code=422)
-    page = state.shells.form(form, lang, outcome.answers, outcome.problems, state.stash.by_field(outcome.docs))
+    page = state.shells.form(form, lang, outcome.answers, outcome.problems, stash.by_field(outcome.docs))
     return html_page(page, outcome.status)
 
 
@@ -134,7 +133,8 @@ async def accepted(request: Request, state: IntakeState, done: Accepted, lang: s
 async def api_check(request: Request) -> Response:
     state = of(request)
     shape, post = await opened(request, state.check_limit)
-    problems, calculated = await asyncio.to_thread(steps.typed_so_far, state.intake, state.stash, shape, post)
+    stash = state.stash.for_client(client(request))
+    problems, calculated = await asyncio.to_thread(steps.typed_so_far, state.intake, stash, shape, post)
     return JSONResponse({"problems": problems_json(problems), "calculated": calculated}, headers=NO_STORE)
 
 
@@ -163,10 +163,15 @@ async def refused(request: Request, exc: Exception) -> Response:
 
 
 async def not_routed(request: Request, exc: Exception) -> Response:
-    """404 and 405 from the router, bilingual like every refusal."""
+    """404 and 405 from the router, and any other HTTPException of Starlette's, bilingual like every refusal."""
     status = exc.status_code if isinstance(exc, HTTPException) else 400
-    msg = MSG["not_found"] if status == 404 else MSG["content_type"]
-    return refusal_response(Refusal(status, msg, str(status)), wants_json(request))
+    if status == 404:
+        refusal = Refusal(404, MSG["not_found"], "not_found")
+    elif status == 405:
+        refusal = Refusal(405, MSG["method"], "method", dict(getattr(exc, "headers", None) or {}))
+    else:
+        refusal = parser_refusal(str(getattr(exc, "detail", "")))
+    return refusal_response(refusal, wants_json(request))
 
 
 ROUTES = [
@@ -176,4 +181,5 @@ ROUTES = [
     Route("/forms/receipt/", receipt, methods=["GET"]),
     Route("/en/forms/receipt/", receipt, methods=["GET"]),
 ]
-EXCEPTION_HANDLERS = {Refusal: refused, Refused: refused, 404: not_routed, 405: not_routed}
+EXCEPTION_HANDLERS = {Refusal: refused, Refused: refused, 404: not_routed, 405: not_routed,
+                      HTTPException: not_routed}

@@ -18,7 +18,8 @@ from mustafid.config.association import Association
 from mustafid.core.errors import Problem
 from mustafid.core.text import T
 from mustafid.forms.model import FormDef
-from mustafid.intake.web.middleware import message_page
+from mustafid.intake.messages import MSG
+from mustafid.intake.web.middleware import Refusal, accepts_json, message_page, refusal_response
 from mustafid.site import pages
 
 FORM_MARK = ("<!--mustafid:form-->", "<!--/mustafid:form-->")
@@ -90,6 +91,9 @@ class SiteFiles(StaticFiles):
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         response = await super().get_response(path, scope)
+        accept = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"accept"), "")
+        if response.status_code == 404 and accepts_json(accept):  # the site's 404 page is for browsers
+            return refusal_response(Refusal(404, MSG["not_found"], "not_found"), wants_json=True)
         if re.search(r"\.[0-9a-f]{8,}\.min\.(?:js|css)$", path) or "/fonts/" in path or path.endswith(".woff2"):
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         elif path.startswith("assets/"):

@@ -3,7 +3,7 @@ built once per server process."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from starlette.requests import Request
@@ -13,7 +13,8 @@ from mustafid.intake.posted import FormShape, multipart_limit_for
 from mustafid.intake.publisher import Publisher, remote_for
 from mustafid.intake.service import Intake
 from mustafid.intake.stash import Stash, intake_secret
-from mustafid.intake.web.middleware import RateLimiter
+from mustafid.intake.web.limits import Limits, Network, parse_networks, scope_client
+from mustafid.intake.web.middleware import RateLimiter, accepts_json
 from mustafid.intake.web.shells import Pages
 from mustafid.review.forges.local import LocalForge
 from mustafid.review.signing import intake_signer
@@ -25,8 +26,9 @@ class Settings:
     rate_per_minute: float = 30          # submissions (check/confirm posts) per client per minute
     check_per_minute: float = 600        # as-you-type checks per client per minute
     multipart_limit: int | None = None   # default: from the forms' file fields
-    trust_proxy: bool = False            # take the client address from X-Forwarded-For (behind a reverse proxy)
+    trust_proxy: bool = False            # behind a reverse proxy on this machine (= trusted proxy "loopback")
     remote: str = ""                     # push each new branch there (and open its pull request on GitHub)
+    limits: Limits = field(default_factory=Limits)  # time, memory, disk; the trusted proxies (intake.web.limits)
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class IntakeState:
     check_limit: RateLimiter
     publisher: Publisher | None          # None: nothing is pushed (the embedded default)
     multipart_limit: int
+    trusted: tuple[Network, ...]         # the reverse proxies whose X-Forwarded-For is believed
 
     @classmethod
     def build(cls, assoc: Association, store: LocalForge, site_dir: Path | None,
@@ -50,13 +53,19 @@ class IntakeState:
         intake.duplicates.start_background()  # built now, kept current off the request path
         # GitHub configured (association.yml + $GITHUB_TOKEN): each request's pull request opens on "origin"
         remote = remote_for(assoc, settings.remote, store)
+        limits = settings.limits
+        stash = Stash(intake_secret(store.git_dir), store.git_dir / "mustafid" / "stash", ttl=limits.stash_ttl,
+                      client_quota=limits.stash_client_quota, total_quota=limits.stash_total_quota)
+        stash.start_sweeping()  # unconfirmed documents expire and are removed
+        trusted = limits.trusted_proxies + (("loopback",) if settings.trust_proxy else ())
         return cls(intake=intake, settings=settings, shells=Pages(assoc, site_dir),
-                   stash=Stash(intake_secret(store.git_dir)),
+                   stash=stash,
                    shapes={fid: FormShape(f) for fid, f in intake.forms.items()},
                    submit_limit=RateLimiter(settings.rate_per_minute),
                    check_limit=RateLimiter(settings.check_per_minute),
                    publisher=Publisher(assoc, store, remote, intake.documents) if remote else None,
-                   multipart_limit=settings.multipart_limit or multipart_limit_for(intake.forms))
+                   multipart_limit=settings.multipart_limit or multipart_limit_for(intake.forms),
+                   trusted=parse_networks(trusted))
 
 
 def of(request: Request) -> IntakeState:
@@ -66,12 +75,10 @@ def of(request: Request) -> IntakeState:
 
 
 def client(request: Request) -> str:
-    """The client's address, for the rate limit only (never logged)."""
-    if of(request).settings.trust_proxy and "x-forwarded-for" in request.headers:
-        return request.headers["x-forwarded-for"].split(",")[0].strip()
-    return request.client.host if request.client else "?"
+    """The client's address, for the rate limit and the stash's quota only (never logged): behind trusted
+    proxies, the rightmost forwarded address that is not one of them (intake.web.limits)."""
+    return scope_client(request.scope, of(request).trusted)
 
 
 def wants_json(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
+    return accepts_json(request.headers.get("accept", ""))
