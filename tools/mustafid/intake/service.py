@@ -28,6 +28,7 @@ from mustafid.store.documents import DocumentStore
 from mustafid.store.errors import RefExists
 from mustafid.store.git import PREFIX
 from mustafid.store.vault import Vault
+from mustafid.store.vault_http import open_vault
 
 CONTROL_CHARS = T("النص يحوي رموز تحكم غير مرئية: احذفه واكتبه من جديد",
                   "the text holds invisible control characters: delete it and type it again")
@@ -89,7 +90,7 @@ class Intake:
         if not self.forms:
             self.forms = load_forms(self.assoc)
         if self.vault is None:
-            self.vault = Vault.beside(self.store, fsync=self.documents.fsync)
+            self.vault = open_vault(self.store, fsync=self.documents.fsync)
         self.sealer = sealer_for(self.assoc, self.documents, self.vault)
         self.duplicates = DuplicateIndex(self.store, self.forms, secret=self.vault.dedupe_secret())
 

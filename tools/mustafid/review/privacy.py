@@ -25,7 +25,8 @@ from mustafid.records.sealing import LEGAL, decrypt_bytes, is_sealed, open_recor
 from mustafid.review.forges.local import LocalForge
 from mustafid.review.queries import find
 from mustafid.store.documents import DocumentStore
-from mustafid.store.vault import Vault, recipient
+from mustafid.store.vault import recipient
+from mustafid.store.vault_http import open_vault
 
 LOG = "mustafid-erasures"
 REASONS = ("subject-request", "consent-withdrawn", "retention", "unlawful")
@@ -68,7 +69,7 @@ def erase(assoc: Association, forge: LocalForge, rid: str, actor: str, reason: s
         raise UserError(f"سبب الإتلاف واحد من: {', '.join(REASONS)}", f"the reason is one of: {', '.join(REASONS)}")
     today = today or dt.date.today()
     _path, record = locate(forge, rid)
-    vault, documents = Vault.beside(forge), DocumentStore.beside(forge)
+    vault, documents = open_vault(forge), DocumentStore.beside(forge)
     until = legal_until(assoc, record)
     keep = [LEGAL] if until and until > today else []
     if keep and not ids:
@@ -119,7 +120,7 @@ def export(forge: LocalForge, rid: str, ids: list[Any]) -> tuple[str, dict[str, 
         if not ids:
             raise UserError("النسخة تحتاج مفتاحك لفتح البيانات (--key)",
                             "the copy needs your key to open the data (--key)")
-        keys = Vault.beside(forge).open(rid, ids) or {}
+        keys = open_vault(forge).open(rid, ids) or {}
     clear = open_record(record, keys) if keys is not None else dict(record)
     clear.pop("lookup", None)
     clear.pop("sealed", None)
@@ -137,14 +138,14 @@ def rewrap(assoc: Association, forge: LocalForge, ids: list[Any]) -> tuple[int, 
     """Every request's keys wrapped again to today's recipients (a member added or removed)."""
     if not ids:
         raise UserError("إعادة التغليف تحتاج مفتاحك (--key)", "re-wrapping needs your key (--key)")
-    return Vault.beside(forge).rewrap(ids, _recipients(assoc))
+    return open_vault(forge).rewrap(ids, _recipients(assoc))
 
 
 def due(assoc: Association, forge: LocalForge, today: dt.date | None = None) -> list[tuple[str, str]]:
     """(record id, what is due) for every record on main whose retention has run out and whose keys remain."""
     today = today or dt.date.today()
     forms = load_forms(assoc)
-    vault = Vault.beside(forge)
+    vault = open_vault(forge)
     names = forge.git("ls-tree", "-r", "--name-only", f"refs/heads/{forge.main}", "--", "submissions/").decode()
     out = []
     for path in names.splitlines():

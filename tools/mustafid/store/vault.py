@@ -75,13 +75,11 @@ class Vault:
 
     @classmethod
     def beside(cls, store: _Repository, fsync: bool = True) -> Vault:
-        """``$MUSTAFID_VAULT`` or git config ``mustafid.vault`` (a folder, or the intake server's https address
-        for a team), else ``<git-dir>/mustafid/vault``."""
-        where = os.environ.get("MUSTAFID_VAULT") or _git_config(store.git_dir, "mustafid.vault")
+        """The folder: ``$MUSTAFID_VAULT`` or git config ``mustafid.vault`` when a folder, else
+        ``<git-dir>/mustafid/vault``. (store/vault_http.open_vault also knows the team's, on the intake server.)"""
+        where = configured(store)
         if where.startswith(("http://", "https://")):
-            from mustafid.store.vault_http import RemoteVault
-
-            return RemoteVault(where)
+            where = ""
         return cls(Path(where) if where else store.git_dir / "mustafid" / "vault", fsync=fsync)
 
     # -- the storage: one wrapped blob per request, and the names of its classes ------------------------------
@@ -226,6 +224,11 @@ def check_id(rid: str) -> str:
     if not rid or len(rid) > 20 or any(c not in "0123456789ABCDEFGHJKMNPQRSTVWXYZ-" for c in rid):
         raise ValueError("not a record id")
     return rid
+
+
+def configured(store: _Repository) -> str:
+    """Where the vault is said to be: $MUSTAFID_VAULT, else git config mustafid.vault ("" when neither)."""
+    return os.environ.get("MUSTAFID_VAULT") or _git_config(store.git_dir, "mustafid.vault")
 
 
 def _git_config(git_dir: Path, name: str) -> str:

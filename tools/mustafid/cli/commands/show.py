@@ -21,10 +21,10 @@ def run(args: argparse.Namespace) -> int:
     from mustafid.review.clear import identities, opened
     from mustafid.review.queries import find
     from mustafid.review.summary import summary
-    from mustafid.store.vault import Vault
+    from mustafid.store.vault_http import open_vault
 
     assoc, team = open_team(args)
-    vault, ids = Vault.beside(team.forge), identities(args.key)
+    vault, ids = open_vault(team.forge), identities(args.key)
     record = opened(find(team.forge, args.id)[3], vault, ids)
     print(summary(assoc, record, args.lang))
     if args.documents:
