@@ -301,3 +301,42 @@ def test_a_ci_recipient_opens_sealed_records_for_validation(tmp_path: Path, monk
     git(repo, "checkout", "-q", f"submission/{rid}")
     checked = mustafid(repo, "validate", "--repo", str(repo), env={"MUSTAFID_CI_KEY": str(ci)})
     assert checked.returncode == 0 and "opened 1 sealed records" in checked.stderr, checked.stderr
+
+
+def test_documents_kept_between_check_and_confirm_wait_sealed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At the check step a sealed association's documents wait encrypted, each with a key only its token (the
+    applicant's page) carries; confirm opens them with it and seals them with the request's key."""
+    import html
+    import re
+
+    from mustafid.forms.load import load_forms
+    from mustafid.intake.web.app import create_app
+    from mustafid.intake.web.state import Settings
+    from mustafid.review.forges.local import LocalForge
+    from tests.intake.test_app_inprocess import _test_client, built_shells
+    from tests.intake.util import luhn_id, valid_post
+
+    repo, keys = sealed_repo(tmp_path, "ajaa")
+    assoc = load_association(repo)
+    site = built_shells(tmp_path / "site", [*load_forms(assoc), "receipt"])
+    monkeypatch.setenv("MUSTAFID_INTAKE_KEY", str(keys["intake"]))
+    fields, files = valid_post("ajaa", national_id=luhn_id(8642), seed=8642)
+    from tests.intake.test_app_inprocess import HIDDEN as hidden_re
+    with _test_client(create_app(assoc, LocalForge(repo), site, settings=Settings(rate_per_minute=0))) as client:
+        checked = client.post("/submit/support-request", data={**fields, "_step": "check"}, files=files)
+        assert checked.status_code == 200, checked.text[:300]
+        waiting = files_under(repo / ".git" / "mustafid" / "stash")
+        assert waiting, "the documents wait in the stash"
+        for _f, (_n, content, _t) in files:
+            assert content[:200] not in waiting
+        hidden: dict[str, list[str]] = {}
+        for key, value in hidden_re.findall(checked.text):
+            hidden.setdefault(html.unescape(key), []).append(html.unescape(value))
+        r = client.post("/submit/support-request", data={**hidden, "_step": "confirm"})
+        assert r.status_code == 303, re.findall(r'<a href="#[^"]*">([^<]*)</a>', r.text)[:5]
+    rid = r.headers["location"].rsplit("=", 1)[1]
+    copy = tmp_path / "copy"
+    assert mustafid(repo, "export", rid, "-o", str(copy), key=keys[STAFF]).returncode == 0
+    got = sorted(p.read_bytes() for p in copy.iterdir() if p.suffix != ".yml")
+    assert got == sorted(c for _f, (_n, c, _t) in files)
+    assert not any(c[:200] in files_under(repo / ".git" / "mustafid") for _f, (_n, c, _t) in files)

@@ -39,8 +39,12 @@ class Stash:
     """Tokens for documents held between the check and confirm steps, and (with a ``root``) the files."""
 
     def __init__(self, secret: bytes, root: Path | None = None, *, ttl: float = MAX_AGE,
-                 client_quota: int = 50_000_000, total_quota: int = 2_000_000_000, slot: str = "anyone") -> None:
+                 client_quota: int = 50_000_000, total_quota: int = 2_000_000_000, slot: str = "anyone",
+                 sealed: bool = False) -> None:
         self.secret, self.root, self.ttl = secret, root, ttl
+        # sealed (the association seals personal data): each document waits encrypted with its own key, which
+        # only its token carries (the applicant's page), so the server's disk never holds it in clear
+        self.sealed = sealed
         self.client_quota, self.total_quota, self.slot = client_quota, total_quota, slot
         self._total = [0, 0.0]  # bytes held by every slot, when it was last counted (shared by for_client)
         self._lock = threading.Lock()
@@ -48,7 +52,7 @@ class Stash:
     def for_client(self, client: str) -> Stash:
         """The same stash, keeping new documents in ``client``'s slot (a keyed hash: no address on disk)."""
         bound = Stash(self.secret, self.root, ttl=self.ttl, client_quota=self.client_quota,
-                      total_quota=self.total_quota, slot=self._sign("slot:" + client)[:20])
+                      total_quota=self.total_quota, slot=self._sign("slot:" + client)[:20], sealed=self.sealed)
         bound._total, bound._lock = self._total, self._lock
         return bound
 
@@ -57,21 +61,23 @@ class Stash:
 
     def token(self, doc: Mapping[str, Any]) -> str:
         body = base64.urlsafe_b64encode(json.dumps(
-            [doc["field"], doc["name"], doc["type"], int(doc["size"]), doc["sha256"], int(time.time()), self.slot],
+            [doc["field"], doc["name"], doc["type"], int(doc["size"]), doc["sha256"], int(time.time()), self.slot,
+             doc.get("key", "")],
             ensure_ascii=False, separators=(",", ":")).encode()).decode().rstrip("=")
         return f"{body}.{self._sign(body)}"
 
-    def _open(self, token: str, max_age: float | None) -> tuple[Document, str] | None:
+    def _open(self, token: str, max_age: float | None) -> tuple[Document, str, str] | None:
         body, _, sig = token.partition(".")
         if not sig or not hmac.compare_digest(sig, self._sign(body)):
             return None
         try:
-            f, name, typ, size, sha, at, *slot = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+            f, name, typ, size, sha, at, *rest = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
         except (ValueError, TypeError):
             return None
         if time.time() - at > (self.ttl if max_age is None else max_age):
             return None
-        return {"field": f, "name": name, "type": typ, "size": size, "sha256": sha}, str(slot[0] if slot else "")
+        slot, key = (str(x) for x in [*rest, "", ""][:2])
+        return {"field": f, "name": name, "type": typ, "size": size, "sha256": sha}, slot, key
 
     def read(self, token: str, max_age: float | None = None) -> Document | None:
         """The document a token names, or None when it is forged, broken or too old."""
@@ -98,11 +104,11 @@ class Stash:
         opened = self._open(token, None)
         if opened is None:
             return None
-        doc, slot = opened
-        path = self._path(slot, doc["sha256"])
+        doc, slot, key = opened
+        path = self._path(slot, _sealed_name(key, doc["sha256"]) if key else doc["sha256"])
         if path is None or not path.is_file():
             return doc, None
-        mine = self._path(self.slot, doc["sha256"])
+        mine = self._path(self.slot, _sealed_name(key, doc["sha256"]) if key else doc["sha256"])
         if mine is not None and mine != path:
             self._check_quota(doc["sha256"], int(doc["size"]))
             mine.parent.mkdir(parents=True, exist_ok=True)
@@ -111,6 +117,14 @@ class Stash:
             path = mine
         with contextlib.suppress(OSError):
             os.utime(path)
+            if key:  # sealed while it waited: opened in memory with the key its token carries
+                from mustafid.records.sealing import decrypt_bytes
+
+                try:
+                    clear = decrypt_bytes(base64.b64decode(key), path.read_bytes(), f"stash|{doc['sha256']}")
+                except Exception:
+                    return doc, None
+                return {**doc, "key": key}, Upload(doc["field"], doc["name"], doc["type"], content=clear)  # type: ignore[typeddict-unknown-key]
             return doc, Upload(doc["field"], doc["name"], doc["type"], spooled=Spooled.of_file(path, doc["sha256"]))
         return doc, None
 
@@ -123,7 +137,17 @@ class Stash:
             raise ValueError("a stash without a folder keeps no document")
         self._check_quota(doc["sha256"], upload.size)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if upload.spooled is not None:
+        if self.sealed:  # encrypted with a key of its own, which only the token carries
+            from mustafid.records.sealing import encrypt_bytes
+
+            key = os.urandom(32)
+            target = self._path(self.slot, _sealed_name(base64.b64encode(key).decode(), doc["sha256"])) or target
+            content = upload.content or (upload.spooled.path.read_bytes() if upload.spooled else b"")
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
+            tmp.write_bytes(encrypt_bytes(key, content, f"stash|{doc['sha256']}"))
+            tmp.replace(target)
+            doc = {**doc, "key": base64.b64encode(key).decode()}  # type: ignore[typeddict-unknown-key]
+        elif upload.spooled is not None:
             with contextlib.suppress(FileExistsError):
                 os.link(upload.spooled.path, target)
         elif not target.exists():
@@ -185,6 +209,11 @@ class Stash:
                 time.sleep(max(0.5, min(60.0, self.ttl / 4)))
 
         threading.Thread(target=loop, name="mustafid-stash-sweep", daemon=True).start()
+
+
+def _sealed_name(key: str, sha256: str) -> str:
+    """A sealed document's file name in the stash: its own per key (the same bytes kept twice are two files)."""
+    return hashlib.sha256(f"{key}|{sha256}".encode()).hexdigest()
 
 
 def _folder_size(root: Path) -> int:

@@ -55,7 +55,8 @@ class IntakeState:
         remote = remote_for(assoc, settings.remote, store)
         limits = settings.limits
         stash = Stash(intake_secret(store.git_dir), store.git_dir / "mustafid" / "stash", ttl=limits.stash_ttl,
-                      client_quota=limits.stash_client_quota, total_quota=limits.stash_total_quota)
+                      client_quota=limits.stash_client_quota, total_quota=limits.stash_total_quota,
+                      sealed=intake.sealer is not None)
         stash.start_sweeping()  # unconfirmed documents expire and are removed
         trusted = limits.trusted_proxies + (("loopback",) if settings.trust_proxy else ())
         return cls(intake=intake, settings=settings, shells=Pages(assoc, site_dir),
