@@ -27,7 +27,9 @@ from mustafid.core.period import promised_date
 from mustafid.core.text import T, arabic_digits
 from mustafid.core.vocab import is_yes
 from mustafid.forms.load import load_forms
+from mustafid.forms.messages import addressed
 from mustafid.forms.model import FormDef
+from mustafid.forms.naming import name_problems
 from mustafid.forms.validation import CONSENT_FIELD, DECLARATION_FIELD
 from mustafid.forms.view import answer_rows, build_form_view, field_dom_id
 from mustafid.forms.widgets import UI as FIELD_UI
@@ -151,8 +153,13 @@ def _render(name: str, **ctx: Any) -> str:
     return "\n".join(line for line in html.splitlines() if line.strip())
 
 
-def _ui(lang: str) -> dict[str, str]:
-    return {k: v(lang) for k, v in {**FIELD_UI, **UI}.items()}
+def gender_of(assoc: Any) -> str:
+    """How the association's pages address the applicant (association.yml ``address_applicant_as``)."""
+    return str(getattr(assoc, "address_applicant_as", "masculine") or "masculine")
+
+
+def _ui(lang: str, gender: str = "masculine") -> dict[str, str]:
+    return {k: addressed(v.ar, gender) if lang == "ar" else v.en for k, v in {**FIELD_UI, **UI}.items()}
 
 
 def public_forms(assoc: Any) -> list[FormDef]:
@@ -161,9 +168,10 @@ def public_forms(assoc: Any) -> list[FormDef]:
     return sorted(forms, key=lambda f: (f.id != "support-request", f.id))
 
 
-def _declaration_texts(form: FormDef, lang: str) -> tuple[str, str]:
+def _declaration_texts(form: FormDef, lang: str, gender: str = "masculine") -> tuple[str, str]:
     d = form.declaration
-    return d.confirm(lang), (d.consent(lang) if d.consent is not None and form.asks_personal_data else "")
+    confirm, consent = d.confirm(lang), (d.consent(lang) if d.consent is not None and form.asks_personal_data else "")
+    return (addressed(confirm, gender), addressed(consent, gender)) if lang == "ar" else (confirm, consent)
 
 
 def _one(raw: Mapping[str, Any], key: str) -> str:
@@ -180,13 +188,14 @@ def form_fragment(assoc: Any, form: FormDef, lang: str, raw: Mapping[str, Any] |
     the error summary and the inline messages of ``problems``, and the documents already held (``stash``:
     field path → [{token, name, size, type}]) as ticked "keep this file" boxes."""
     raw = raw or {}
-    view = build_form_view(form, lang, raw, problems, stash)
-    confirm, consent = _declaration_texts(form, lang)
+    gender = gender_of(assoc)
+    view = build_form_view(form, lang, raw, problems, stash, gender)
+    confirm, consent = _declaration_texts(form, lang, gender)
     errors: dict[str, list[str]] = {}
-    for p in problems:
+    for p in name_problems(form, problems, gender):
         errors.setdefault(field_dom_id(p.path), []).append(p.ar if lang == "ar" else p.en)
     base = (getattr(assoc, "intake_url", "") or "").rstrip("/")
-    return _render("form.html.j2", form=form, lang=lang, ui=_ui(lang), view=view,
+    return _render("form.html.j2", form=form, lang=lang, ui=_ui(lang, gender), view=view,
                    action=f"{base}/submit/{form.id}", check_url=f"{base}/api/check/{form.id}",
                    confirm=confirm, consent=consent,
                    confirm_checked=is_yes(_one(raw, DECLARATION_FIELD)),
@@ -214,9 +223,10 @@ def check_fragment(assoc: Any, form: FormDef, lang: str, raw: Mapping[str, Any],
             docs.append({"label": f.label(lang), "name": str(d.get("name", "")), "target": field_dom_id(path),
                          "size": file_size(small_int(d.get("size", 0), 0) or 0, lang)})
             hidden.append((f"_stash.{path}", str(d.get("token", ""))))
-    confirm, consent = _declaration_texts(form, lang)
+    gender = gender_of(assoc)
+    confirm, consent = _declaration_texts(form, lang, gender)
     base = (getattr(assoc, "intake_url", "") or "").rstrip("/")
-    return _render("check.html.j2", form=form, lang=lang, ui=_ui(lang), rows=answer_rows(form, data, lang),
+    return _render("check.html.j2", form=form, lang=lang, ui=_ui(lang, gender), rows=answer_rows(form, data, lang),
                    docs=docs, hidden=hidden, action=f"{base}/submit/{form.id}", confirm=confirm,
                    consent=consent if is_yes(_one(raw, CONSENT_FIELD)) else "")
 
@@ -253,7 +263,7 @@ def receipt_fragment(assoc: Any, lang: str, record: Mapping[str, Any]) -> str:
               for p in assoc.phones]
     social = [{"network": social_name(x["network"], lang), "url": x["url"], "handle": x["handle"]}
               for x in assoc.social]
-    return _render("receipt.html.j2", lang=lang, ui=_ui(lang), ref=str(record["id"]),
+    return _render("receipt.html.j2", lang=lang, ui=_ui(lang, gender_of(assoc)), ref=str(record["id"]),
                    form_title=form.title(lang) if form else str(record.get("form", "")),
                    submitted=(gregorian_text(submitted, lang), hijri_text(submitted, lang)),
                    due=(gregorian_text(due, lang), hijri_text(due, lang)), due_iso=due.isoformat(),
@@ -277,7 +287,7 @@ def generated_pages(assoc: Any) -> list[GeneratedPage]:
     out: list[GeneratedPage] = []
     forms = public_forms(assoc)
     for lang in LANGS:
-        ui = _ui(lang)
+        ui = _ui(lang, gender_of(assoc))
         index = [_front_matter(mustafid_form=False), f"# {ui['forms_title']}\n\n{ui['forms_intro']}\n\n"]
         for form in forms:
             title, description = form.title(lang), form.description(lang)
