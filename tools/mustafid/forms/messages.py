@@ -32,7 +32,8 @@ class Counted:
     def format(self, **kw: object) -> T:
         n = kw[self.key]
         assert isinstance(n, int)
-        return T(self.ar.format(n=count(n, self.noun, "ar", case=self.case)), self.en.format(n=count(n, self.noun, "en")))
+        return T(self.ar.format(n=count(n, self.noun, "ar", case=self.case)),
+                 self.en.format(n=count(n, self.noun, "en")))
 
 
 REQUIRED = T("هذا الحقل مطلوب", "this field is required")
@@ -136,8 +137,12 @@ FEMININE_WORDS: dict[str, str] = {
     "ستحتاج": "ستحتاجين", "تحتاج": "تحتاجين", "اضغط": "اضغطي", "امسح": "امسحي",
     "عد": "عودي", "تابع": "تابعي", "انقر": "انقري", "تصلك": "تصلكِ", "أرسلت": "أرسلتِ",
     "اخترته": "اخترتِه", "أضفتهم": "أضفتِهم", "تعرف": "تعرفين", "تجد": "تجدين", "تغادر": "تغادري",
-    "عدت": "عدتِ", "ستجده": "ستجدينه", "تمسحه": "تمسحيه",
+    "عدت": "عدتِ", "ستجده": "ستجدينه", "تمسحه": "تمسحيه", "تؤكده": "تؤكديه", "تطلب": "تطلبي",
+    "تنتهي": "تنتهين", "لمقدم": "لمقدمة", "مقدم": "مقدمة", "تعولهم": "تعولينهم",
+    "تعرفه": "تعرفينه", "تستخدم": "تستخدمين", "تقدّم": "تقدّمي", "تقدم": "تقدمي",
 }
+# Longer phrases first, where a word's agreement reaches past it.
+FEMININE_PHRASES: dict[str, str] = {"مقدم الطلب نفسه": "مقدمة الطلب نفسها"}
 _WORD = re.compile(r"[\u0621-\u064a\u0640\u064b-\u0652]+")
 
 
@@ -145,7 +150,17 @@ def addressed(text: str, gender: str) -> str:
     """Arabic ``text`` addressing the applicant in ``gender`` (the catalogue is written masculine)."""
     if gender != "feminine" or not text:
         return text
-    return _WORD.sub(lambda m: FEMININE_WORDS.get(m.group(0), m.group(0)), text)
+    for masculine, feminine in FEMININE_PHRASES.items():
+        text = text.replace(masculine, feminine)
+    return _WORD.sub(lambda m: _feminine_word(m.group(0)), text)
+
+
+def _feminine_word(word: str) -> str:
+    if word in FEMININE_WORDS:
+        return FEMININE_WORDS[word]
+    if word[:1] in ("و", "ف") and word[1:] in FEMININE_WORDS:  # "وتؤكدها", "فامسح"
+        return word[0] + FEMININE_WORDS[word[1:]]
+    return word
 
 
 def address_t(text: T, gender: str) -> T:

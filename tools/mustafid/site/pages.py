@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 
@@ -35,6 +36,7 @@ from mustafid.forms.view import answer_rows, build_form_view, field_dom_id
 from mustafid.forms.widgets import UI as FIELD_UI
 from mustafid.forms.widgets import file_size
 from mustafid.site.context import social_name
+from mustafid.site.formtext import before_you_start, privacy_notice, say, script_words
 
 __all__ = [
     "FORM_MARK",
@@ -144,6 +146,7 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
                              lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.globals["dom_id"] = field_dom_id
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}  # Arabic as itself, not \uXXXX
     return env
 
 
@@ -195,7 +198,12 @@ def form_fragment(assoc: Any, form: FormDef, lang: str, raw: Mapping[str, Any] |
     for p in name_problems(form, problems, gender):
         errors.setdefault(field_dom_id(p.path), []).append(p.ar if lang == "ar" else p.en)
     base = (getattr(assoc, "intake_url", "") or "").rstrip("/")
+    site_path = urlsplit(str(getattr(assoc, "site_url", "") or "/")).path.rstrip("/") + "/"
+    rights = f"{site_path}{'' if lang == 'ar' else lang + '/'}guides/rights/"
     return _render("form.html.j2", form=form, lang=lang, ui=_ui(lang, gender), view=view,
+                   start=before_you_start(form, lang, gender), privacy=privacy_notice(form, lang, gender, rights),
+                   words=script_words(lang, gender), filled=bool(raw), step_of=say("step_of", lang, gender),
+                   number=(arabic_digits if lang == "ar" else str),
                    action=f"{base}/submit/{form.id}", check_url=f"{base}/api/check/{form.id}",
                    confirm=confirm, consent=consent,
                    confirm_checked=is_yes(_one(raw, DECLARATION_FIELD)),

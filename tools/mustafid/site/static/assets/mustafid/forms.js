@@ -419,11 +419,19 @@
       const target = link && document.getElementById(link.getAttribute("href").slice(1));
       if (!target) return;
       event.preventDefault();
-      (target.closest(".mf-field") || target).scrollIntoView();
+      window.mustafidShowStep?.(target);
+      (target.closest(".mf-part") || target.closest(".mf-field") || target).scrollIntoView();
       target.focus({ preventScroll: true });
     });
   } else if (location.hash.length > 1) {
-    const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
-    if (target && form.contains(target)) target.focus();
+    // "Change" on the check page comes back to #q-<field id> (the question's wrapper, never the input's own id:
+    // material's content-tabs script acts on a radio whose id is the hash): show the question, focus its answer.
+    const hash = decodeURIComponent(location.hash.slice(1));
+    const target = document.getElementById(hash.startsWith("q-") ? hash.slice(2) : hash);
+    if (target && form.contains(target)) {
+      window.mustafidShowStep?.(target);
+      (target.closest(".mf-part") || target.closest(".mf-field") || target).scrollIntoView();
+      target.focus({ preventScroll: true });
+    }
   }
 })();
