@@ -25,6 +25,7 @@ import jinja2
 from mustafid.core.errors import Problem
 from mustafid.core.normalize import small_int
 from mustafid.core.period import promised_date
+from mustafid.core.plural import DAY, count
 from mustafid.core.text import T, arabic_digits
 from mustafid.core.vocab import is_yes
 from mustafid.forms.load import load_forms
@@ -84,11 +85,16 @@ UI: dict[str, T] = {
     "form": T("الطلب", "Request"),
     "submitted": T("تاريخ التقديم", "Submitted on"),
     "answer_by": T("موعد الرد على طلبك", "When you will get an answer"),
-    "answer_by_text": T("تلتزم الجمعية بالرد على طلبك بالقبول أو الرفض بحلول:",
-                        "The association commits to answering your request, with approval or refusal, by:"),
-    "period_note": T("المدة التي تلتزم بها الجمعية للرد: {period} ({days} يوماً) من تاريخ تقديم الطلب.",
-                     "The period the association commits to for its answer: {period} ({days} days) from the day you "
-                     "applied."),
+    "answer_by_text": T("سيصلك الرد على طلبك، بالقبول أو الرفض، في موعد أقصاه:",
+                        "You will have an answer to your request, approval or refusal, by:"),
+    "period_note": T("أي خلال {period} ({days}) من يوم تقديم طلبك، كما تلتزم الجمعية.",
+                     "That is within {period} ({days}) of the day you applied, as the association commits to."),
+    "ref_digits": T("الرقم نفسه بالأرقام العربية:", "The same number in Arabic digits:"),
+    "ref_aloud": T("عند الاتصال اقرأ الرقم خانة خانة.", "On the phone, read the number out one character at a time."),
+    "print": T("اطبع هذه الصفحة أو احفظها", "Print or save this page"),
+    "tell_us": T("رأيك يهمنا", "Tell us what you think"),
+    "survey": T("قيّم الخدمة التي تلقيتها (استبانة رضا المستفيدين)", "Rate the service you received (satisfaction survey)"),
+    "complaint": T("قدّم اقتراحاً أو شكوى", "Make a suggestion or a complaint"),
     "next": T("ماذا يحدث بعد ذلك", "What happens next"),
     "follow_up": T("للسؤال عن طلبك تواصل مع الجمعية واذكر رقم طلبك:",
                    "To ask about your request, contact the association and give your reference number:"),
@@ -120,8 +126,8 @@ STEPS: list[tuple[str, T]] = [
                    "social-research officer, who answers your questions.")),
     ("studied", T("الدراسة: يُرفع طلبك إلى {committee} لدراسته.",
                   "Studied: your request goes to the {committee}, which studies it.")),
-    ("answered", T("الرد: يصلك الرد بقبول طلبك أو رفضه {wording}.",
-                   "Answered: you are told whether it is approved or refused {wording}.")),
+    ("answered", T("الرد: يصلك الرد بقبول طلبك أو رفضه في موعد أقصاه {due}.",
+                   "Answered: you are told whether it is approved or refused, by {due} at the latest.")),
 ]
 
 GREGORIAN_MONTHS_AR = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
@@ -262,21 +268,33 @@ def receipt_fragment(assoc: Any, lang: str, record: Mapping[str, Any]) -> str:
     due = promised_date(assoc, str(record["submitted_at"]))
     forms = load_forms(assoc)
     form = forms.get(str(record.get("form", "")))
-    wording = assoc.decision_period_wording(lang)
+    gender = gender_of(assoc)
     committee = assoc.committee_name(lang)
-    steps = [text(lang).format(committee=committee, wording=wording) for key, text in STEPS
-             if key != "referral" or assoc.referral_to_social_research]
-    days = arabic_digits(assoc.decision_period_days) if lang == "ar" else str(assoc.decision_period_days)
+    steps = [addressed(text(lang), gender if lang == "ar" else "").format(committee=committee,
+                                                                         due=gregorian_text(due, lang))
+             for key, text in STEPS if key != "referral" or assoc.referral_to_social_research]
+    days = count(assoc.decision_period_days, DAY, lang, case="nom")
+    ref = str(record["id"])
     phones = [{"label": p.label(lang) if p.label else "", "number": p.number, "display": p.display}
               for p in assoc.phones]
     social = [{"network": social_name(x["network"], lang), "url": x["url"], "handle": x["handle"]}
               for x in assoc.social]
-    return _render("receipt.html.j2", lang=lang, ui=_ui(lang, gender_of(assoc)), ref=str(record["id"]),
+    return _render("receipt.html.j2", lang=lang, ui=_ui(lang, gender), ref=ref, ref_ar=arabic_digits(ref),
+                   form_id=form.id if form else "", links=_feedback_links(assoc, lang),
                    form_title=form.title(lang) if form else str(record.get("form", "")),
                    submitted=(gregorian_text(submitted, lang), hijri_text(submitted, lang)),
                    due=(gregorian_text(due, lang), hijri_text(due, lang)), due_iso=due.isoformat(),
                    period_note=UI["period_note"](lang).format(period=assoc.decision_period(lang), days=days),
                    steps=steps, phones=phones, email=assoc.email or "", social=social)
+
+
+def _feedback_links(assoc: Any, lang: str) -> list[dict[str, str]]:
+    """The satisfaction survey and the suggestion-or-complaint form, where the association has them."""
+    have = {f.id for f in public_forms(assoc)}
+    prefix = urlsplit(str(getattr(assoc, "site_url", "") or "/")).path.rstrip("/") + ("/" if lang == "ar" else "/en/")
+    return [{"url": f"{prefix}forms/{fid}/", "text": _ui(lang, gender_of(assoc))[key]}
+            for fid, key in (("satisfaction-survey", "survey"), ("suggestion-or-complaint", "complaint"))
+            if fid in have]
 
 
 def error_title(title: str, lang: str) -> str:
