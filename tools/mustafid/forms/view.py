@@ -74,7 +74,8 @@ class _Builder:
                  errors=self.errors_at(path), relevant=f.relevant)
         if f.relevant is not None:
             cond = describe(self.form, self.lang, f.relevant, scope)
-            n.relevant_text = self.t(UI["only_if"]).format(cond=cond) if cond else self.t(UI["only_if_any"])
+            text = self.t(UI["only_if"]).format(cond=cond) if cond else self.t(UI["only_if_any"])
+            n.relevant_text = addressed(text, self.gender) if self.lang == "ar" else text
         unit = TYPES[f.type]
         if unit.focusable:
             self.ids.append(n.id)

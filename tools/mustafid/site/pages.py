@@ -93,14 +93,15 @@ UI: dict[str, T] = {
     "ref_aloud": T("عند الاتصال اقرأ الرقم خانة خانة.", "On the phone, read the number out one character at a time."),
     "print": T("اطبع هذه الصفحة أو احفظها", "Print or save this page"),
     "tell_us": T("رأيك يهمنا", "Tell us what you think"),
-    "survey": T("قيّم الخدمة التي تلقيتها (استبانة رضا المستفيدين)", "Rate the service you received (satisfaction survey)"),
+    "survey": T("قيّم الخدمة التي تلقيتها (استبانة رضا المستفيدين)",
+                "Rate the service you received (satisfaction survey)"),
     "complaint": T("قدّم اقتراحاً أو شكوى", "Make a suggestion or a complaint"),
     "next": T("ماذا يحدث بعد ذلك", "What happens next"),
     "follow_up": T("للسؤال عن طلبك تواصل مع الجمعية واذكر رقم طلبك:",
                    "To ask about your request, contact the association and give your reference number:"),
     "channels": T("كل قنوات التواصل", "All the ways to contact the association"),
     "read_more": T("ماذا يحدث بعد تقديم طلبك", "What happens after you make a request"),
-    "placeholder": T("لم يُرسَل طلب من هذه الصفحة بعد. حين ترسل أحد النماذج تظهر هنا بيانات طلبك: رقمه، وما يحدث "
+    "placeholder": T("لم يُرسَل طلب من هذه الصفحة بعد. بعد إرسال أحد النماذج تظهر هنا بيانات طلبك: رقمه، وما يحدث "
                      "بعده، وموعد الرد عليه.",
                      "No request has been sent from this page yet. When you send one of the forms, its details appear "
                      "here: its reference number, what happens next and the date of the answer."),
