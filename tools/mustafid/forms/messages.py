@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mustafid.core.plural import CHARACTER, CHOICE, Noun, count
+from mustafid.core.plural import CHARACTER, CHOICE, ITEM, Noun, count
 from mustafid.core.text import T
 
 
@@ -54,8 +54,8 @@ TOO_MANY_CHOICES = Counted("اختر {n} على الأكثر", "choose at most {
 NOT_YES_NO = T("اختر نعم أو لا", "choose yes or no")
 DATE_TOO_EARLY = T("التاريخ قبل {min}: تحقق منه", "the date is before {min}: check it")
 DATE_TOO_LATE = T("التاريخ بعد {max}: تحقق منه", "the date is after {max}: check it")
-TOO_FEW_ITEMS = T("أضف {min} على الأقل", "add at least {min}")
-TOO_MANY_ITEMS = T("لا يمكن إضافة أكثر من {max}", "you cannot add more than {max}")
+TOO_FEW_ITEMS = Counted("أضف {n} على الأقل", "add at least {n}", ITEM, "min", case="acc")
+TOO_MANY_ITEMS = Counted("لا يمكن إضافة أكثر من {n}", "you cannot add more than {n}", ITEM, "max")
 COUNT_MISMATCH = T("العدد المدخل ({count}) لا يطابق عدد من أضفتهم ({items}): صحّح أحدهما",
                    "the number given ({count}) does not match the number added ({items}): correct one of them")
 NOT_RELEVANT = T("هذا الحقل لا ينطبق على الإجابات الأخرى فيجب ألا يكون موجوداً: احذفه",
