@@ -147,7 +147,7 @@ def send_and_confirm(page: Any, assoc: str, lang: str, tag: str) -> str:
     page.click(".mf-check button.mf-button[value=confirm]")
     page.wait_for_selector("#mf-ref")
     ref = page.locator("#mf-ref").inner_text().strip()
-    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", ref)
+    assert re.fullmatch(r"[0-9]{4}-[0-9]{4}-[0-9]{4}", ref)  # digits only: read aloud in Arabic
     assert "/forms/receipt/?ref=" in page.url
     a = load_association(EXAMPLES[assoc])
     due = page.locator(".mf-due").inner_text()
