@@ -270,8 +270,8 @@ def test_errors_summary_and_inline(browser: Any, intakes: dict[str, str], assoc:
         target = link.get_attribute("href")[1:]
         assert page.locator(f"#{target}").count() == 1
         # the inline message of that field says the same words, after a hidden "Error:"
-        wrapper = page.locator(f"#{target}").locator(
-            "xpath=ancestor::*[contains(@class,'mf-part') or contains(@class,'mf-field')][1]")
+        wrapper = page.locator(f"#{target}").locator(  # the question's wrapper (#q-<field id>)
+            "xpath=ancestor-or-self::*[contains(@class,'mf-part') or contains(@class,'mf-field')][1]")
         inline = wrapper.locator(".mf-error").first.inner_text()
         assert link.inner_text().strip() in inline
     id_error = page.locator("#f-national_id-error").inner_text()
@@ -279,7 +279,7 @@ def test_errors_summary_and_inline(browser: Any, intakes: dict[str, str], assoc:
     assert ("خانة التحقق" if lang == "ar" else "check digit") in id_error
     if js:  # the summary takes the focus, and its links move it to the field
         assert page.evaluate("document.activeElement.id") == "mf-error-summary"
-        summary.locator('a[href="#f-mobile"]').click()
+        summary.locator('a[href="#q-f-mobile"]').click()
         assert page.evaluate("document.activeElement.id") == "f-mobile"
     assert page.input_value("#f-national_id") == "١٠٠٠٠٠٠٠٠٠"  # re-filled as typed
     no_horizontal_overflow(page)

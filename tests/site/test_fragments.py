@@ -207,7 +207,7 @@ def test_declaration_and_consent_problems_point_at_their_boxes(assocs: dict[str,
     assert {p.path for p in problems} == {"declaration.confirmed", "declaration.consent"}
     doc = parse(pages.form_fragment(assocs["kahatain"], form, lang, {}, problems))
     hrefs = [e.attrs["href"] for e in doc.elements if e.tag == "a" and e.inside("div", "mf-error-summary")]
-    assert hrefs == ["#f-declaration", "#f-consent"]
+    assert hrefs == ["#q-f-declaration", "#q-f-consent"]  # their wrappers (the label in view, Tab to the box)
     assert doc.by_id("f-declaration").attrs["name"] == "_declaration"
     assert doc.by_id("f-declaration").attrs["value"] == "yes"
     assert doc.by_id("f-consent").attrs["name"] == "_consent"

@@ -635,7 +635,7 @@
   if (steps.length > 1) {
     // the step of the first problem the intake found, else the one the draft was at
     const first = document.querySelector("#mf-error-summary a[href^='#']");
-    const target = first && document.getElementById(first.getAttribute("href").slice(1));
+    const target = first && document.getElementById(first.getAttribute("href").slice(1).replace(/^q-/, ""));
     const at = target ? steps.findIndex((s) => s.contains(target)) : draft ? Number(draft.step) || 0 : 0;
     showStep(at < 0 ? steps.length - 1 : at, false);
   }
@@ -644,7 +644,8 @@
     summary.focus();
     summary.addEventListener("click", (event) => {
       const link = event.target.closest("a[href^='#']");
-      const target = link && document.getElementById(link.getAttribute("href").slice(1));
+      const id = link && link.getAttribute("href").slice(1);
+      const target = id && document.getElementById(id.startsWith("q-") ? id.slice(2) : id);
       if (!target) return;
       event.preventDefault();
       window.mustafidShowStep?.(target);
