@@ -8,7 +8,11 @@ in the browser; the receipt on one A4 page with the reference in both digit sets
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +20,9 @@ import pytest
 from mustafid.config.association import load_association
 from mustafid.forms.load import load_forms
 from mustafid.forms.messages import addressed
-from tests.helpers import EXAMPLES
+from tests.helpers import EXAMPLES, ROOT
 from tests.site import test_browser_forms as _forms
+from tests.site.conftest import BuiltSite
 from tests.site.test_browser_forms import FILES, VALID, fill, new_page, reveal, shot
 
 browser = _forms.browser  # the same fixtures: chromium, and each association's intake on 127.0.0.1
@@ -317,8 +322,50 @@ def test_the_receipt_prints_on_one_a4_page_with_the_reference_in_both_digit_sets
     assert page.locator(".md-header").is_hidden() and page.locator(".md-footer").is_hidden()
     assert page.locator(".md-sidebar--primary").is_hidden()
     pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)  # as the print dialog does
-    pages = int(re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+([0-9]+)", pdf, re.S)[0])
+    pages = int(re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+([0-9]+)", pdf, re.DOTALL)[0])
     assert pages == 1, f"the receipt prints on {pages} A4 pages"
     for h in hrefs:
         assert page.goto(intakes[assoc] + h).status == 200
     page.context.close()
+
+
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def vnu_errors(paths: list[Path]) -> list[str]:
+    """The Nu HTML checker's errors (vnu-jar, package.json) for ``paths``, one line each."""
+    java = shutil.which("java")
+    if not VNU.is_file() or java is None:
+        if os.environ.get("MUSTAFID_REQUIRE_BROWSER") == "1":
+            pytest.fail("the Nu HTML checker needs `npm ci` (vnu-jar) and Java")
+        pytest.skip("the Nu HTML checker needs `npm ci` (vnu-jar) and Java")
+    proc = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "gnu", *map(str, paths)],
+                          capture_output=True, text=True, timeout=600, check=False)
+    return [line for line in proc.stderr.splitlines() if line.strip()]
+
+
+def test_every_page_passes_the_nu_html_checker(browser: Any, intakes: dict[str, str], sites: dict[str, BuiltSite],
+                                               tmp_path: Path) -> None:
+    """Every built page of both associations, and the pages the intake writes (errors, check your answers, the
+    receipt), in both languages: no error, and ``dir`` on ``<html>``."""
+    paths = [p for site in sites.values() for p in site.html_files()]
+    page = phone(browser, js=False)
+    for assoc, lang in BOTH:
+        page.goto(url(intakes, assoc, lang))
+        empty_submit(page)
+        (tmp_path / f"{assoc}-{lang}-errors.html").write_text(page.content(), encoding="utf-8")
+        page.goto(url(intakes, assoc, lang))
+        fill(page, VALID[assoc], FILES[assoc])
+        page.click("form.mf-form button.mf-button[name=_step][value=check]")
+        page.wait_for_selector("#mf-check-title")
+        (tmp_path / f"{assoc}-{lang}-check.html").write_text(page.content(), encoding="utf-8")
+        page.click(".mf-check button.mf-button[value=confirm]")
+        page.wait_for_selector("#mf-ref")
+        (tmp_path / f"{assoc}-{lang}-receipt.html").write_text(page.content(), encoding="utf-8")
+    page.context.close()
+    paths += sorted(tmp_path.glob("*.html"))
+    assert len(paths) > 40
+    for p in paths:
+        head = p.read_text(encoding="utf-8")[:300]
+        assert re.search(r'<html lang="(ar|en)" dir="(rtl|ltr)"', head), f"{p}: no dir on <html>"
+    assert vnu_errors(paths) == []
