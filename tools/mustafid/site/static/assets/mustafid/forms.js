@@ -532,6 +532,7 @@
   function readDraft() {
     try {
       const d = JSON.parse(localStorage.getItem(DRAFT) || "null");
+      if (d && Date.now() - d.saved > DRAFT_DAYS * 864e5) localStorage.removeItem(DRAFT); // too old: forgotten
       if (!d || !Array.isArray(d.fields) || Date.now() - d.saved > DRAFT_DAYS * 864e5) return null;
       return d;
     } catch (_) { return null; }
