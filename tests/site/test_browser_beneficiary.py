@@ -23,7 +23,7 @@ from mustafid.forms.messages import addressed
 from tests.helpers import EXAMPLES, ROOT
 from tests.site import test_browser_forms as _forms
 from tests.site.conftest import BuiltSite
-from tests.site.test_browser_forms import FILES, VALID, fill, new_page, reveal, shot
+from tests.site.test_browser_forms import FILES, VALID, fill, new_page, reveal, run_axe, shot
 
 browser = _forms.browser  # the same fixtures: chromium, and each association's intake on 127.0.0.1
 intakes = _forms.intakes
@@ -163,6 +163,7 @@ def test_steps_with_progress_when_javascript_is_on(browser: Any, intakes: dict[s
     page.locator(".mf-step:visible .mf-back").click()
     assert page.locator(".mf-step:visible").first.get_attribute("data-step") == "1"
     assert page.input_value("#f-first_name") == VALID[assoc]["first_name"]
+    assert run_axe(page) == []  # the steps' buttons, progress and status
     shot(page, f"{assoc}-{lang}-360-steps")
     page.context.close()
 
@@ -216,11 +217,13 @@ def test_the_draft_stays_on_the_device_until_the_request_is_sent(browser: Any, i
     assert page.locator('input[name="gender"][value="female"]').is_checked()
     reveal(page, "#f-city")
     assert page.input_value("#f-city") == "hail"  # the filtered list took its value once the region was set
+    assert run_axe(page) == []  # the restored-draft note and its button
     shot(page, f"ajaa-{lang}-360-draft")
     # the whole request sent: the receipt forgets the draft
     fill(page, VALID["ajaa"], FILES["ajaa"])
     page.click("form.mf-form button.mf-button[name=_step][value=check]")
     page.wait_for_selector("#mf-check-title")
+    assert run_axe(page) == []  # check your answers
     page.click(".mf-check button.mf-button[value=confirm]")
     page.wait_for_selector("#mf-ref")
     assert page.evaluate("localStorage.getItem('mustafid-draft:support-request')") is None
@@ -318,6 +321,10 @@ def test_the_receipt_prints_on_one_a4_page_with_the_reference_in_both_digit_sets
     assert links.count() == 2
     hrefs = [links.nth(i).get_attribute("href") for i in range(2)]
     assert any("satisfaction-survey" in h for h in hrefs) and any("suggestion-or-complaint" in h for h in hrefs)
+    seen = phone(browser, js=True)  # axe-core runs in the page: the same receipt with JavaScript on
+    seen.goto(page.url)
+    assert run_axe(seen) == []  # the receipt as the intake writes it, print and copy buttons included
+    seen.context.close()
     page.emulate_media(media="print")
     assert page.locator(".md-header").is_hidden() and page.locator(".md-footer").is_hidden()
     assert page.locator(".md-sidebar--primary").is_hidden()

@@ -524,7 +524,9 @@
     clearTimeout(draftTimer);
     draftTimer = setTimeout(() => {
       try {
-        localStorage.setItem(DRAFT, JSON.stringify({ saved: Date.now(), step: current, fields: draftFields() }));
+        const fields = draftFields();
+        if (!fields.length) localStorage.removeItem(DRAFT); // nothing typed: nothing kept
+        else localStorage.setItem(DRAFT, JSON.stringify({ saved: Date.now(), step: current, fields }));
       } catch (_) { /* storage full or refused (private browsing): the form still works */ }
     }, 300);
   }
