@@ -138,6 +138,10 @@ def test_steps_with_progress_when_javascript_is_on(browser: Any, intakes: dict[s
     # Next with nothing answered: the step's problems, named, and no moving on
     page.locator(".mf-step:visible .mf-next").click()
     page.wait_for_selector("#f-first_name-error")
+    # the as-you-type check's words (the intake's /api/check) name the question too, in the association's address
+    feminine = load_association(EXAMPLES[assoc]).address_applicant_as == "feminine"
+    named = ("اكتبي الاسم الأول" if feminine else "اكتب الاسم الأول") if lang == "ar" else "Enter first name"
+    assert named in page.locator("#f-first_name-error").inner_text()
     assert page.locator(".mf-step:visible").first.get_attribute("data-step") == "1"
     assert page.locator(".mf-step:visible .mf-step-status").inner_text().strip()
     assert page.evaluate("document.activeElement.closest('.mf-field--error') !== null")
