@@ -10,6 +10,10 @@ Floors, the same records written directly with no HTTP and no validation, one wr
 - gitstore: GitStore.create_submission (what the server uses: Python-written objects + update-ref)
 - git plumbing: hash-object, mktree ×5, commit-tree, update-ref as separate git processes
 
+Encryption (issue 14): the same load again on an association that seals personal answers (records/sealing.py:
+each request's keys drawn, its documents and sealed answers encrypted, the keys wrapped with age to five
+recipients into the vault, before the commit), and the ratio of the two (goal >= 0.8x, and >= 100/s).
+
 Usage: python benchmarks/intake.py [--n 2000] [--clients 32] [--workers 1]
 """
 
@@ -133,6 +137,47 @@ def floor_plumbing(tmp: Path, recs: list[tuple[str, str, bytes]]) -> float:
     return time.perf_counter() - t
 
 
+def sealing(repo: Path, recipients: int = 5) -> None:
+    """association.yml with `encryption:` to `recipients` age keys (the roster's size here), committed."""
+    import pyrage
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    doc = yaml.load((repo / "association.yml").read_text(encoding="utf-8"))
+    doc["encryption"] = {"roster": False, "recipients": [
+        {"id": f"member{i}", "key": str(pyrage.x25519.Identity.generate().to_public())} for i in range(recipients)]}
+    with (repo / "association.yml").open("w", encoding="utf-8") as fh:
+        yaml.dump(doc, fh)
+    subprocess.run(["git", "-C", str(repo), "commit", "-q", "-am", "seal personal answers"], check=True)
+
+
+def end_to_end(tmp: Path, args: argparse.Namespace, sealed: bool) -> tuple[float, list[float], list[int], int, Path]:
+    repo = make_association_repo(tmp, "ajaa")
+    subprocess.run(["git", "-C", str(repo), "config", "gc.auto", "0"], check=True)
+    if sealed:
+        sealing(repo)
+    with running_intake(repo, repo, None, workers=args.workers) as server:
+        requests = [encode(server.url, i) for i in range(args.n)]
+        # warm up: the first requests load the forms and the tree cache
+        asyncio.run(drive(server.port, [encode(server.url, 10_000_000 + i) for i in range(20)], 4))
+        elapsed, lat, codes = asyncio.run(drive(server.port, requests, args.clients))
+    branches = subprocess.run(["git", "-C", str(repo), "for-each-ref", "refs/heads/submission/"],
+                              capture_output=True, text=True, check=False).stdout.count("\n")
+    lat.sort()
+    return elapsed, lat, codes, branches - 20, repo
+
+
+def show(label: str, elapsed: float, lat: list[float], codes: list[int], branches: int,
+         args: argparse.Namespace) -> float:
+    ok = codes.count(303)
+    rate = ok / elapsed
+    print(f"intake end to end, {label}: {ok}/{len(codes)} accepted (303), {branches} branches, {args.clients} "
+          f"clients, {args.workers} server process(es)")
+    print(f"  {rate:8.1f} submissions/s   p50 {statistics.median(lat) * 1000:6.1f} ms   "
+          f"p99 {lat[int(len(lat) * 0.99) - 1] * 1000:6.1f} ms   max {lat[-1] * 1000:6.1f} ms")
+    return rate
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=2000)
@@ -145,32 +190,23 @@ def main() -> None:
     os.environ.setdefault("GIT_COMMITTER_EMAIL", "bench@mustafid.invalid")
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        repo = make_association_repo(tmp / "e2e", "ajaa")
-        subprocess.run(["git", "-C", str(repo), "config", "gc.auto", "0"], check=True)
-        with running_intake(repo, repo, None, workers=args.workers) as server:
-            requests = [encode(server.url, i) for i in range(args.n)]
-            # warm up: the first requests load the forms and the tree cache
-            asyncio.run(drive(server.port, [encode(server.url, 10_000_000 + i) for i in range(20)], 4))
-            elapsed, lat, codes = asyncio.run(drive(server.port, requests, args.clients))
-        ok = codes.count(303)
-        branches = subprocess.run(["git", "-C", str(repo), "for-each-ref", "refs/heads/submission/"],
-                                  capture_output=True, text=True, check=False).stdout.count("\n")
+        clear = end_to_end(tmp / "e2e", args, sealed=False)
+        sealed = end_to_end(tmp / "e2e-sealed", args, sealed=True)
+        vault_files = len(list((sealed[4] / ".git" / "mustafid" / "vault" / "keys").glob("*.age")))
         recs = records(args.n)
         fl = floor_gitstore(tmp / "floor", recs)
         n_plumb = min(300, args.n)
         fp = floor_plumbing(tmp / "plumb", recs[:n_plumb])
-    lat.sort()
-    rate = ok / elapsed
+    rate = show("personal answers in clear", *clear[:4], args)
+    sealed_rate = show("personal answers sealed (5 recipients)", *sealed[:4], args)
+    print(f"  vault: {vault_files} wrapped keys")
     floor_rate = len(recs) / fl
-    print(f"intake end to end: {ok}/{len(codes)} accepted (303), {branches - 20} branches, {args.clients} clients, "
-          f"{args.workers} server process(es)")
-    print(f"  {rate:8.1f} submissions/s   p50 {statistics.median(lat) * 1000:6.1f} ms   "
-          f"p99 {lat[int(len(lat) * 0.99) - 1] * 1000:6.1f} ms   max {lat[-1] * 1000:6.1f} ms")
     print(f"floor, gitstore.create_submission, 1 writer: {floor_rate:8.1f} commits/s "
           f"({fl / len(recs) * 1000:.2f} ms a commit)")
     print(f"floor, git plumbing processes, 1 writer:     {n_plumb / fp:8.1f} commits/s "
           f"({fp / n_plumb * 1000:.2f} ms a commit)")
     print(f"ratio end to end / gitstore floor: {rate / floor_rate:.2f}x   (goal >= 0.5x; >= 100/s; p99 < 300 ms)")
+    print(f"ratio sealed / clear, same run: {sealed_rate / rate:.2f}x   (goal >= 0.8x, and sealed >= 100/s)")
 
 
 if __name__ == "__main__":

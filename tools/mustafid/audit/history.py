@@ -27,7 +27,9 @@ class Commit:
     at: dt.datetime
     trailers: dict[str, str]        # by lower-case name without "Mustafid-" (trailers.parse)
     touched: list[tuple[str, str]]  # (git status letter, path) of the records under submissions/
-    committed: dt.datetime | None = None  # the committer date: what signatures and the roster are judged by
+    # what signatures and the roster are judged by: the committer date, never earlier than a parent's (a commit
+    # backdated below its parents, or below the first roster that signs, is judged as of its parents' date)
+    committed: dt.datetime | None = None
     blobs: dict[str, tuple[str, str]] | None = None  # path -> (blob before, blob after), ZERO when absent
     trailer_text: str = ""  # the trailer block as git gave it (audit/claims.py checks it)
 
@@ -40,6 +42,7 @@ def commits(forge: LocalForge, revs: list[str]) -> Iterator[Commit]:
     out = proc.stdout
     assert out is not None
     buf, complete = "", False
+    judged: dict[str, dt.datetime] = {}
     decode = codecs.getincrementaldecoder("utf-8")("replace").decode  # a character may straddle two reads
     try:
         for chunk in iter(lambda: out.read(1 << 16), b""):
@@ -47,16 +50,26 @@ def commits(forge: LocalForge, revs: list[str]) -> Iterator[Commit]:
             *whole, buf = buf.split(_RS)
             for part in whole:
                 if part:
-                    yield _commit(part)
+                    yield _clamped(_commit(part), judged)
         buf += decode(b"", final=True)
         if buf:
-            yield _commit(buf)
+            yield _clamped(_commit(buf), judged)
         complete = True
     finally:
         out.close()
         if proc.wait() != 0 and complete:  # (a reader that stopped early closed the pipe: git's failure is ours)
             raise UserError("تعذرت قراءة تاريخ git: تأكد أن --repo يشير إلى مستودع السجلات",
                             "git log failed: is --repo the records repository?")
+
+
+def _clamped(c: Commit, judged: dict[str, dt.datetime]) -> Commit:
+    """The commit with its judged date no earlier than its parents' (walked before it: --topo-order)."""
+    when = c.committed or c.at
+    for p in c.parents:
+        if p in judged and judged[p] > when:
+            when = judged[p]
+    judged[c.sha] = c.committed = when
+    return c
 
 
 def _commit(part: str) -> Commit:

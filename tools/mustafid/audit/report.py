@@ -28,10 +28,12 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from mustafid.audit import seal as checkpoints
+from mustafid.audit.ballots import Ballots
 from mustafid.audit.checks import Checker
 from mustafid.audit.history import Commit, commits, heads
 from mustafid.audit.roster import Roster
 from mustafid.config.association import Association
+from mustafid.config.keys import signing_required
 from mustafid.core.period import promised_date, riyadh_day
 from mustafid.core.vocab import DECIDED, OPEN
 from mustafid.review import lifecycle
@@ -100,9 +102,11 @@ def audit(assoc: Association, forge: LocalForge, today: dt.date | None = None) -
     roster = Roster(forge, assoc)
     history = list(commits(forge, heads(forge)))
     sealed = checkpoints.check(forge, roster, {c.sha for c in history}, flag)
-    Checker(forge, roster, flag).run(history)
+    checker = Checker(forge, roster, flag)
+    checker.run(history)
     on_main = set(forge.git("rev-list", "--first-parent", f"refs/heads/{main}", check=False).decode().split())
-    timelines = _timelines(assoc, history, flag, on_main, roster.at)
+    ballots = Ballots(checker.signed) if roster.signs else None
+    timelines = _timelines(assoc, history, flag, on_main, roster.at, ballots)
     order = sorted(timelines, key=lambda r: (timelines[r].received or _EPOCH, r))
     rows = [_row(assoc, timelines[rid], today) for rid in order]
     decided = [r for r in rows if r["decided"]]
@@ -119,10 +123,12 @@ def audit(assoc: Association, forge: LocalForge, today: dt.date | None = None) -
 
 
 def _timelines(today: Association, history: Iterable[Commit], flag: Flag,
-               on_main: AbstractSet[str] = frozenset(), roster_at: RosterAt | None = None) -> dict[str, Timeline]:
+               on_main: AbstractSet[str] = frozenset(), roster_at: RosterAt | None = None,
+               ballots: Ballots | None = None) -> dict[str, Timeline]:
     """Each request's events from the commits (parents first), flagging what the tools would not have done.
     `on_main`: main's first-parent line, where the tools only ever write merge commits; `roster_at`: the
-    association as it stood on a commit's date (today's when not given)."""
+    association as it stood on a commit's date (today's when not given); `ballots`: the signed votes, when the
+    association signs (a decision's members must each have signed theirs)."""
     timelines: dict[str, Timeline] = {}
     for c in history:
         assoc = roster_at(c.committed or c.at) if roster_at else today
@@ -149,6 +155,8 @@ def _timelines(today: Association, history: Iterable[Commit], flag: Flag,
             continue
         if "vote" in c.trailers:  # a member's vote: no change of status (review/votes.py)
             _check_vote(assoc, timelines.get(rid), rid, c, flag)
+            if ballots is not None:
+                ballots.vote(rid, c.sha, c.trailers.get("actor", ""), c.trailers.get("vote", ""), flag)
             continue
         t = timelines.setdefault(rid, Timeline(rid))
         t.form = t.form or c.trailers.get("form", "")
@@ -156,6 +164,10 @@ def _timelines(today: Association, history: Iterable[Commit], flag: Flag,
         ev = Event(c.sha, c.at, c.trailers["status"], c.trailers.get("from"), c.trailers.get("actor", ""),
                    c.trailers.get("decision"), members(c.trailers.get("members", "")), c.trailers.get("meeting"))
         _check_event(assoc, t, ev, flag)
+        if ballots is not None and ev.status == "verified" and ev.before != "verified":
+            ballots.verified(rid)
+        elif ballots is not None and ev.status in DECIDED and ev.before not in DECIDED and signing_required(assoc):
+            ballots.decision(rid, c.sha, ev.status, ev.members, flag)
         t.events.append(ev)
     return timelines
 
@@ -221,6 +233,6 @@ def _check_event(assoc: Association, t: Timeline, ev: Event, flag: Flag) -> None
             flag(t.record, ev.commit, p.code, p.ar, p.en)
 
 
-def seal(forge: LocalForge, head: str, report: dict[str, Any] | None = None) -> str:
+def seal(forge: LocalForge, head: str, report: dict[str, Any] | None = None, key: str | None = None) -> str:
     """A signed checkpoint of ``head`` (audit/seal.py); refused over a rewrite the audit found."""
-    return checkpoints.seal(forge, head, report)
+    return checkpoints.seal(forge, head, report, key)

@@ -116,7 +116,7 @@ def audit_rewrites(forge: LocalForge) -> list[tuple[str, str]]:
     return found
 
 
-def seal(forge: LocalForge, head: str, report: dict[str, Any] | None = None) -> str:
+def seal(forge: LocalForge, head: str, report: dict[str, Any] | None = None, key: str | None = None) -> str:
     """A signed checkpoint of `head` (and the open branches' tips), pushed to the remote when there is one; the
     tag's name. Refused (UserError) when the audit found history-rewritten, or without a key when the association
     signs."""
@@ -129,7 +129,7 @@ def seal(forge: LocalForge, head: str, report: dict[str, Any] | None = None) -> 
                         f"not sealed: the audit found history rewritten ({len(found)} finding(s)); a seal never "
                         "covers a rewrite: find out what happened and repair it first")
     roster = Roster(forge, None)
-    signer = _signer(roster)
+    signer = _signer(forge, roster, key)
     name = _tag_name(forge)
     body = _tag_body(forge, head, name)
     if signer is not None:
@@ -149,23 +149,19 @@ def seal(forge: LocalForge, head: str, report: dict[str, Any] | None = None) -> 
     return name
 
 
-def _signer(roster: Roster) -> sshsig.Signer | None:
-    now = dt.datetime.now(dt.UTC)
-    assoc = roster.exact_at(now)
-    required = assoc is not None and signing_required(assoc)
-    path = os.environ.get("MUSTAFID_KEY")
-    if not path:
-        if required:
-            raise UserError("لم يُختم التدقيق: الجمعية توقّع كل إجراء ولا مفتاح توقيع لك؛ اضبط MUSTAFID_KEY على "
-                            "مسار مفتاحك المسجّل في association.yml", "not sealed: the association signs "
-                            "every action and you have no signing key: set MUSTAFID_KEY to the path of your key "
-                            "listed in association.yml")
-        return None
-    signer = sshsig.Signer(Path(path))
-    if required and assoc is not None and signer_of(assoc, signer.public, now) is None:
-        raise UserError(f"لم يُختم التدقيق: المفتاح {path} ليس في association.yml صالحًا اليوم",
-                        f"not sealed: the key {path} is on no roster entry in association.yml valid today")
-    return signer
+def _signer(forge: LocalForge, roster: Roster, key: str | None) -> sshsig.Signer | None:
+    """The sealer's own key (`--key`, $MUSTAFID_KEY, else git's user.signingkey), on today's roster for anyone on
+    it (review/signing.py); None when the association does not sign and no key is given."""
+    from mustafid.review.signing import signer_for
+
+    assoc = roster.exact_at(dt.datetime.now(dt.UTC))
+    if assoc is None:
+        path = key or os.environ.get("MUSTAFID_KEY")
+        return sshsig.Signer(Path(path)) if path else None
+    try:
+        return signer_for(assoc, None, key, forge.repo)
+    except UserError as exc:
+        raise UserError("لم يُختم التدقيق: " + exc.ar, "not sealed: " + exc.en) from exc
 
 
 def _tag_name(forge: LocalForge) -> str:

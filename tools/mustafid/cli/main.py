@@ -37,6 +37,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "withdraw": ("withdraw", "withdraw an open request / سحب طلب مفتوح"),
     "lifecycle-check": ("lifecycle_check", "check status changes between two revisions (CI) / فحص انتقالات الحالة"),
     "audit": ("audit", "every request's timeline and decision times from git history / تقرير التدقيق من تاريخ git"),
+    "erase": ("erase", "destroy a request's personal data (PDPL), keeping history / إتلاف البيانات الشخصية لطلب"),
+    "export": ("export", "the data subject's copy of a request / نسخة صاحب البيانات"),
+    "retention": ("retention", "erase what each form's retention rule says is due / تطبيق مدد الاحتفاظ"),
+    "rewrap": ("rewrap", "wrap every request's keys to today's recipients / إعادة تغليف المفاتيح"),
 }
 
 

@@ -96,3 +96,22 @@ def allowed_signers(assoc: Association) -> str:
             opts += f',valid-before="{key.valid_before:%Y%m%d}"'
         lines.append(f"{rid} {opts} {key.ssh}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def encryption_recipients(assoc: Association, day: dt.date | None = None) -> list[tuple[str, str]]:
+    """(roster id, public key line) of everyone a request's data keys are wrapped to, or [] when the association
+    does not seal personal data (no ``encryption:`` in association.yml). With ``encryption: {roster: true}`` (the
+    default) every committee member's and staff member's signing key valid ``day`` (an ed25519 SSH key is also
+    an age recipient), plus the ``recipients`` listed (an age X25519 key ``age1...`` or an SSH key: CI, a
+    backup officer). The intake server is never one: it seals and cannot open."""
+    conf = getattr(assoc, "raw", {}).get("encryption")
+    if not conf:
+        return []
+    day = day or dt.date.today()
+    out: list[tuple[str, str]] = []
+    if conf.get("roster", True):
+        out.extend((rid, key.ssh) for rid, role, key in roster_keys(assoc) if role != "intake" and key.valid_on(day))
+    out.extend((str(r["id"]), " ".join(str(r["key"]).split()[:2])) for r in conf.get("recipients") or ()
+               if (not r.get("valid_before") or _day(r["valid_before"]) > day)
+               and (not r.get("valid_after") or _day(r["valid_after"]) <= day))
+    return out

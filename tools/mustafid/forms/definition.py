@@ -177,8 +177,9 @@ def _parse_field(ctx: _Ctx, raw: Any, where: list[Any], page: str) -> Field | No
                 f"key '{k}' does not apply to a {ftype} field")
     kw = _field_args(ctx, raw, where, page)
     if bad := kw["tags"] - TAGS:
-        ctx.err([*where, "tags"], "الوسوم المسموحة: personal و sensitive",
-                f"allowed tags are personal and sensitive, not {sorted(bad)}")
+        ctx.err([*where, "tags"], "الوسوم المسموحة: personal و sensitive و public (نص طويل غير شخصي)",
+                f"allowed tags are personal, sensitive and public (a long text that is not personal), not "
+                f"{sorted(bad)}")
     cons = []
     for ci, c in enumerate(raw.get("constraints") or []):
         msg = _t(ctx, c.get("message") if isinstance(c, dict) else None, [*where, "constraints", ci, "message"])

@@ -29,9 +29,16 @@ def _ann(f: Field) -> dict[str, Any]:
     return out
 
 
+SEALED = {"type": "string", "pattern": "^enc:v1:[a-z]+:[A-Za-z0-9+/=]+$"}  # records/sealing.py
+
+
 def field_schema(form: FormDef, f: Field) -> dict[str, Any]:
-    """An answer's schema: its annotations, then what its type says (forms/types)."""
-    return {**_ann(f), **TYPES[f.type].schema(form, f, lambda fields: object_schema(form, fields))}
+    """An answer's schema: its annotations, then what its type says (forms/types); a sealed answer may also be
+    its ciphertext (checked in full only by whoever holds a key)."""
+    own = TYPES[f.type].schema(form, f, lambda fields: object_schema(form, fields))
+    if f.sealed:
+        return {**_ann(f), "anyOf": [own, SEALED]}
+    return {**_ann(f), **own}
 
 
 def condition_schema(cond: Any, scope: set[str]) -> dict[str, Any] | None:
@@ -67,6 +74,7 @@ def condition_schema(cond: Any, scope: set[str]) -> dict[str, Any] | None:
 def object_schema(form: FormDef, fields: tuple[Field, ...]) -> dict[str, Any]:
     data_fields = [f for f in fields if f.holds_data]
     scope = {f.id for f in data_fields}
+    sealed = sorted(f.id for f in data_fields if f.sealed)
     required = [f.id for f in data_fields if f.required and f.relevant is None and f.type != "calculated"]
     conditional = []
     for f in data_fields:
@@ -78,6 +86,9 @@ def object_schema(form: FormDef, fields: tuple[Field, ...]) -> dict[str, Any]:
         rule: dict[str, Any] = {"if": cond, "else": {"not": {"required": [f.id]}}}
         if f.required and f.type not in ("calculated", "repeat"):
             rule["then"] = {"required": [f.id]}
+        refs = [n for n in sealed if f'"{n}"' in json.dumps(f.relevant)]
+        if refs:  # the condition's answer sealed (ciphertext): only a key holder can judge it (check_data)
+            rule = {"if": {"anyOf": [{"required": [n], "properties": {n: SEALED}} for n in refs]}, "else": rule}
         conditional.append(rule)
     out: dict[str, Any] = {"type": "object", "properties": {f.id: field_schema(form, f) for f in data_fields},
                            "required": required, "additionalProperties": False}
@@ -111,6 +122,8 @@ def form_json_schema(form: FormDef) -> dict[str, Any]:
             "status": {"enum": list(STATUSES)},
             "flags": {"type": "array", "items": {"type": "string", "pattern": "^[a-z_]+$"}, "uniqueItems": True},
             "duplicate_of": {"type": "array", "items": {"type": "string", "pattern": RECORD_ID}, "uniqueItems": True},
+            "sealed": {"const": True},
+            "lookup": {"type": "object", "additionalProperties": {"type": "string", "pattern": "^[0-9a-f]{64}$"}},
             "declaration": {
                 "type": "object", "required": ["confirmed", "consent", "at"], "additionalProperties": False,
                 "properties": {"confirmed": {"const": True},

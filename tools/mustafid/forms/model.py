@@ -19,7 +19,9 @@ from mustafid.core.text import T, arabic_digits
 
 # Types that hold no answer in `data` (notes are text on the page; files go to the record's `documents`).
 NO_DATA_TYPES = frozenset({"note", "file"})
-TAGS = frozenset({"personal", "sensitive"})
+TAGS = frozenset({"personal", "sensitive", "public"})  # public: a long text that is not personal (not sealed)
+PERSONAL_TAGS = frozenset({"personal", "sensitive"})
+SEALED_MARKS = ("🔒", "⌀")  # how a sealed answer reads without its key, or once erased
 CONDITION_OPS = ("equals", "not_equals", "in", "not_in", "answered", "includes", "gt", "gte", "lt", "lte")
 CALC_OPS = ("sum", "count", "age_years")
 # HEIC is what iPhones photograph in: accepted as it is (the staff open it on their phones and computers; with
@@ -88,7 +90,15 @@ class Field:
 
     @property
     def personal(self) -> bool:
-        return bool(self.tags)
+        return bool(self.tags & PERSONAL_TAGS)
+
+    @property
+    def sealed(self) -> bool:
+        """Encrypted at rest once the association lists encryption recipients (records/sealing.py): a field
+        tagged personal or sensitive, and free text (long_text) unless the definition tags it public."""
+        if not self.holds_data or self.type in ("repeat", "calculated"):
+            return False
+        return self.personal or (self.type == "long_text" and "public" not in self.tags)
 
 
 @dataclass(frozen=True)
@@ -168,7 +178,12 @@ class FormDef:
     @property
     def personal_fields(self) -> tuple[str, ...]:
         """Paths of fields tagged personal or sensitive (what encryption wraps)."""
-        return tuple(p for p, f in self.walk() if f.tags and f.holds_data)
+        return tuple(p for p, f in self.walk() if f.personal and f.holds_data)
+
+    @property
+    def sealed_fields(self) -> frozenset[str]:
+        """Paths (``family.*.name``) of the answers encrypted at rest."""
+        return frozenset(p for p, f in self.walk() if f.sealed)
 
     @property
     def asks_personal_data(self) -> bool:
@@ -211,6 +226,8 @@ def display_value(form: FormDef, f: Field, v: Any, lang: str) -> str:
     """An answer as a person reads it (choice labels, yes/no words, money with the currency)."""
     if v is None:
         return ""
+    if isinstance(v, str) and v[:1] in SEALED_MARKS:  # a sealed answer read without its key (records/sealing.py)
+        return v
     if f.type == "choice" and f.choices:
         return form.choice_label(f.choices, str(v), lang)
     if f.type == "multi_choice" and f.choices:

@@ -1,13 +1,14 @@
 """A second open request of the same form from the same applicant is flagged, never refused.
 
-The index holds open requests by (form, applicant's national ID) in memory only: the IDs are personal data,
-never written to disk or logs here.
+The index holds open requests by (form, keyed hash of the applicant's national ID) in memory only. A sealed
+record carries that hash itself (``lookup.applicant``, intake/sealed.py), so its ID need not be opened.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import threading
 import time
 from collections.abc import Mapping
@@ -36,16 +37,18 @@ class DuplicateIndex:
 
     REFRESH_SECONDS = 2.0
 
-    def __init__(self, store: LocalForge, forms: Mapping[str, FormDef]) -> None:
+    def __init__(self, store: LocalForge, forms: Mapping[str, FormDef], secret: bytes = b"") -> None:
         self.store, self.forms = store, forms
+        self.secret = secret  # the keyed hash's secret (store/vault.py); empty: a plain SHA-256 (tests)
         self.lock = threading.Lock()
         self.tips: dict[str, str] = {}
         self.keys: dict[str, tuple[str, str]] = {}   # branch -> (form, key)
         self.open: dict[tuple[str, str], set[str]] = {}
         self.checked = 0.0
 
-    @staticmethod
-    def key(national_id: str) -> str:
+    def key(self, national_id: str) -> str:
+        if self.secret:
+            return hmac.new(self.secret, national_id.encode(), hashlib.sha256).hexdigest()
         return hashlib.sha256(national_id.encode()).hexdigest()
 
     def _forget(self, branch: str) -> None:
@@ -94,9 +97,13 @@ class DuplicateIndex:
             return
         path = applicant_id_path(form)
         nid = (rec.get("data") or {}).get(path) if path else None
-        if not isinstance(nid, str) or not nid:
+        hashed = (rec.get("lookup") or {}).get("applicant")
+        if isinstance(hashed, str) and hashed:
+            k = (form.id, hashed)
+        elif isinstance(nid, str) and nid and not nid.startswith("enc:"):
+            k = (form.id, self.key(nid))
+        else:
             return
-        k = (form.id, self.key(nid))
         self.keys[branch] = k
         self.open.setdefault(k, set()).add(branch[len(PREFIX):])
 

@@ -19,13 +19,15 @@ from mustafid.core.vocab import CHANNELS, DUPLICATE
 from mustafid.forms.load import load_forms
 from mustafid.forms.model import FormDef
 from mustafid.forms.validation import FileInfo, validate_input
-from mustafid.intake.duplicates import DuplicateIndex
+from mustafid.intake.duplicates import DuplicateIndex, applicant_id_path
+from mustafid.intake.sealed import Sealer, keyed_hash, sealer_for
 from mustafid.intake.uploads import CONTROL, Upload, content_problems, document, files_by_field, safe_filename
 from mustafid.records.format import dump_record, make_record, new_record_id, record_path
 from mustafid.review.forges.local import LocalForge
 from mustafid.store.documents import DocumentStore
 from mustafid.store.errors import RefExists
 from mustafid.store.git import PREFIX
+from mustafid.store.vault import Vault
 
 CONTROL_CHARS = T("النص يحوي رموز تحكم غير مرئية: احذفه واكتبه من جديد",
                   "the text holds invisible control characters: delete it and type it again")
@@ -79,12 +81,17 @@ class Intake:
     store: LocalForge
     documents: DocumentStore
     forms: dict[str, FormDef] = field(default_factory=dict)
+    vault: Vault | None = None
     duplicates: DuplicateIndex = field(init=False)
+    sealer: Sealer | None = field(init=False)
 
     def __post_init__(self) -> None:
         if not self.forms:
             self.forms = load_forms(self.assoc)
-        self.duplicates = DuplicateIndex(self.store, self.forms)
+        if self.vault is None:
+            self.vault = Vault.beside(self.store, fsync=self.documents.fsync)
+        self.sealer = sealer_for(self.assoc, self.documents, self.vault)
+        self.duplicates = DuplicateIndex(self.store, self.forms, secret=self.vault.dedupe_secret())
 
     def form(self, form_id: str) -> FormDef:
         form = self.forms.get(form_id)
@@ -121,9 +128,15 @@ class Intake:
         problems += content_problems(uploads)
         if problems:
             raise Invalid(problems)
-        for u in uploads:  # durable before the record that names them
-            self.documents.put(u.content)
+        keys = self.sealer.keys(form) if self.sealer else None
+        if self.sealer and keys:  # encrypted with the request's key, durable before the record that names them
+            docs = self.sealer.documents_sealed(keys, docs, {u.sha256: u.content for u in uploads})  # type: ignore[assignment]
+        else:
+            for u in uploads:  # durable before the record that names them
+                self.documents.put(u.content)
         dups = self.duplicates.open_ids(form, data)
+        nid_path = applicant_id_path(form)
+        nid = data.get(nid_path) if nid_path else None
         consent = require_declaration  # validate_input refused a missing consent where the form asks one
         for _ in range(ID_DRAWS):
             rid = new_record_id()
@@ -131,11 +144,22 @@ class Intake:
                                  documents=docs, record_id=rid, flags=[DUPLICATE] if dups else [],
                                  duplicate_of=dups)
             path = record_path(form.id, record["submitted_at"], rid)
-            text = dump_record(record, path)
+            written = record
+            if self.sealer and keys:
+                if isinstance(nid, str) and nid:
+                    record["lookup"] = {"applicant": keyed_hash(self.duplicates.secret, nid)}
+                written = self.sealer.record_sealed(form, record, keys)
+            text = dump_record(written, path)
             try:
                 commit = self.store.create_submission(rid, {path: text.encode()}, self.message(record, actor))
             except RefExists:
+                if self.sealer:
+                    self.sealer.forget(rid)
                 continue  # an id drawn twice (1 in 34 billion): draw another
+            except BaseException:
+                if self.sealer:
+                    self.sealer.forget(rid)  # not written: nothing of it stays
+                raise
             self.duplicates.added(PREFIX + rid, commit, record)
             return Accepted(record, path, commit)
         raise UserError("تعذّر إيجاد رقم طلب غير مستخدم", "could not find an unused request number")

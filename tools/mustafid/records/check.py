@@ -134,12 +134,44 @@ def record_problems(rec: Any, forms: Mapping[str, FormDef], file: str, assoc_id:
         if isinstance(data, dict):
             documents = rec.get("documents")
             docs: list[Any] = documents if isinstance(documents, list) else []
-            for p in check_data(form, data, today, docs):
+            found = check_data(form, data, today, docs)
+            if rec.get("sealed"):
+                found = _unsealed_problems(form, data, found)
+            for p in found:
                 path = f"data.{p.path}" if p.path else "data"
                 if p.code.startswith("file"):
                     path = f"documents ({p.path})"
                 out.append(_problem(file, path, p.ar, p.en, at(f"data.{p.path}"), p.code))
     return out
+
+
+def _pattern(path: str) -> str:
+    return ".".join("*" if part.isdigit() else part for part in path.split("."))
+
+
+def _unsealed_problems(form: FormDef, data: Mapping[str, Any], found: list[Any]) -> list[Any]:
+    """A sealed record read without its key: the problems of answers that need the key to judge are set aside
+    (records/sealing.key_dependent), and an answer the form seals that sits here in clear is one."""
+    from mustafid.records.sealing import is_sealed_value, key_dependent
+
+    dependent = key_dependent(form)
+    kept = [p for p in found if _pattern(p.path) not in dependent]
+    sealed = form.sealed_fields
+
+    def visit(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                sub = f"{path}.{k}" if path else str(k)
+                if _pattern(sub) in sealed and not is_sealed_value(v):
+                    kept.append(Problem("", sub, "إجابة شخصية بلا تشفير في سجل مشفّر: لا تكتبها بيدك، أعد إدخال الطلب",
+                                        "a personal answer in clear in a sealed record: never write one by hand; "
+                                        "enter the request again", None, "unsealed"))
+                elif isinstance(v, list):
+                    for i, item in enumerate(v):
+                        visit(item, f"{sub}.{i}")
+
+    visit(data, "")
+    return kept
 
 
 def check_record(record: Any, forms: Mapping[str, FormDef], file: str = "", assoc_id: str | None = None,

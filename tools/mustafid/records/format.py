@@ -21,8 +21,8 @@ from mustafid.core.yamlio import load_fast
 RECORD_ID_RE = FULL  # the reference's one definition (core/reference.py): digits, or a legacy Crockford id
 # Top-level keys in the order they are written (lifecycle first, answers after).
 RECORD_KEYS = ("id", "form", "form_version", "association", "channel", "submitted_at", "submitted_at_hijri",
-               "status", "flags", "duplicate_of", "declaration", "data", "documents", "verification",
-               "info_requests", "votes", "decision", "service", "withdrawal")
+               "status", "flags", "duplicate_of", "sealed", "lookup", "declaration", "data", "documents",
+               "verification", "info_requests", "votes", "decision", "service", "withdrawal")
 
 
 def new_record_id() -> str:

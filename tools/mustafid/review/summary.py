@@ -29,9 +29,11 @@ def summary(assoc: Association, record: Mapping[str, Any], lang: str = "ar", red
         title = str(record.get("form"))
     else:
         if redact:
-            hidden = {p.split(".")[0] for p in form.personal_fields}
+            hidden = {p.split(".")[0] for p in (*form.personal_fields, *form.sealed_fields)}
             data = {k: v for k, v in data.items() if k not in hidden}
-        answers = form.summary(data, lang)
+        answers = form.summary(_readable(data, lang), lang)
+        if redact:
+            answers = [(label, inert(value)) for label, value in answers]
         title = form.title(lang)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
@@ -39,3 +41,28 @@ def summary(assoc: Association, record: Mapping[str, Any], lang: str = "ar", red
         r=record, lang=lang, title=title, answers=answers, redacted=redact,
         days_left=days_left(assoc, record), period=count(assoc.decision_period_days, DAY, "ar", digits=False),
         referral=assoc.referral_to_social_research)
+
+
+def _readable(node: Any, lang: str) -> Any:
+    """Sealed answers (ciphertext, or the placeholders records/sealing.open_record leaves) as words."""
+    from mustafid.records.sealing import ERASED, PLACEHOLDER, is_sealed_value
+
+    if is_sealed_value(node) or node == PLACEHOLDER:
+        return PLACEHOLDER[lang]
+    if node == ERASED:
+        return ERASED[lang]
+    if isinstance(node, dict):
+        return {k: _readable(v, lang) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_readable(v, lang) for v in node]
+    return node
+
+
+_INERT = str.maketrans({"@": "&#64;", "<": "&lt;", ">": "&gt;", "[": "&#91;", "]": "&#93;", "!": "&#33;",
+                        "`": "&#96;", "|": "&#124;", "*": "&#42;", "_": "&#95;", "#": "&#35;", "\\": "&#92;",
+                        "\n": " ", "\r": " "})
+
+
+def inert(text: str) -> str:
+    """Text that GitHub's Markdown shows as typed: no mention, link, image, HTML, heading, table or code."""
+    return str(text).translate(_INERT)

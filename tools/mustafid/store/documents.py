@@ -68,3 +68,13 @@ class DocumentStore:
 
     def get(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
+
+    def remove(self, sha256: str) -> bool:
+        """Delete one document (erasure, or a clear copy replaced by its ciphertext); False when absent."""
+        try:
+            self.path(sha256).unlink()
+        except FileNotFoundError:
+            return False
+        if self.fsync:
+            fsync_folder(self.path(sha256).parent)
+        return True

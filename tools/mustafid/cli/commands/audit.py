@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from mustafid.cli.commands.common import add_association, add_remote, add_repo
@@ -18,8 +19,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="report format (default: markdown)")
     p.add_argument("--output", "-o", type=Path, help="write the report to this file instead of printing it")
     p.add_argument("--seal", action="store_true",
-                   help="remember main's tip as audited (refs/mustafid/audited): "
-                        "a later audit reports a rewritten history")
+                   help="write a signed checkpoint tag (refs/tags/mustafid/audited/<time>) of main and the open "
+                        "branches and push it: a later audit reports any history rewritten since; never sealed "
+                        "over a rewrite this audit found")
+    p.add_argument("--key", default=None,
+                   help="your SSH signing key for the seal (default: $MUSTAFID_KEY, else git config "
+                        "user.signingkey); required once association.yml lists keys")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,5 +41,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(text, end="")
     if args.seal and report["head"]:
-        seal(forge, report["head"])
+        name = seal(forge, report["head"], report, args.key)
+        print(f"sealed: {name}", file=sys.stderr)
     return 1 if report["anomalies"] else 0

@@ -4,6 +4,11 @@
     mustafid keys new --intake                    # the intake server's key, in <git-dir>/mustafid/intake_key
     mustafid keys show --key ~/.ssh/id_ed25519.pub --as committee.chair   # a key you have (file or ssh-agent)
     mustafid keys allowed-signers -o .git/mustafid/allowed_signers        # then git verify-commit works
+    mustafid keys recipient --as ci --file ci.age  # an age identity that opens sealed data (CI, a backup officer)
+
+A person's ed25519 key both signs and opens sealed data (it is an age recipient); opening needs the key file
+itself (age cannot use ssh-agent), so keep it on the machine with a passphrase-free file only where staff open
+records, or give that person an age identity with `recipient`.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from mustafid.cli.commands.common import add_actor, add_association, add_repo
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("action", choices=("new", "show", "allowed-signers"))
+    p.add_argument("action", choices=("new", "show", "allowed-signers", "recipient"))
     add_association(p)
     add_repo(p)
     add_actor(p)
@@ -50,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(text, end="")
         return 0
+    if args.action == "recipient":
+        return _recipient(args)
     if not who:
         raise UserError("لمن المفتاح؟ حدّد معرّفك بالخيار --as أو --intake لخادم الاستقبال",
                         "whose key? give your roster id with --as, or --intake for the intake server")
@@ -68,6 +75,29 @@ def run(args: argparse.Namespace) -> int:
     print(f"export MUSTAFID_KEY={path}" if who != "intake" else f"(the intake server finds it at {path})")
     print("لحمايته بعبارة مرور: ssh-keygen -p -f المفتاح ثم ssh-add المفتاح واضبط MUSTAFID_KEY على ملف .pub | "
           f"to protect it with a passphrase: ssh-keygen -p -f {path}, ssh-add {path}, MUSTAFID_KEY={path}.pub")
+    return 0
+
+
+def _recipient(args: argparse.Namespace) -> int:
+    """An age identity (X25519) written to --file (mode 600), and the roster line for its public key."""
+    import os
+
+    import pyrage
+
+    from mustafid.core.errors import UserError
+
+    if not args.actor or not args.file:
+        raise UserError("حدّد الاسم --as ci ومكان الملف --file", "give the recipient's name (--as ci) and --file")
+    if args.file.exists():
+        raise UserError(f"يوجد ملف في {args.file} من قبل", f"a file exists at {args.file}")
+    ident = pyrage.x25519.Identity.generate()
+    args.file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(args.file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(f"# mustafid recipient {args.actor}\n{ident}\n")
+    print("أضف إلى association.yml | add to association.yml:\n  encryption:\n    recipients:\n"
+          f'      - {{id: {args.actor}, key: "{ident.to_public()}"}}')
+    print(f"(CI: store the file's content as a secret and point MUSTAFID_CI_KEY at it: {args.file})")
     return 0
 
 

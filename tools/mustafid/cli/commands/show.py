@@ -18,18 +18,30 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from mustafid.review.clear import identities, opened
     from mustafid.review.queries import find
     from mustafid.review.summary import summary
+    from mustafid.store.vault import Vault
 
     assoc, team = open_team(args)
-    record = find(team.forge, args.id)[3]
+    vault, ids = Vault.beside(team.forge), identities(args.key)
+    record = opened(find(team.forge, args.id)[3], vault, ids)
     print(summary(assoc, record, args.lang))
     if args.documents:
+        from mustafid.records.sealing import MAIN, decrypt_bytes, is_sealed
+        from mustafid.review.clear import keys_of
         from mustafid.store.docrefs import export
         from mustafid.store.documents import DocumentStore
 
         team.fetch_documents(str(record["id"]))
         tell(team)
-        for path in export(team.forge, DocumentStore.beside(team.forge), record, args.documents):
+        keys = keys_of(vault, str(record["id"]), ids) if is_sealed(record) else None
+        for entry, path in zip(record.get("documents") or [], export(team.forge, DocumentStore.beside(team.forge),
+                                                                    record, args.documents), strict=True):
+            if keys and MAIN in keys:  # sealed: written in clear for the person who holds a key
+                path.write_bytes(decrypt_bytes(keys[MAIN], path.read_bytes(), f"document|{entry['field']}"))
+            elif is_sealed(record):
+                print(f"(مشفّر | sealed) {path}")
+                continue
             print(path)
     return 0

@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from mustafid.cli.commands.common import add_association, add_repo
 from mustafid.core.plural import PROBLEM, RECORD, count
@@ -27,6 +28,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                    help="worker processes for large runs (default: the number of cores)")
+    p.add_argument("--key", default=os.environ.get("MUSTAFID_CI_KEY"),
+                   help="a key that opens sealed records (CI's age identity or an ed25519 key file; default: "
+                        "$MUSTAFID_CI_KEY): their sealed answers are then checked in full, from the vault "
+                        "($MUSTAFID_VAULT). Without it they are checked for form only, and the output says so")
 
 
 def collect(paths: list[Path], repo: Path, changed_since: str | None) -> list[str]:
@@ -80,6 +85,48 @@ def records_under(root: Path) -> list[str]:
     return out
 
 
+def sealed_in_full(files: list[str], forms: dict[str, Any], assoc_id: str, repo: Path, key: str | None) -> list[Any]:
+    """The sealed records' answers checked in full with a key (their problems), or a line saying they were
+    checked for form only."""
+    sealed = [f for f in files if b"\nsealed: true\n" in Path(f).read_bytes()]
+    if not sealed:
+        return []
+    if not key:
+        print(f"{len(sealed)} من السجلات مشفّرة: فُحصت بنيتها فقط لأنه لا مفتاح (MUSTAFID_CI_KEY) | {len(sealed)} "
+              "records are sealed: their sealed answers were checked for form only, no key was given "
+              "(MUSTAFID_CI_KEY)", file=sys.stderr)
+        return []
+    from mustafid.records.check import check_record
+    from mustafid.records.format import parse_record
+    from mustafid.review.clear import identities, opened
+    from mustafid.store.vault import Vault
+
+    vault = Vault(Path(os.environ.get("MUSTAFID_VAULT") or repo / ".git" / "mustafid" / "vault"))
+    ids = identities(key)
+    from mustafid.core.errors import Problem
+    from mustafid.records.sealing import SealError, sealed_paths
+
+    out: list[Any] = []
+    shut = 0
+    for f in sealed:
+        try:
+            clear = opened(parse_record(Path(f).read_text(encoding="utf-8")), vault, ids)
+        except SealError as exc:
+            out.append(Problem(f, exc.path, "إجابة مشفّرة لا تُفتح بمفتاح طلبها: عُدّلت أو نُقلت من طلب آخر",
+                               "a sealed answer does not open with its request's key: it was altered or moved "
+                               "from another request", None, "sealed_tampered"))
+            continue
+        if sealed_paths(clear):  # erased, or a key this one does not open: checked for form only
+            shut += 1
+            continue
+        clear.pop("sealed", None)
+        out += check_record(clear, forms, f, assoc_id)
+    print(f"فُتح {len(sealed) - shut} من السجلات المشفّرة وفُحصت إجاباتها كاملة، و{shut} أُتلفت مفاتيحها | opened "
+          f"{len(sealed) - shut} sealed records and checked their answers in full; {shut} erased or not opened",
+          file=sys.stderr)
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     from mustafid.config.association import load_association
     from mustafid.core.errors import problems_to_json
@@ -90,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
     forms = load_forms(assoc)
     files = collect(list(args.paths), args.repo, args.changed_since)
     problems = check_files(files, forms, assoc.id, jobs=args.jobs if len(files) >= PARALLEL_FROM else 1)
+    problems += sealed_in_full(files, forms, assoc.id, args.repo, args.key)
     if args.format == "json":
         print(problems_to_json(problems))
     else:

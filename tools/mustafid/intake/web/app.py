@@ -20,6 +20,7 @@ from mustafid.intake.web.middleware import BodyLimit, NoInternalErrors, Security
 from mustafid.intake.web.routes import EXCEPTION_HANDLERS, ROUTES
 from mustafid.intake.web.shells import SiteFiles
 from mustafid.intake.web.state import IntakeState, Settings
+from mustafid.intake.web.vault import VAULT_ROUTES
 from mustafid.review.forges.local import LocalForge
 from mustafid.store.documents import DocumentStore
 
@@ -32,7 +33,7 @@ def _origin(url: str) -> str:
 def create_app(assoc: Association, store: LocalForge, site_dir: Path | None = None, *,
                documents: DocumentStore | None = None, settings: Settings | None = None) -> Starlette:
     state = IntakeState.build(assoc, store, site_dir, documents, settings or Settings())
-    routes: list[BaseRoute] = list(ROUTES)
+    routes: list[BaseRoute] = [*ROUTES, *VAULT_ROUTES]
     if site_dir is not None:
         routes.append(Mount("/", app=SiteFiles(directory=str(site_dir), html=True), name="site"))
     middleware = [Middleware(NoInternalErrors), Middleware(BodyLimit, multipart_limit=state.multipart_limit),

@@ -1,0 +1,236 @@
+"""The vault: the one small store beside git that can forget. Each request's data keys (records/sealing.py),
+wrapped with age (pyrage) to the roster's encryption recipients, one file ``keys/<id>.age``; and the keyed-hash
+secret of duplicate detection. Destroying a request's file erases its personal answers and documents
+everywhere git has copied their ciphertext; nothing in git changes.
+
+Where it lives: ``$MUSTAFID_VAULT``, else ``<git-dir>/mustafid/vault`` — never inside the work tree, never
+pushed. Only the keys are here, not the records, so a vault backup holds nothing readable without a roster
+member's private key, and an erased request's key is gone from the vault the moment `erase` returns (a backup
+of the vault older than that still holds it: SDAIA does not count backups as destruction, so the vault's
+backups must follow the retention rule — README, "Personal data"). The intake server writes here with public
+keys only: it can seal and wrap, never open.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from mustafid.core.errors import UserError
+from mustafid.store.durable import Folders, fsync_folder
+
+
+class _Repository(Protocol):
+    @property
+    def git_dir(self) -> Path: ...
+
+
+def recipient(line: str) -> Any:
+    """An age recipient from a roster line: ``age1...`` (X25519) or an OpenSSH public key."""
+    import pyrage
+
+    text = line.strip()
+    try:
+        if text.startswith("age1"):
+            return pyrage.x25519.Recipient.from_str(text)
+        return pyrage.ssh.Recipient.from_str(" ".join(text.split()[:2]))
+    except Exception as exc:
+        raise UserError(f"مفتاح تشفير غير صالح في association.yml: {text[:40]}",
+                        f"an encryption recipient in association.yml is not valid: {text[:40]}") from exc
+
+
+def identity(path: str | os.PathLike[str]) -> Any:
+    """A private key that opens wrapped keys: an unencrypted OpenSSH key file, or an age identity file."""
+    import pyrage
+
+    raw = Path(path).read_bytes()
+    try:
+        if raw.lstrip().startswith(b"AGE-SECRET-KEY-") or b"\nAGE-SECRET-KEY-" in raw:
+            line = next(x for x in raw.decode().splitlines() if x.startswith("AGE-SECRET-KEY-"))
+            return pyrage.x25519.Identity.from_str(line.strip())
+        return pyrage.ssh.Identity.from_buffer(raw)
+    except Exception as exc:
+        raise UserError(f"المفتاح {path} لا يفتح البيانات المشفّرة: استعمل ملف مفتاح ed25519 غير محمي بعبارة مرور أو "
+                        "ملف هوية age", f"the key {path} cannot open sealed data: use an ed25519 OpenSSH key file "
+                        "without a passphrase, or an age identity file") from exc
+
+
+_HEAD = "mustafid-vault-1 classes="
+
+
+class Vault:
+    """The vault as a folder (the embedded default; the intake server's own). store/vault_http.py is the same
+    vault reached from a clone, through the intake server."""
+
+    def __init__(self, root: Path, fsync: bool = True) -> None:
+        self.root = Path(root)
+        self.fsync = fsync
+        self._lock = threading.Lock()
+        self._folders = Folders()  # the keys folder's descriptor kept open: a write costs one fsync of it
+
+    @classmethod
+    def beside(cls, store: _Repository, fsync: bool = True) -> Vault:
+        """``$MUSTAFID_VAULT`` or git config ``mustafid.vault`` (a folder, or the intake server's https address
+        for a team), else ``<git-dir>/mustafid/vault``."""
+        where = os.environ.get("MUSTAFID_VAULT") or _git_config(store.git_dir, "mustafid.vault")
+        if where.startswith(("http://", "https://")):
+            from mustafid.store.vault_http import RemoteVault
+
+            return RemoteVault(where)
+        return cls(Path(where) if where else store.git_dir / "mustafid" / "vault", fsync=fsync)
+
+    # -- the storage: one wrapped blob per request, and the names of its classes ------------------------------
+    def _key_path(self, rid: str) -> Path:
+        check_id(rid)
+        return self.root / "keys" / f"{rid}.age"
+
+    def _write(self, final: Path, data: bytes) -> None:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.parent / f".tmp-{os.getpid()}-{threading.get_ident()}-{final.name}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if self.fsync:
+                fh.flush()
+                os.fsync(fh.fileno())
+        tmp.replace(final)
+        if self.fsync:
+            self._folders.sync(final.parent)
+
+    # one file a request: a first line naming its classes (not secret), then the age blob; one write, one fsync
+    def store_blob(self, rid: str, blob: bytes, classes: Sequence[str]) -> None:
+        self._write(self._key_path(rid), f"{_HEAD}{','.join(sorted(classes))}\n".encode() + blob)
+
+    def _read(self, rid: str) -> tuple[list[str], bytes] | None:
+        try:
+            raw = self._key_path(rid).read_bytes()
+        except FileNotFoundError:
+            return None
+        head, _, blob = raw.partition(b"\n")
+        if not head.startswith(_HEAD.encode()):
+            return ["main"], raw
+        return head[len(_HEAD):].decode().split(","), blob
+
+    def load_blob(self, rid: str) -> bytes | None:
+        got = self._read(rid)
+        return got[1] if got else None
+
+    def remove_blob(self, rid: str) -> bool:
+        path = self._key_path(rid)
+        if not path.exists():
+            return False
+        path.unlink()
+        if self.fsync:
+            fsync_folder(path.parent)
+        return True
+
+    def classes(self, rid: str) -> list[str]:
+        """The retention classes whose keys remain (readable without a key: names only)."""
+        got = self._read(rid)
+        return got[0] if got else []
+
+    def ids(self) -> Iterator[str]:
+        folder = self.root / "keys"
+        if folder.is_dir():
+            for p in sorted(folder.glob("*.age")):
+                yield p.stem
+
+    # -- what the tools do with it ---------------------------------------------------------------------------
+    def put(self, rid: str, keys: dict[str, bytes], recipients: Sequence[Any]) -> None:
+        """The request's keys wrapped to every recipient, durable before the record that needs them."""
+        import pyrage
+
+        if not recipients:
+            raise UserError("لا مستلمين للتشفير في association.yml", "no encryption recipients in association.yml")
+        body = json.dumps({k: base64.b64encode(v).decode() for k, v in keys.items()}).encode()
+        self.store_blob(rid, pyrage.encrypt(body, list(recipients)), list(keys))
+
+    def has(self, rid: str) -> bool:
+        return bool(self.classes(rid))
+
+    def open(self, rid: str, identities: Sequence[Any]) -> dict[str, bytes] | None:
+        """The request's keys, or None when they were destroyed (or never written here). UserError when none of
+        the identities is a recipient (a key removed from the roster opens nothing wrapped since)."""
+        import pyrage
+
+        blob = self.load_blob(rid)
+        if blob is None:
+            return None
+        try:
+            body = pyrage.decrypt(blob, list(identities))
+        except Exception as exc:
+            raise UserError(f"مفتاحك لا يفتح بيانات الطلب {rid}: لست من مستلميه (أو أزيل مفتاحك من القائمة)",
+                            f"your key does not open {rid}'s data: you are not one of its recipients (or your "
+                            "key was removed from the roster)") from exc
+        return {k: base64.b64decode(v) for k, v in json.loads(body).items()}
+
+    def destroy(self, rid: str, keep: Iterable[str] = (), identities: Sequence[Any] = (),
+                recipients: Sequence[Any] = ()) -> list[str]:
+        """Destroy the request's keys except the classes in ``keep`` (re-wrapped alone; needs an identity);
+        the classes destroyed."""
+        keep = set(keep)
+        present = self.classes(rid)
+        if not present:
+            return []
+        if keep & set(present):
+            keys = self.open(rid, identities) or {}
+            kept = {k: v for k, v in keys.items() if k in keep}
+            self.put(rid, kept, recipients)
+            return sorted(set(keys) - set(kept))
+        self.remove_blob(rid)
+        return sorted(present)
+
+    def rewrap(self, identities: Sequence[Any], recipients: Sequence[Any]) -> tuple[int, list[str]]:
+        """Every request's keys wrapped again to today's recipients (a member added or removed): (rewrapped,
+        ids the identities could not open)."""
+        done, skipped = 0, []
+        for rid in list(self.ids()):
+            try:
+                keys = self.open(rid, identities)
+            except UserError:
+                skipped.append(rid)
+                continue
+            if keys is not None:
+                self.put(rid, keys, recipients)
+                done += 1
+        return done, skipped
+
+    def dedupe_secret(self) -> bytes:
+        """The secret of the keyed hash of national IDs (duplicate detection without clear IDs):
+        ``$MUSTAFID_DEDUPE_KEY`` (hex, for several intake servers), else made once in the vault."""
+        env = os.environ.get("MUSTAFID_DEDUPE_KEY")
+        if env:
+            return bytes.fromhex(env)
+        path = self.root / "dedupe.key"
+        with self._lock:
+            try:
+                return bytes.fromhex(path.read_text().strip())
+            except FileNotFoundError:
+                secret = os.urandom(32)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                except FileExistsError:
+                    return bytes.fromhex(path.read_text().strip())
+                with os.fdopen(fd, "w") as fh:
+                    fh.write(secret.hex())
+                return secret
+
+
+def check_id(rid: str) -> str:
+    if not rid or len(rid) > 20 or any(c not in "0123456789ABCDEFGHJKMNPQRSTVWXYZ-" for c in rid):
+        raise ValueError("not a record id")
+    return rid
+
+
+def _git_config(git_dir: Path, name: str) -> str:
+    import subprocess
+
+    out = subprocess.run(["git", f"--git-dir={git_dir}", "config", "--get", name], capture_output=True, text=True,
+                         check=False)
+    return out.stdout.strip()
