@@ -70,7 +70,7 @@ def test_invalid_file_writes_nothing(repo: Path, tmp_path: Path) -> None:
     assert out.returncode == 1
     err = out.stderr
     assert "kind: اختر واحداً من الخيارات المعروضة | choose one of the options shown" in err
-    assert "subject: النص أقصر من ٣ حرفاً | the text is shorter than 3 characters" in err
+    assert "subject: النص أقصر من ٣ أحرف | the text is shorter than 3 characters" in err
     assert "foo: حقل غير معروف" in err and "details: هذا الحقل مطلوب | this field is required" in err
     assert "declaration.confirmed: " in err  # the declaration is required as on the web
     assert refs(repo) == before

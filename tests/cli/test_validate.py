@@ -35,7 +35,7 @@ def test_clean_repository_exits_0(ajaa_repo: Path) -> None:
     _with_valid_records(ajaa_repo)
     proc = _run("validate", cwd=ajaa_repo)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "checked 10 records" in proc.stderr
+    assert "checked 10 records" in proc.stderr and "السجلات المفحوصة: 10 سجلات" in proc.stderr
 
 
 def test_problems_are_listed_file_line_path_in_both_languages(ajaa_repo: Path) -> None:
@@ -75,7 +75,7 @@ def test_changed_since_checks_only_what_a_pull_request_changed(ajaa_repo: Path) 
     proc = _run("validate", "--changed-since", "base", cwd=ajaa_repo)
     assert proc.returncode == 1
     assert "wrong path" in proc.stdout and "lost" not in proc.stdout and old.name not in proc.stdout
-    assert "checked 1 records" in proc.stderr
+    assert "checked 1 record," in proc.stderr and "السجلات المفحوصة: سجل واحد" in proc.stderr
     proc = _run("validate", "--changed-since", "no-such-rev", cwd=ajaa_repo)
     assert proc.returncode == 1 and "does the revision exist" in proc.stderr
 

@@ -157,11 +157,11 @@ def _when(rng: random.Random) -> dt.datetime:
 
 
 def _id(rng: random.Random) -> str:
-    from mustafid.records.format import ALPHABET, _check_symbol
+    from mustafid.core.reference import damm
 
-    body = "".join(rng.choice(ALPHABET) for _ in range(7))
-    full = body + _check_symbol(body)
-    return f"{full[:4]}-{full[4:]}"
+    body = "".join(rng.choice("0123456789") for _ in range(11))  # a reference as the intake makes them
+    full = body + damm(body)
+    return f"{full[:4]}-{full[4:8]}-{full[8:]}"
 
 
 __all__ = ["FileInfo", "iban", "make_valid", "national_id", "raw_answers"]

@@ -49,7 +49,7 @@ def test_valid_post_is_one_commit_on_its_own_branch(served, client: httpx.Client
     main_before = git(repo, "rev-parse", "main").strip()
     r = client.post("/submit/support-request", data={**fields, "_step": "confirm"}, files=files)
     assert r.status_code == 303, r.text[:500]
-    m = re.fullmatch(r"/forms/receipt/\?ref=([0-9A-Z]{4}-[0-9A-Z]{4})", r.headers["location"])
+    m = re.fullmatch(r"/forms/receipt/\?ref=([0-9]{4}-[0-9]{4}-[0-9]{4})", r.headers["location"])
     assert m, r.headers["location"]
     rid = m.group(1)
     assert parse_record_id(rid) == rid  # the check symbol holds

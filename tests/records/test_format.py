@@ -8,9 +8,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mustafid.core.reference import ALPHABET, damm, luhn32
 from mustafid.core.vocab import RIYADH
 from mustafid.records.format import (
-    ALPHABET,
     dump_record,
     is_record_id,
     load_record,
@@ -19,29 +19,44 @@ from mustafid.records.format import (
     record_path,
 )
 
+AR = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
-def test_new_ids_are_canonical_and_distinct() -> None:
+
+def test_new_ids_are_digits_canonical_and_distinct() -> None:
     ids = {new_record_id() for _ in range(500)}
     assert len(ids) == 500
-    assert all(is_record_id(i) and len(i) == 9 and i[4] == "-" for i in ids)
+    assert all(is_record_id(i) and len(i) == 14 and i[4] == i[9] == "-" and i.replace("-", "").isdigit() for i in ids)
+
+
+@given(st.text("0123456789", min_size=11, max_size=11))
+def test_digit_id_round_trip_and_typing_tolerance(body: str) -> None:
+    full = body + damm(body)
+    rid = f"{full[:4]}-{full[4:8]}-{full[8:]}"
+    assert is_record_id(rid) and parse_record_id(full) == rid
+    # read out and typed back: Arabic-Indic digits, spaces for the groups
+    assert parse_record_id(" ".join((full[:4], full[4:8], full[8:])).translate(AR)) == rid
+
+
+@given(st.text("0123456789", min_size=11, max_size=11), st.integers(0, 11), st.integers(0, 10))
+def test_any_single_wrong_digit_or_neighbour_swap_is_caught(body: str, pos: int, sub: int) -> None:
+    full = body + damm(body)
+    if sub < 10 and full[pos] != str(sub):
+        assert parse_record_id(full[:pos] + str(sub) + full[pos + 1:]) is None
+    if pos < 11 and full[pos] != full[pos + 1]:  # two neighbours swapped
+        assert parse_record_id(full[:pos] + full[pos + 1] + full[pos] + full[pos + 2:]) is None
 
 
 @given(st.text(ALPHABET, min_size=7, max_size=7))
-def test_id_round_trip_and_typing_tolerance(body: str) -> None:
-    rid = parse_record_id(body + "0")  # whatever the check symbol, find the right one
-    for c in ALPHABET:
-        if parse_record_id(body + c):
-            rid = parse_record_id(body + c)
-    assert rid is not None and is_record_id(rid)
+def test_legacy_ids_stay_valid_with_their_typing_tolerance(body: str) -> None:
+    rid = f"{body[:4]}-{body[4:]}{luhn32(body)}"
+    assert is_record_id(rid)
     spoken = rid.lower().replace("-", " ").replace("0", "o").replace("1", "l")
     assert parse_record_id(spoken) == rid
 
 
 @given(st.text(ALPHABET, min_size=7, max_size=7), st.integers(0, 7), st.sampled_from(ALPHABET))
-def test_any_single_wrong_symbol_is_caught(body: str, pos: int, sub: str) -> None:
-    rid = next(parse_record_id(body + c) for c in ALPHABET if parse_record_id(body + c))
-    assert rid is not None
-    compact = rid.replace("-", "")
+def test_any_single_wrong_legacy_symbol_is_caught(body: str, pos: int, sub: str) -> None:
+    compact = body + luhn32(body)
     if compact[pos] == sub:
         return
     wrong = compact[:pos] + sub + compact[pos + 1:]

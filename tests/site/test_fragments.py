@@ -13,6 +13,8 @@ import pytest
 
 from mustafid.core.errors import Problem
 from mustafid.forms.load import load_forms
+from mustafid.forms.messages import addressed
+from mustafid.forms.naming import name_problems
 from mustafid.forms.validation import validate_input
 from mustafid.site import pages
 from tests.helpers import EXAMPLES
@@ -91,7 +93,8 @@ def test_relevance_conditions_are_on_the_page(assocs: dict[str, Any], assoc: str
             assert json.loads(el.attrs["data-relevant"]) == f.relevant
             # without the script, the page says when to answer
             hint = next(e for e in live(doc) if e.has_class("mf-when") and el in e.parents)
-            assert hint.text.startswith("أجب عن هذا فقط إذا" if lang == "ar" else "Answer this only if")
+            asked = addressed("أجب عن هذا فقط إذا", assocs[assoc].address_applicant_as)  # ajaa: "أجيبي"
+            assert hint.text.startswith(asked if lang == "ar" else "Answer this only if")
 
 
 def test_relevance_in_words(assocs: dict[str, Any]) -> None:
@@ -99,7 +102,8 @@ def test_relevance_in_words(assocs: dict[str, Any]) -> None:
     doc = parse(pages.form_fragment(assocs["ajaa"], form, "ar"))
     rent = next(e for e in live(doc) if e.has_class("mf-when") and e.inside("div") and "monthly_rent" in str(
         [p.attrs.get("data-field") for p in e.parents]))
-    assert rent.text == "أجب عن هذا فقط إذا كانت إجابتك عن «نوع السكن»: إيجار (عقد إيجار)."
+    # Ajaa, a women's association, addresses the applicant in the feminine
+    assert rent.text == "أجيبي عن هذا فقط إذا كانت إجابتك عن «نوع السكن»: إيجار (عقد إيجار)."
     en = parse(pages.form_fragment(assocs["ajaa"], form, "en"))
     amount = next(e for e in live(en)
                   if e.has_class("mf-when") and any(p.attrs.get("data-field") == "amount" for p in e.parents))
@@ -107,7 +111,7 @@ def test_relevance_in_words(assocs: dict[str, Any]) -> None:
     # "answered, and not 'no income'": the page words it as people would
     proof = next(e for e in live(doc)
                  if e.has_class("mf-when") and any(p.attrs.get("data-field") == "income_proof" for p in e.parents))
-    assert proof.text == "أجب عن هذا فقط إذا لم تختر «لا يوجد دخل» في «مصادر الدخل»."
+    assert proof.text == "أجيبي عن هذا فقط إذا لم تختاري «لا يوجد دخل» في «مصادر الدخل»."
     proof_en = next(e for e in live(en)
                     if e.has_class("mf-when") and any(p.attrs.get("data-field") == "income_proof" for p in e.parents))
     assert proof_en.text == "Answer this only if you did not choose 'No income' for 'Sources of income'."
@@ -187,8 +191,13 @@ def test_error_summary_links_to_each_field_with_the_inline_message(assocs: dict[
             p for p in reversed(target.parents) if p.has_class("mf-field") or p.has_class("mf-part"))
         linked[(wrapper.attrs["data-field"], a.text.strip())] += 1
     assert linked == inline, "the inline messages are not the summary's"
-    msgs = [(p.ar if lang == "ar" else p.en) for p in problems]
+    # each message names its question (forms/naming.py), in the association's grammatical gender
+    named = name_problems(form, problems, assocs[assoc].address_applicant_as)
+    msgs = [(p.ar if lang == "ar" else p.en) for p in named]
     assert sorted(m for _, m in linked.elements()) == sorted(msgs)
+    for p, n in zip(problems, named, strict=True):
+        if p.code == "required" and p.ar == "هذا الحقل مطلوب":
+            assert (n.ar if lang == "ar" else n.en) not in ("هذا الحقل مطلوب", "this field is required")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -198,7 +207,7 @@ def test_declaration_and_consent_problems_point_at_their_boxes(assocs: dict[str,
     assert {p.path for p in problems} == {"declaration.confirmed", "declaration.consent"}
     doc = parse(pages.form_fragment(assocs["kahatain"], form, lang, {}, problems))
     hrefs = [e.attrs["href"] for e in doc.elements if e.tag == "a" and e.inside("div", "mf-error-summary")]
-    assert hrefs == ["#f-declaration", "#f-consent"]
+    assert hrefs == ["#q-f-declaration", "#q-f-consent"]  # their wrappers (the label in view, Tab to the box)
     assert doc.by_id("f-declaration").attrs["name"] == "_declaration"
     assert doc.by_id("f-declaration").attrs["value"] == "yes"
     assert doc.by_id("f-consent").attrs["name"] == "_consent"
@@ -221,7 +230,8 @@ def test_honeypot_and_input_modes(assocs: dict[str, Any]) -> None:
     assert "فارغ" in next(e for e in doc.elements if e.tag == "label" and e.attrs.get("for") == "f-hp").text
     nid, phone, iban = doc.by_id("f-national_id"), doc.by_id("f-mobile"), doc.by_id("f-iban")
     assert (nid.attrs["inputmode"], nid.attrs["dir"]) == ("numeric", "ltr")
-    assert (phone.attrs["type"], phone.attrs["dir"], phone.attrs["autocomplete"]) == ("tel", "ltr", "tel-national")
+    # autocomplete "tel" (vnu: "tel-national" is not allowed on this input; the intake normalises +966…)
+    assert (phone.attrs["type"], phone.attrs["dir"], phone.attrs["autocomplete"]) == ("tel", "ltr", "tel")
     assert iban.attrs["dir"] == "ltr" and doc.by_id("f-email").attrs["dir"] == "ltr"
     assert doc.by_id("f-first_name").attrs["autocomplete"] == "given-name"
     assert doc.by_id("f-family-0-name").attrs["autocomplete"] == "off"  # a family member is not the applicant

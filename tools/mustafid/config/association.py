@@ -117,6 +117,12 @@ class Association:
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
+    def address_applicant_as(self) -> str:
+        """The grammatical gender the pages address the applicant in: "feminine" for a women's association
+        (association.yml's ``address_applicant_as``; masculine, Arabic's default address, when absent)."""
+        return str(self.raw.get("address_applicant_as") or "masculine")
+
+    @property
     def forms_dir(self) -> Path:
         return self.root / "forms"
 

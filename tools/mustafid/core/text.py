@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mustafid.core.plural import DAY, count
+
 LANGS = ("ar", "en")
 
 _AR_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -42,7 +44,8 @@ def arabic_digits(text: str | int) -> str:
 
 
 def period_text(days: int) -> T:
-    """The promised decision period in words, derived from the number of days in association.yml."""
+    """The promised decision period in words, derived from the number of days in association.yml, in the
+    genitive (it always follows a preposition: "خلال أسبوعين", "لا تقل عن شهر")."""
     named = {
         7: T("أسبوع", "one week"),
         14: T("أسبوعين", "two weeks"),
@@ -52,9 +55,4 @@ def period_text(days: int) -> T:
     }
     if days in named:
         return named[days]
-    if days == 1:
-        return T("يوم واحد", "one day")
-    if days == 2:
-        return T("يومين", "two days")
-    unit = "أيام" if 3 <= days <= 10 else "يومًا"
-    return T(f"{arabic_digits(days)} {unit}", f"{days} days")
+    return T(count(days, DAY, "ar", case="gen"), count(days, DAY, "en"))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mustafid.core.errors import Problem
+from mustafid.core.reference import NAMED_PATTERNS
 from mustafid.core.text import T
 from mustafid.core.yamlio import line_of
 from mustafid.forms.model import TAGS, Choice, Declaration, Field, FormDef, Page, Rule
@@ -205,7 +206,8 @@ def _field_args(ctx: _Ctx, raw: dict[str, Any], where: list[Any], page: str) -> 
         "required_message": _t(ctx, req, [*where, "required"]) if isinstance(req, dict) else None,
         "relevant": raw.get("relevant"), "tags": frozenset(raw.get("tags") or ()),
         "retention_days": raw.get("retention_days"), "page": page, "min": raw.get("min"), "max": raw.get("max"),
-        "min_length": raw.get("min_length"), "max_length": raw.get("max_length"), "pattern": raw.get("pattern"),
+        "min_length": raw.get("min_length"), "max_length": raw.get("max_length"),
+        "pattern": NAMED_PATTERNS.get(str(raw.get("pattern")), raw.get("pattern")),  # "@reference": core/reference.py
         "pattern_message": text("pattern_message"), "calendar": raw.get("calendar", "either"),
         "choices": raw.get("choices"), "choice_filter": raw.get("filter"), "min_choices": raw.get("min_choices"),
         "max_choices": raw.get("max_choices"), "accept": tuple(raw.get("accept") or ()),

@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from mustafid.core.reference import PATTERN as REFERENCE
 from mustafid.core.vocab import CHANNELS, STATUSES
 from mustafid.forms.model import Field, FormDef
 from mustafid.forms.types.registry import TYPES
 
-RECORD_ID = r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$"
+RECORD_ID = f"^{REFERENCE}$"  # the reference's one definition (core/reference.py)
 DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$"
 HIJRI = r"^1[345][0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|30)$"
 

@@ -24,9 +24,11 @@ PERSONAL_TAGS = frozenset({"personal", "sensitive"})
 SEALED_MARKS = ("🔒", "⌀")  # how a sealed answer reads without its key, or once erased
 CONDITION_OPS = ("equals", "not_equals", "in", "not_in", "answered", "includes", "gt", "gte", "lt", "lte")
 CALC_OPS = ("sum", "count", "age_years")
-DEFAULT_ACCEPT = ("pdf", "jpg", "jpeg", "png")
+# HEIC is what iPhones photograph in: accepted as it is (the staff open it on their phones and computers; with
+# JavaScript on, a browser that can read it sends a smaller JPEG instead, assets/mustafid/forms.js).
+DEFAULT_ACCEPT = ("pdf", "jpg", "jpeg", "png", "heic")
 MIME = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
-        "heic": "image/heic", "webp": "image/webp"}
+        "heic": "image/heic", "heif": "image/heif", "webp": "image/webp"}
 
 
 @dataclass(frozen=True)

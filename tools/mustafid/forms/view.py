@@ -16,7 +16,9 @@ from mustafid.core.errors import Problem
 from mustafid.core.text import T, arabic_digits
 from mustafid.forms.conditions import answered, evaluate
 from mustafid.forms.describe import describe
+from mustafid.forms.messages import addressed
 from mustafid.forms.model import Field, FormDef, display_value
+from mustafid.forms.naming import name_problems
 from mustafid.forms.types.registry import TYPES
 from mustafid.forms.validation import CONSENT_FIELD, DECLARATION_FIELD
 from mustafid.forms.widgets import NUMBER, UI, FormView, Item, Node, Section
@@ -36,15 +38,18 @@ class _Builder:
     """Builds the page's nodes (forms/widgets.PageBuilder is what a type's widget may use of it)."""
 
     def __init__(self, form: FormDef, lang: str, raw: Mapping[str, Any], problems: Sequence[Problem],
-                 stash: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
-        self.form, self.lang, self.raw, self.stash = form, lang, raw, stash
+                 stash: Mapping[str, Sequence[Mapping[str, Any]]], gender: str = "masculine") -> None:
+        self.form, self.lang, self.raw, self.stash, self.gender = form, lang, raw, stash, gender
         self.errors: dict[str, list[str]] = {}
         for p in problems:
             self.errors.setdefault(p.path, []).append(p.ar if lang == "ar" else p.en)
         self.ids: list[str] = []
 
     def t(self, text: T | None) -> str:
-        return text(self.lang) if text is not None else ""
+        """A text of the page in its language, addressing the applicant in the association's gender."""
+        if text is None:
+            return ""
+        return addressed(text.ar, self.gender) if self.lang == "ar" else text.en
 
     def one(self, key: str) -> str:
         v = self.raw.get(key, "")
@@ -64,12 +69,13 @@ class _Builder:
 
     def node(self, f: Field, prefix: str, scope: Sequence[Field], in_repeat: bool) -> Node | None:
         path = prefix + f.id
-        n = Node(kind="text", type=f.type, path=path, id=field_dom_id(path), label=f.label(self.lang),
+        n = Node(kind="text", type=f.type, path=path, id=field_dom_id(path), label=self.t(f.label),
                  hint=self.t(f.hint), required=bool(f.required) or (f.type == "repeat" and f.min_items > 0),
                  errors=self.errors_at(path), relevant=f.relevant)
         if f.relevant is not None:
             cond = describe(self.form, self.lang, f.relevant, scope)
-            n.relevant_text = self.t(UI["only_if"]).format(cond=cond) if cond else self.t(UI["only_if_any"])
+            text = self.t(UI["only_if"]).format(cond=cond) if cond else self.t(UI["only_if_any"])
+            n.relevant_text = addressed(text, self.gender) if self.lang == "ar" else text
         unit = TYPES[f.type]
         if unit.focusable:
             self.ids.append(n.id)
@@ -84,8 +90,10 @@ class _Builder:
 
 
 def build_form_view(form: FormDef, lang: str, raw: Mapping[str, Any] | None, problems: Sequence[Problem],
-                    stash: Mapping[str, Sequence[Mapping[str, Any]]] | None) -> FormView:
-    b = _Builder(form, lang, raw or {}, problems, stash or {})
+                    stash: Mapping[str, Sequence[Mapping[str, Any]]] | None, gender: str = "masculine") -> FormView:
+    """The page's view; ``problems`` are shown naming their questions (forms/naming.py), in ``gender``."""
+    problems = name_problems(form, problems, gender)
+    b = _Builder(form, lang, raw or {}, problems, stash or {}, gender)
     sections = []
     for page in form.pages:
         nodes = [x for x in (b.node(f, "", form.fields, in_repeat=False) for f in page.fields) if x is not None]

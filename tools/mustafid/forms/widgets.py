@@ -45,7 +45,7 @@ ADDRESS_LABELS: dict[str, T] = {
 }
 # Browser autofill for the applicant's own answers (never inside repeat rows: a family member is someone else).
 AUTOCOMPLETE = {"first_name": "given-name", "family_name": "family-name", "father_name": "additional-name",
-                "mobile": "tel-national", "email": "email", "birth_date": "bday", "postal_code": "postal-code"}
+                "mobile": "tel", "email": "email", "birth_date": "bday", "postal_code": "postal-code"}
 
 
 @dataclass

@@ -138,7 +138,9 @@ def content_problems(uploads: Sequence[Upload]) -> list[Problem]:
     for u in uploads:
         ext = u.name.rsplit(".", 1)[-1].lower() if "." in u.name else ""
         magic = _MAGIC.get(ext)
-        if magic and not u.head.startswith(magic):
+        # HEIC/HEIF (ISO base media): a box size, then "ftyp" and the brand
+        heif_bad = ext in ("heic", "heif") and u.head[4:8] != b"ftyp"
+        if (magic and not u.head.startswith(magic)) or heif_bad:
             m = FILE_NOT_WHAT_IT_SAYS.format(ext=ext)
             out.append(Problem("", u.field, m.ar, m.en, None, "file_content"))
     return out

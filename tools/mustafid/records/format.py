@@ -1,7 +1,8 @@
 """The record format (docs/architecture.md "The record"): ids, paths, building, YAML dump and load.
 
-Ids are 8 Crockford base32 symbols, the last a Luhn mod 32 check symbol, shown as ``K7M3-9QXD``: no I, L, O
-or U, so they can be read out on the phone; a mistyped symbol or a swap of two neighbours is caught.
+Ids are the request's reference (core/reference.py): 12 digits with a Damm check digit, ``4821-3390-7552``, read
+aloud digit by digit in Arabic; the legacy 8-symbol Crockford ids (``K7M3-9QXD``) of records made before stay
+valid. A mistyped digit or a swap of two neighbours is caught.
 """
 
 from __future__ import annotations
@@ -13,52 +14,30 @@ from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any
 
-from mustafid.core.normalize import normalize_text
+from mustafid.core.reference import FULL, is_reference, new_reference, parse_reference
 from mustafid.core.vocab import RIYADH
 from mustafid.core.yamlio import load_fast
 
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_VALUE = {c: i for i, c in enumerate(ALPHABET)}
-# What people say or type for a symbol that is not in the alphabet (Crockford's decoding rules).
-_ALIASES = str.maketrans({"I": "1", "L": "1", "O": "0", "U": "V"})
-RECORD_ID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
+RECORD_ID_RE = FULL  # the reference's one definition (core/reference.py): digits, or a legacy Crockford id
 # Top-level keys in the order they are written (lifecycle first, answers after).
 RECORD_KEYS = ("id", "form", "form_version", "association", "channel", "submitted_at", "submitted_at_hijri",
                "status", "flags", "duplicate_of", "sealed", "lookup", "declaration", "data", "documents",
                "verification", "info_requests", "votes", "decision", "service", "withdrawal")
 
 
-def _check_symbol(symbols: str) -> str:
-    """Luhn mod N (N=32) over the symbols, right to left."""
-    factor, total, n = 2, 0, len(ALPHABET)
-    for ch in reversed(symbols):
-        addend = factor * _VALUE[ch]
-        factor = 1 if factor == 2 else 2
-        total += addend // n + addend % n
-    return ALPHABET[(n - total % n) % n]
-
-
 def new_record_id() -> str:
-    import secrets  # only where ids are made: `mustafid validate` never does
-
-    body = "".join(secrets.choice(ALPHABET) for _ in range(7))
-    full = body + _check_symbol(body)
-    return f"{full[:4]}-{full[4:]}"
+    return new_reference()
 
 
 def parse_record_id(text: str) -> str | None:
-    """The canonical id for what someone typed (lower case, no hyphen, Arabic digits, O for 0…), or None."""
-    s = normalize_text(text, identifier=True).upper().replace("-", "").translate(_ALIASES)
-    if len(s) != 8 or any(c not in _VALUE for c in s) or _check_symbol(s[:7]) != s[7]:
-        return None
-    return f"{s[:4]}-{s[4:]}"
+    """The canonical id for what someone typed (Arabic digits, spaces, no hyphens; a legacy id in lower case
+    or with O for 0…), or None."""
+    return parse_reference(text)
 
 
 def is_record_id(text: str) -> bool:
     """Exactly the canonical form (what a stored record must hold)."""
-    # The same verdict as parse_record_id(text) == text (which normalises nothing in a string of the
-    # alphabet), without the normalisation: `mustafid validate` asks this of every record.
-    return len(text) == 9 and bool(RECORD_ID_RE.match(text)) and _check_symbol(text[:4] + text[5:8]) == text[8]
+    return is_reference(text)
 
 
 def record_path(form_id: str, submitted_at: str | dt.datetime, record_id: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from mustafid.config.association import Association
 from mustafid.core.period import days_left
+from mustafid.core.plural import DAY, count
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
@@ -38,7 +39,7 @@ def summary(assoc: Association, record: Mapping[str, Any], lang: str = "ar", red
                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     return env.get_template("review_summary.md.j2").render(
         r=record, lang=lang, title=title, answers=answers, redacted=redact,
-        days_left=days_left(assoc, record), period=assoc.decision_period_days,
+        days_left=days_left(assoc, record), period=count(assoc.decision_period_days, DAY, "ar", digits=False),
         referral=assoc.referral_to_social_research)
 
 

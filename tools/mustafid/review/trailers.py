@@ -4,7 +4,7 @@ Every change Mustafid makes to a record is one commit whose message is (docs/arc
 
     <verb> <id> (<form>)
 
-    Mustafid-Record: K7M3-9QXD
+    Mustafid-Record: 4821-3390-7552
     Mustafid-Form: support-request
     Mustafid-Status: verified        the status after this commit
     Mustafid-From: received          the status before (absent on the first commit)
@@ -22,9 +22,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from mustafid.core.reference import PATTERN as REFERENCE
+
 PREFIX = "Mustafid-"
-# A pull request merged on GitHub: "Merge pull request #12 from owner/submission/K7M3-9QXD" has no trailers.
-_MERGED_BRANCH = re.compile(r"submission/([0-9A-Z]{4}-[0-9A-Z]{4})\b")
+# A pull request merged on GitHub: "Merge pull request #12 from owner/submission/4821-3390-7552" has no trailers.
+_MERGED_BRANCH = re.compile(rf"submission/({REFERENCE})\b")
 
 
 # What a trailer value may be: one line of printable text, no separator a parser could take for another trailer.

@@ -22,6 +22,7 @@ import jinja2
 
 from mustafid.config.association import Association, Phone, load_association
 from mustafid.core.errors import ConfigError, Problem
+from mustafid.core.plural import DAY, count
 from mustafid.core.text import T, arabic_digits
 from mustafid.forms.model import FormDef
 from mustafid.site.tree import GeneratedPage
@@ -159,6 +160,8 @@ class SiteContext:
             "name": a.name(lang), "short_name": a.short_name(lang), "city": a.city(lang), "region": a.region(lang),
             "policy": policy, "period": a.decision_period(lang), "period_days": self.number(a.decision_period_days),
             "period_wording": a.decision_period_wording(lang), "referral": a.referral_to_social_research,
+            "period_days_words": count(a.decision_period_days, DAY, lang, case="nom"),
+            "map_url": str(a.raw.get("contacts", {}).get("map_url") or ""),
             "committee_name": a.committee_name(lang), "licence_number": a.raw.get("licence_number") or "",
             "phones": a.phones, "phone_link": self.phone_link, "email_link": self.email_link(),
             "website_link": self.website_link(), "social_links": self.social_links(),

@@ -41,5 +41,21 @@ def name_search_dialog(html: str, lang: str) -> str:
     return _SEARCH_OPTIONS.sub(f'<nav class="md-search__options" aria-label="{label}">', html, count=1)
 
 
+_HTML_TAG = re.compile(r"<html lang=\"([a-z-]+)\"(?![^>]*\bdir=)")
+_TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*type="checkbox"[^>]*?) autocomplete="off"')
+_EMPTY_TABINDEX = re.compile(r'(<label [^>]*?) tabindex=""')
+
+
+def valid_html(html: str, lang: str) -> str:
+    """What the Nu HTML checker (vnu) finds in material's own markup, mended: ``dir`` belongs on ``<html>`` (the
+    theme puts it on ``<body>`` only), ``autocomplete`` is not allowed on its checkbox toggles, and an empty
+    ``tabindex`` on its navigation labels is not a number (browsers ignore it: dropping it changes nothing)."""
+    direction = "rtl" if lang == "ar" else "ltr"
+    html = _HTML_TAG.sub(lambda m: f'<html lang="{m.group(1)}" dir="{"rtl" if m.group(1) == "ar" else direction}"',
+                         html, count=1)
+    html = _TOGGLE_AUTOCOMPLETE.sub(r"\1", html)
+    return _EMPTY_TABINDEX.sub(r"\1", html)
+
+
 def finish_page(html: str, lang: str) -> str:
-    return name_search_dialog(drop_head_alternates(html), lang)
+    return valid_html(name_search_dialog(drop_head_alternates(html), lang), lang)

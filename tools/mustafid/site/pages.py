@@ -18,21 +18,26 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 
 from mustafid.core.errors import Problem
 from mustafid.core.normalize import small_int
 from mustafid.core.period import promised_date
+from mustafid.core.plural import DAY, count
 from mustafid.core.text import T, arabic_digits
 from mustafid.core.vocab import is_yes
 from mustafid.forms.load import load_forms
+from mustafid.forms.messages import addressed
 from mustafid.forms.model import FormDef
+from mustafid.forms.naming import name_problems
 from mustafid.forms.validation import CONSENT_FIELD, DECLARATION_FIELD
 from mustafid.forms.view import answer_rows, build_form_view, field_dom_id
 from mustafid.forms.widgets import UI as FIELD_UI
 from mustafid.forms.widgets import file_size
 from mustafid.site.context import social_name
+from mustafid.site.formtext import before_you_start, privacy_notice, say, script_words
 
 __all__ = [
     "FORM_MARK",
@@ -80,17 +85,23 @@ UI: dict[str, T] = {
     "form": T("الطلب", "Request"),
     "submitted": T("تاريخ التقديم", "Submitted on"),
     "answer_by": T("موعد الرد على طلبك", "When you will get an answer"),
-    "answer_by_text": T("تلتزم الجمعية بالرد على طلبك بالقبول أو الرفض بحلول:",
-                        "The association commits to answering your request, with approval or refusal, by:"),
-    "period_note": T("المدة التي تلتزم بها الجمعية للرد: {period} ({days} يوماً) من تاريخ تقديم الطلب.",
-                     "The period the association commits to for its answer: {period} ({days} days) from the day you "
-                     "applied."),
+    "answer_by_text": T("سيصلك الرد على طلبك، بالقبول أو الرفض، في موعد أقصاه:",
+                        "You will have an answer to your request, approval or refusal, by:"),
+    "period_note": T("أي خلال {period} ({days}) من يوم تقديم طلبك، كما تلتزم الجمعية.",
+                     "That is within {period} ({days}) of the day you applied, as the association commits to."),
+    "ref_digits": T("الرقم نفسه بالأرقام العربية:", "The same number in Arabic digits:"),
+    "ref_aloud": T("عند الاتصال اقرأ الرقم خانة خانة.", "On the phone, read the number out one character at a time."),
+    "print": T("اطبع هذه الصفحة أو احفظها", "Print or save this page"),
+    "tell_us": T("رأيك يهمنا", "Tell us what you think"),
+    "survey": T("قيّم الخدمة التي تلقيتها (استبانة رضا المستفيدين)",
+                "Rate the service you received (satisfaction survey)"),
+    "complaint": T("قدّم اقتراحاً أو شكوى", "Make a suggestion or a complaint"),
     "next": T("ماذا يحدث بعد ذلك", "What happens next"),
     "follow_up": T("للسؤال عن طلبك تواصل مع الجمعية واذكر رقم طلبك:",
                    "To ask about your request, contact the association and give your reference number:"),
     "channels": T("كل قنوات التواصل", "All the ways to contact the association"),
     "read_more": T("ماذا يحدث بعد تقديم طلبك", "What happens after you make a request"),
-    "placeholder": T("لم يُرسَل طلب من هذه الصفحة بعد. حين ترسل أحد النماذج تظهر هنا بيانات طلبك: رقمه، وما يحدث "
+    "placeholder": T("لم يُرسَل طلب من هذه الصفحة بعد. بعد إرسال أحد النماذج تظهر هنا بيانات طلبك: رقمه، وما يحدث "
                      "بعده، وموعد الرد عليه.",
                      "No request has been sent from this page yet. When you send one of the forms, its details appear "
                      "here: its reference number, what happens next and the date of the answer."),
@@ -116,8 +127,8 @@ STEPS: list[tuple[str, T]] = [
                    "social-research officer, who answers your questions.")),
     ("studied", T("الدراسة: يُرفع طلبك إلى {committee} لدراسته.",
                   "Studied: your request goes to the {committee}, which studies it.")),
-    ("answered", T("الرد: يصلك الرد بقبول طلبك أو رفضه {wording}.",
-                   "Answered: you are told whether it is approved or refused {wording}.")),
+    ("answered", T("الرد: يصلك الرد بقبول طلبك أو رفضه في موعد أقصاه {due}.",
+                   "Answered: you are told whether it is approved or refused, by {due} at the latest.")),
 ]
 
 GREGORIAN_MONTHS_AR = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
@@ -142,6 +153,7 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
                              lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.globals["dom_id"] = field_dom_id
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}  # Arabic as itself, not \uXXXX
     return env
 
 
@@ -151,8 +163,13 @@ def _render(name: str, **ctx: Any) -> str:
     return "\n".join(line for line in html.splitlines() if line.strip())
 
 
-def _ui(lang: str) -> dict[str, str]:
-    return {k: v(lang) for k, v in {**FIELD_UI, **UI}.items()}
+def gender_of(assoc: Any) -> str:
+    """How the association's pages address the applicant (association.yml ``address_applicant_as``)."""
+    return str(getattr(assoc, "address_applicant_as", "masculine") or "masculine")
+
+
+def _ui(lang: str, gender: str = "masculine") -> dict[str, str]:
+    return {k: addressed(v.ar, gender) if lang == "ar" else v.en for k, v in {**FIELD_UI, **UI}.items()}
 
 
 def public_forms(assoc: Any) -> list[FormDef]:
@@ -161,9 +178,10 @@ def public_forms(assoc: Any) -> list[FormDef]:
     return sorted(forms, key=lambda f: (f.id != "support-request", f.id))
 
 
-def _declaration_texts(form: FormDef, lang: str) -> tuple[str, str]:
+def _declaration_texts(form: FormDef, lang: str, gender: str = "masculine") -> tuple[str, str]:
     d = form.declaration
-    return d.confirm(lang), (d.consent(lang) if d.consent is not None and form.asks_personal_data else "")
+    confirm, consent = d.confirm(lang), (d.consent(lang) if d.consent is not None and form.asks_personal_data else "")
+    return (addressed(confirm, gender), addressed(consent, gender)) if lang == "ar" else (confirm, consent)
 
 
 def _one(raw: Mapping[str, Any], key: str) -> str:
@@ -180,13 +198,19 @@ def form_fragment(assoc: Any, form: FormDef, lang: str, raw: Mapping[str, Any] |
     the error summary and the inline messages of ``problems``, and the documents already held (``stash``:
     field path → [{token, name, size, type}]) as ticked "keep this file" boxes."""
     raw = raw or {}
-    view = build_form_view(form, lang, raw, problems, stash)
-    confirm, consent = _declaration_texts(form, lang)
+    gender = gender_of(assoc)
+    view = build_form_view(form, lang, raw, problems, stash, gender)
+    confirm, consent = _declaration_texts(form, lang, gender)
     errors: dict[str, list[str]] = {}
-    for p in problems:
+    for p in name_problems(form, problems, gender):
         errors.setdefault(field_dom_id(p.path), []).append(p.ar if lang == "ar" else p.en)
     base = (getattr(assoc, "intake_url", "") or "").rstrip("/")
-    return _render("form.html.j2", form=form, lang=lang, ui=_ui(lang), view=view,
+    site_path = urlsplit(str(getattr(assoc, "site_url", "") or "/")).path.rstrip("/") + "/"
+    rights = f"{site_path}{'' if lang == 'ar' else lang + '/'}guides/rights/"
+    return _render("form.html.j2", form=form, lang=lang, ui=_ui(lang, gender), view=view,
+                   start=before_you_start(form, lang, gender), privacy=privacy_notice(form, lang, gender, rights),
+                   words=script_words(lang, gender), filled=bool(raw), step_of=say("step_of", lang, gender),
+                   number=(arabic_digits if lang == "ar" else str),
                    action=f"{base}/submit/{form.id}", check_url=f"{base}/api/check/{form.id}",
                    confirm=confirm, consent=consent,
                    confirm_checked=is_yes(_one(raw, DECLARATION_FIELD)),
@@ -214,9 +238,10 @@ def check_fragment(assoc: Any, form: FormDef, lang: str, raw: Mapping[str, Any],
             docs.append({"label": f.label(lang), "name": str(d.get("name", "")), "target": field_dom_id(path),
                          "size": file_size(small_int(d.get("size", 0), 0) or 0, lang)})
             hidden.append((f"_stash.{path}", str(d.get("token", ""))))
-    confirm, consent = _declaration_texts(form, lang)
+    gender = gender_of(assoc)
+    confirm, consent = _declaration_texts(form, lang, gender)
     base = (getattr(assoc, "intake_url", "") or "").rstrip("/")
-    return _render("check.html.j2", form=form, lang=lang, ui=_ui(lang), rows=answer_rows(form, data, lang),
+    return _render("check.html.j2", form=form, lang=lang, ui=_ui(lang, gender), rows=answer_rows(form, data, lang),
                    docs=docs, hidden=hidden, action=f"{base}/submit/{form.id}", confirm=confirm,
                    consent=consent if is_yes(_one(raw, CONSENT_FIELD)) else "")
 
@@ -244,21 +269,33 @@ def receipt_fragment(assoc: Any, lang: str, record: Mapping[str, Any]) -> str:
     due = promised_date(assoc, str(record["submitted_at"]))
     forms = load_forms(assoc)
     form = forms.get(str(record.get("form", "")))
-    wording = assoc.decision_period_wording(lang)
+    gender = gender_of(assoc)
     committee = assoc.committee_name(lang)
-    steps = [text(lang).format(committee=committee, wording=wording) for key, text in STEPS
-             if key != "referral" or assoc.referral_to_social_research]
-    days = arabic_digits(assoc.decision_period_days) if lang == "ar" else str(assoc.decision_period_days)
+    steps = [addressed(text(lang), gender if lang == "ar" else "").format(committee=committee,
+                                                                         due=gregorian_text(due, lang))
+             for key, text in STEPS if key != "referral" or assoc.referral_to_social_research]
+    days = count(assoc.decision_period_days, DAY, lang, case="nom")
+    ref = str(record["id"])
     phones = [{"label": p.label(lang) if p.label else "", "number": p.number, "display": p.display}
               for p in assoc.phones]
     social = [{"network": social_name(x["network"], lang), "url": x["url"], "handle": x["handle"]}
               for x in assoc.social]
-    return _render("receipt.html.j2", lang=lang, ui=_ui(lang), ref=str(record["id"]),
+    return _render("receipt.html.j2", lang=lang, ui=_ui(lang, gender), ref=ref, ref_ar=arabic_digits(ref),
+                   form_id=form.id if form else "", links=_feedback_links(assoc, lang),
                    form_title=form.title(lang) if form else str(record.get("form", "")),
                    submitted=(gregorian_text(submitted, lang), hijri_text(submitted, lang)),
                    due=(gregorian_text(due, lang), hijri_text(due, lang)), due_iso=due.isoformat(),
                    period_note=UI["period_note"](lang).format(period=assoc.decision_period(lang), days=days),
                    steps=steps, phones=phones, email=assoc.email or "", social=social)
+
+
+def _feedback_links(assoc: Any, lang: str) -> list[dict[str, str]]:
+    """The satisfaction survey and the suggestion-or-complaint form, where the association has them."""
+    have = {f.id for f in public_forms(assoc)}
+    prefix = urlsplit(str(getattr(assoc, "site_url", "") or "/")).path.rstrip("/") + ("/" if lang == "ar" else "/en/")
+    return [{"url": f"{prefix}forms/{fid}/", "text": _ui(lang, gender_of(assoc))[key]}
+            for fid, key in (("satisfaction-survey", "survey"), ("suggestion-or-complaint", "complaint"))
+            if fid in have]
 
 
 def error_title(title: str, lang: str) -> str:
@@ -277,7 +314,7 @@ def generated_pages(assoc: Any) -> list[GeneratedPage]:
     out: list[GeneratedPage] = []
     forms = public_forms(assoc)
     for lang in LANGS:
-        ui = _ui(lang)
+        ui = _ui(lang, gender_of(assoc))
         index = [_front_matter(mustafid_form=False), f"# {ui['forms_title']}\n\n{ui['forms_intro']}\n\n"]
         for form in forms:
             title, description = form.title(lang), form.description(lang)

@@ -21,7 +21,7 @@ def add_target(p: argparse.ArgumentParser, with_id: bool = True) -> None:
     add_remote(p)
     add_actor(p)
     if with_id:
-        p.add_argument("id", help="the request's reference number, e.g. K7M3-9QXD")
+        p.add_argument("id", help="the request's reference number, e.g. 4821-3390-7552")
 
 
 def open_team(args: argparse.Namespace, read: bool = True, writes: bool = False) -> tuple[Association, Team]:

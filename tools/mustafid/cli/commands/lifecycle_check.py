@@ -9,6 +9,7 @@ import argparse
 import os
 
 from mustafid.cli.commands._review_common import add_target, open_forge
+from mustafid.core.plural import LIFECYCLE_PROBLEM, count
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -47,7 +48,9 @@ def run(args: argparse.Namespace) -> int:
         for p in problems:
             print(p.format())
     if problems:
-        print(f"{len(problems)} مخالفة لدورة حياة الطلب / lifecycle problem(s)")
+        n = len(problems)
+        ar, en = count(n, LIFECYCLE_PROBLEM, "ar", digits=False), count(n, LIFECYCLE_PROBLEM, "en")
+        print(f"{ar} لدورة حياة الطلب / {en}")
         return 1
     print("دورة حياة الطلبات سليمة / lifecycle ok")
     return 0

@@ -6,6 +6,7 @@ import argparse
 import json
 
 from mustafid.cli.commands._review_common import add_target, open_team
+from mustafid.core.plural import OPEN_REQUEST, count
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -28,5 +29,5 @@ def run(args: argparse.Namespace) -> int:
     for r in rows:
         print(f"{r['id']:<10} {r['form']:<26} {r['channel']:<12} {r['status']:<11} {r['age_days']:>4} "
               f"{r['days_left']:>5}  {'yes' if r['duplicate'] else ''}")
-    print(f"{len(rows)} طلب مفتوح / open request(s)")
+    print(f"{count(len(rows), OPEN_REQUEST, 'ar', digits=False)} / {count(len(rows), OPEN_REQUEST, 'en')}")
     return 0

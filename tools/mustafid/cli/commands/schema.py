@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from mustafid.cli.commands.common import add_association
+from mustafid.core.plural import SCHEMA, count
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -49,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         _write_atomic(out_dir / name, wanted[name])
     for name in stale:
         (out_dir / name).unlink()
-    print(f"كُتب {len(differ)} وحُذف {len(stale)} من {len(wanted)} مخططاً في {out_dir} | "
+    print(f"كُتب {len(differ)} وحُذف {len(stale)} من {count(len(wanted), SCHEMA, 'ar', case='gen', digits=False)} في "
+          f"{out_dir} | "
           f"wrote {len(differ)}, removed {len(stale)}, of {len(wanted)} schemas in {out_dir}", file=sys.stderr)
     return 0

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mustafid.cli.commands.common import add_association, add_repo
+from mustafid.core.plural import PROBLEM, RECORD, count
 
 PARALLEL_FROM = 300  # below this, starting workers costs more than it saves
 
@@ -143,6 +144,8 @@ def run(args: argparse.Namespace) -> int:
         for p in problems:
             print(p.format())
     bad = len({p.file for p in problems})
-    print(f"فُحص {len(files)} سجلاً، وفي {bad} منها مشكلات ({len(problems)} مشكلة) | "
-          f"checked {len(files)} records, {bad} with problems ({len(problems)} problems)", file=sys.stderr)
+    n, found = len(files), len(problems)
+    print(f"السجلات المفحوصة: {count(n, RECORD, 'ar', digits=False)}، وفي {bad} منها مشكلات "
+          f"({count(found, PROBLEM, 'ar', digits=False)}) | "
+          f"checked {count(n, RECORD, 'en')}, {bad} with problems ({count(found, PROBLEM, 'en')})", file=sys.stderr)
     return 1 if problems else 0

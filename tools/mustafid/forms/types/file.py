@@ -23,6 +23,7 @@ class File(FieldType):
         n.kind = "file"
         accept = f.accept or DEFAULT_ACCEPT
         n.attrs = {"accept": ",".join([f".{a}" for a in accept] + sorted({MIME[a] for a in accept if a in MIME}))}
+        n.attrs["data-max-mb"] = f"{f.max_size_mb:g}"  # the page's script scales photos down below it
         if f.multiple:
             n.attrs["multiple"] = ""
         types = ("، " if b.lang == "ar" else ", ").join(a.upper() for a in dict.fromkeys(

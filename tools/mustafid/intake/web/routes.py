@@ -29,6 +29,7 @@ from starlette.routing import Route
 
 from mustafid.core.errors import Problem
 from mustafid.core.text import T
+from mustafid.forms.naming import name_problems
 from mustafid.intake import steps
 from mustafid.intake.messages import MSG
 from mustafid.intake.posted import FormShape, Post, Refused
@@ -135,6 +136,8 @@ async def api_check(request: Request) -> Response:
     shape, post = await opened(request, state.check_limit)
     stash = state.stash.for_client(client(request))
     problems, calculated = await asyncio.to_thread(steps.typed_so_far, state.intake, stash, shape, post)
+    # the page's words: each problem names its question, in the association's address (forms/naming.py)
+    problems = name_problems(shape.form, problems, state.intake.assoc.address_applicant_as)
     return JSONResponse({"problems": problems_json(problems), "calculated": calculated}, headers=NO_STORE)
 
 

@@ -100,6 +100,16 @@
     });
   }
 
+  // -- the receipt: the request is sent, so its draft on this device is forgotten
+  const sent = document.querySelector(".mf-receipt[data-form]");
+  if (sent && document.getElementById("mf-ref")) {
+    try { localStorage.removeItem("mustafid-draft:" + sent.dataset.form); } catch (_) { /* nothing kept */ }
+  }
+  for (const button of document.querySelectorAll(".mf-print")) {
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  }
+
   const form = document.querySelector("form.mf-form[data-check-url]");
   if (!form) return;
   form.classList.add("mf-js");
@@ -358,12 +368,12 @@
       const response = await fetch(form.dataset.checkUrl, {
         method: "POST", body: body(), credentials: "omit", headers: { Accept: "application/json" },
       });
-      if (!response.ok) return;
+      if (!response.ok) return false;
       answer = await response.json();
     } catch (_) {
-      return; // offline or no intake: the server checks everything when the form is sent
+      return false; // offline or no intake: the server checks everything when the form is sent
     }
-    if (mine !== sequence || !answer || !Array.isArray(answer.problems)) return;
+    if (mine !== sequence || !answer || !Array.isArray(answer.problems)) return false;
     // calculated answers (a total income), worked out by the server as the check page will show them
     for (const out of form.querySelectorAll("output[data-calc]")) {
       const figure = answer.calculated && answer.calculated[out.dataset.calc];
@@ -376,6 +386,7 @@
       byPath.get(path).push(lang === "ar" ? p.ar : p.en);
     }
     for (const path of touched) showProblem(path, byPath.get(path) || []);
+    return true;
   }
 
   function touch(el) {
@@ -408,22 +419,251 @@
     applyRelevance();
   });
 
+
+  // -- steps: one section at a time, with progress (without JavaScript the whole form is one page) ---------------
+  const words = (() => { try { return JSON.parse(form.dataset.words || "{}"); } catch (_) { return {}; } })();
+  const steps = [...form.querySelectorAll(":scope > .mf-step")];
+  const final = form.querySelector(":scope > .mf-final");
+  let current = 0;
+
+  function showStep(index, focus) {
+    current = Math.max(0, Math.min(index, steps.length - 1));
+    steps.forEach((s, k) => { s.dataset.current = String(k === current); });
+    if (final) final.dataset.current = String(current === steps.length - 1);
+    if (focus) {
+      const title = steps[current].querySelector(".mf-section__title");
+      steps[current].scrollIntoView();
+      title.focus({ preventScroll: true });
+    }
+    saveDraft();
+  }
+  window.mustafidShowStep = (el) => {
+    const k = steps.findIndex((s) => s.contains(el));
+    if (k >= 0 && form.classList.contains("mf-stepping")) showStep(k, false);
+  };
+
+  async function next() {
+    const step = steps[current];
+    for (const el of step.querySelectorAll("input[name], select[name], textarea[name]")) {
+      if (!el.disabled && !el.name.startsWith("_stash.") && el.name !== "_hp") touched.add(el.name);
+    }
+    const status = step.querySelector(":scope > .mf-step-status");
+    status.textContent = "";
+    if (await check()) {
+      const wrong = [...step.querySelectorAll(".mf-field--error")].find((w) => !w.closest("[hidden]"));
+      if (wrong) {
+        status.textContent = words.step_problems || "";
+        const input = wrong.querySelector("input:not([type=hidden]), select, textarea");
+        wrong.scrollIntoView();
+        (input || wrong).focus({ preventScroll: true });
+        return;
+      }
+    }
+    showStep(current + 1, true);
+  }
+
+  function stepNav(step, k) {
+    const status = document.createElement("p");
+    status.className = "mf-step-status mf-error";
+    status.setAttribute("role", "alert");
+    step.append(status);
+    const nav = document.createElement("div");
+    nav.className = "mf-step-nav";
+    if (k < steps.length - 1) {
+      const forward = document.createElement("button");
+      forward.type = "button";
+      forward.className = "mf-button mf-next";
+      forward.textContent = words.next || "";
+      forward.addEventListener("click", () => { next(); });
+      nav.append(forward);
+    }
+    if (k > 0) {
+      const back = document.createElement("button");
+      back.type = "button";
+      back.className = "mf-button mf-button--secondary mf-back";
+      back.textContent = words.back || "";
+      back.addEventListener("click", () => showStep(k - 1, true));
+      nav.append(back);
+    }
+    step.append(nav);
+  }
+
+  if (steps.length > 1) {
+    steps.forEach(stepNav);
+    form.classList.add("mf-stepping");
+    // Enter in a field goes to the next step, not to the check page with half the form unanswered
+    form.addEventListener("submit", (event) => {
+      const by = event.submitter;
+      const sending = by && by.name === "_step" && !by.classList.contains("mf-default");
+      if (current < steps.length - 1 && !sending && !(by && (by.name === "_add" || by.name === "_remove"))) {
+        event.preventDefault();
+        next();
+      } else {
+        saveDraft();
+      }
+    });
+  }
+
+  // -- the draft, kept on this device only (localStorage) until the request is sent ------------------------------
+  const DRAFT = "mustafid-draft:" + form.dataset.form;
+  const DRAFT_DAYS = 14;
+  let draftTimer = 0;
+
+  function draftFields() {
+    const out = [];
+    for (const el of form.elements) {
+      if (!el.name || el.name.startsWith("_") || /^(file|submit|button|hidden)$/.test(el.type)) continue;
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) continue;
+      if (el.value !== "") out.push([el.name, el.value]);
+    }
+    return out;
+  }
+
+  function saveDraft() {
+    if (!steps.length) return;
+    clearTimeout(draftTimer);
+    draftTimer = setTimeout(() => {
+      try {
+        const fields = draftFields();
+        if (!fields.length) localStorage.removeItem(DRAFT); // nothing typed: nothing kept
+        else localStorage.setItem(DRAFT, JSON.stringify({ saved: Date.now(), step: current, fields }));
+      } catch (_) { /* storage full or refused (private browsing): the form still works */ }
+    }, 300);
+  }
+
+  function readDraft() {
+    try {
+      const d = JSON.parse(localStorage.getItem(DRAFT) || "null");
+      if (d && Date.now() - d.saved > DRAFT_DAYS * 864e5) localStorage.removeItem(DRAFT); // too old: forgotten
+      if (!d || !Array.isArray(d.fields) || Date.now() - d.saved > DRAFT_DAYS * 864e5) return null;
+      return d;
+    } catch (_) { return null; }
+  }
+
+  function restoreDraft(d) {
+    for (const group of form.querySelectorAll("[data-repeat]")) {
+      const prefix = group.dataset.repeat + ".";
+      const rows = new Set(d.fields.map(([n]) => n).filter((n) => n.startsWith(prefix))
+        .map((n) => n.slice(prefix.length).split(".")[0]));
+      while (group.querySelectorAll(":scope > .mf-items > .mf-item").length < rows.size && addRow(group, false)) { /* more */ }
+    }
+    const byName = new Map();
+    for (const [n, v] of d.fields) byName.set(n, [...(byName.get(n) || []), v]);
+    for (let pass = 0; pass < 2; pass++) { // twice: a filtered list (city) takes its value once its parent is set
+      for (const el of form.elements) {
+        const values = byName.get(el.name);
+        if (!values || /^(file|submit|button|hidden)$/.test(el.type)) continue;
+        if (el.type === "radio" || el.type === "checkbox") el.checked = values.includes(el.value);
+        else el.value = values[0];
+      }
+      for (const sel of form.querySelectorAll("select[data-filter-by]")) refilter(sel);
+    }
+    applyRelevance();
+    const note = document.createElement("div");
+    note.className = "mf-draft-note";
+    note.setAttribute("role", "status");
+    const text = document.createElement("p");
+    text.textContent = (words.draft_restored || "") + " " + (words.draft_shared || "");
+    const clear = document.createElement("button");
+    clear.type = "button";
+    clear.className = "mf-button mf-button--secondary mf-draft-clear";
+    clear.textContent = words.draft_clear || "";
+    clear.addEventListener("click", () => {
+      try { localStorage.removeItem(DRAFT); } catch (_) { /* nothing kept */ }
+      location.replace(location.pathname);
+    });
+    note.append(text, clear);
+    form.prepend(note);
+  }
+
+  form.addEventListener("input", saveDraft);
+  form.addEventListener("change", saveDraft);
+
+  // -- photos made smaller before they are sent (a 7 MB phone photo becomes well under 1 MB) ---------------------
+  const MAX_SIDE = 2000;
+  const SMALL_ENOUGH = 1_500_000;
+  const isPhoto = (f) => /^image\/(jpeg|png|webp|heic|heif)$/i.test(f.type) || /\.(jpe?g|png|webp|heic|heif)$/i.test(f.name);
+  const mb = (n) => number((n / 1e6).toFixed(1)).replace(".", lang === "ar" ? "٫" : ".") + (lang === "ar" ? " ميغابايت" : " MB");
+  const fillIn = (template, values) => template.replace(/\{(\w+)\}/g, (_, k) => values[k]);
+
+  async function shrink(file) {
+    if (!isPhoto(file) || file.size <= SMALL_ENOUGH) return file;
+    let bitmap;
+    try {
+      bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    } catch (_) {
+      return file; // a type this browser cannot draw (HEIC outside Safari): sent as it is, the intake takes it
+    }
+    const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close?.();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.82));
+    if (!blob || blob.size >= file.size) return file;
+    return new File([blob], file.name.replace(/\.[^.]+$/, "") + ".jpg", { type: "image/jpeg", lastModified: Date.now() });
+  }
+
+  form.addEventListener("change", async (event) => {
+    const input = event.target;
+    if (input.type !== "file" || !input.files || !input.files.length || typeof DataTransfer === "undefined") return;
+    const limit = Number(input.dataset.maxMb || "5") * 1e6;
+    const out = new DataTransfer();
+    const said = [];
+    for (const f of input.files) {
+      const small = await shrink(f);
+      out.items.add(small);
+      if (small !== f) said.push(fillIn(words.photo_scaled || "", { name: f.name, before: mb(f.size), after: mb(small.size) }));
+      else if (f.size > limit) said.push(fillIn(words.photo_too_big || "", { name: f.name, max: number(limit / 1e6) }));
+    }
+    if (said.length || out.files.length !== input.files.length) input.files = out.files;
+    let status = input.parentElement.querySelector(`[data-photo-status="${CSS.escape(input.id)}"]`);
+    if (!status) {
+      status = document.createElement("p");
+      status.className = "mf-hint mf-photo-status";
+      status.dataset.photoStatus = input.id;
+      status.setAttribute("aria-live", "polite");
+      input.after(status);
+    }
+    status.textContent = said.join(" ");
+    touch(input);
+  });
+
   // -- start ---------------------------------------------------------------------------------------------------
   for (const sel of form.querySelectorAll("select[data-filter-by]")) refilter(sel);
   applyRelevance();
+  const draft = form.dataset.filled === "no" ? readDraft() : null;
+  if (draft && draft.fields.length) restoreDraft(draft);
+  if (steps.length > 1) {
+    // the step of the first problem the intake found, else the one the draft was at
+    const first = document.querySelector("#mf-error-summary a[href^='#']");
+    const target = first && document.getElementById(first.getAttribute("href").slice(1).replace(/^q-/, ""));
+    const at = target ? steps.findIndex((s) => s.contains(target)) : draft ? Number(draft.step) || 0 : 0;
+    showStep(at < 0 ? steps.length - 1 : at, false);
+  }
   const summary = document.getElementById("mf-error-summary");
   if (summary) {
     summary.focus();
     summary.addEventListener("click", (event) => {
       const link = event.target.closest("a[href^='#']");
-      const target = link && document.getElementById(link.getAttribute("href").slice(1));
+      const id = link && link.getAttribute("href").slice(1);
+      const target = id && document.getElementById(id.startsWith("q-") ? id.slice(2) : id);
       if (!target) return;
       event.preventDefault();
-      (target.closest(".mf-field") || target).scrollIntoView();
+      window.mustafidShowStep?.(target);
+      (target.closest(".mf-part") || target.closest(".mf-field") || target).scrollIntoView();
       target.focus({ preventScroll: true });
     });
   } else if (location.hash.length > 1) {
-    const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
-    if (target && form.contains(target)) target.focus();
+    // "Change" on the check page comes back to #q-<field id> (the question's wrapper, never the input's own id:
+    // material's content-tabs script acts on a radio whose id is the hash): show the question, focus its answer.
+    const hash = decodeURIComponent(location.hash.slice(1));
+    const target = document.getElementById(hash.startsWith("q-") ? hash.slice(2) : hash);
+    if (target && form.contains(target)) {
+      window.mustafidShowStep?.(target);
+      (target.closest(".mf-part") || target.closest(".mf-field") || target).scrollIntoView();
+      target.focus({ preventScroll: true });
+    }
   }
 })();
