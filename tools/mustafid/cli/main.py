@@ -35,6 +35,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "decide": ("decide", "record the committee's decision and merge / تسجيل قرار اللجنة"),
     "serve-record": ("serve_record", "record the service provided / تسجيل تقديم الخدمة"),
     "withdraw": ("withdraw", "withdraw an open request / سحب طلب مفتوح"),
+    "answer": ("answer", "answer a complaint or suggestion / الرد على شكوى أو اقتراح"),
+    "escalate": ("escalate", "raise a complaint or suggestion to the board / رفع شكوى أو اقتراح إلى المجلس"),
     "lifecycle-check": ("lifecycle_check", "check status changes between two revisions (CI) / فحص انتقالات الحالة"),
     "audit": ("audit", "every request's timeline and decision times from git history / تقرير التدقيق من تاريخ git"),
 }

@@ -130,6 +130,7 @@ def form_json_schema(form: FormDef) -> dict[str, Any]:
                                "outcome": {"enum": ["approved", "rejected"]}, "reason": {"type": "string"}}}},
             "decision": nullable_obj,
             "service": nullable_obj, "withdrawal": nullable_obj,
+            "escalation": nullable_obj, "answer": nullable_obj,
         },
     }
 

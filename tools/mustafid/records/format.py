@@ -25,7 +25,7 @@ RECORD_ID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
 # Top-level keys in the order they are written (lifecycle first, answers after).
 RECORD_KEYS = ("id", "form", "form_version", "association", "channel", "submitted_at", "submitted_at_hijri",
                "status", "flags", "duplicate_of", "declaration", "data", "documents", "verification",
-               "info_requests", "votes", "decision", "service", "withdrawal")
+               "info_requests", "votes", "decision", "service", "withdrawal", "escalation", "answer")
 
 
 def _check_symbol(symbols: str) -> str:
@@ -81,11 +81,14 @@ def now() -> dt.datetime:
 
 def make_record(form: Any, data: Mapping[str, Any], *, association: str, channel: str = "web",
                 consent: bool = True, documents: Sequence[Mapping[str, Any]] = (), record_id: str | None = None,
-                submitted_at: dt.datetime | None = None, status: str = "received",
+                submitted_at: dt.datetime | None = None, status: str | None = None,
                 flags: Sequence[str] = (), duplicate_of: Sequence[str] = ()) -> dict[str, Any]:
-    """A new record (status ``received``) for answers already checked by ``validate_input``."""
+    """A new record for answers already checked by ``validate_input``; its status is where its form's kind
+    starts (``received``, or ``recorded`` for a survey) unless given."""
+    from mustafid.forms.kinds import initial_status
     from mustafid.forms.validators import hijri_of
 
+    status = status or initial_status(str(getattr(form, "kind", "request")))
     when = (submitted_at or now()).astimezone(RIYADH).replace(microsecond=0)
     at = when.isoformat()
     return {

@@ -1,4 +1,5 @@
-"""The review actions on a submission branch: verify, request info, resubmit, decide, serve, withdraw.
+"""The review actions on a submission branch: verify, request info, resubmit, decide, serve, withdraw; for
+complaints and suggestions, answer and escalate (review/lifecycle.py: each form kind its own path).
 
 Every action reads the record at its branch tip, builds the next version, runs lifecycle.check_transition on
 (before, after) — the same check CI runs on a pull request — and only then writes one commit whose trailers
@@ -8,6 +9,7 @@ Every action reads the record at its branch tip, builds the next version, runs l
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -48,14 +50,19 @@ def require_actor(assoc: Association, actor: str | None, role: str) -> str:
 
 def _apply(assoc: Association, forge: LocalForge, record_id: str, actor: str | None, new_status: str,
            change: Change, merge: bool = True) -> dict[str, Any]:
+    from mustafid.forms.kinds import kind_of
     from mustafid.records.format import dump_record
 
     branch, tip, path, before = find(forge, record_id)
     old = str(before.get("status"))
-    t = lifecycle.transition(old, new_status)
+    kind = kind_of(assoc, before.get("form"))
+    t = lifecycle.transition(old, new_status, kind)
     if t is None and old == new_status:  # done already (by someone else, or twice): never a silent overwrite
         raise UserError(f"الطلب {before.get('id')} حالته {old} من قبل: لا شيء يُفعل",
                         f"request {before.get('id')} is already {old}: there is nothing to do")
+    if kind == "survey":
+        raise UserError(f"{before.get('id')} استبانة: تُسجَّل فقط، فلا يُتحقق منها ولا يُقرَّر فيها ولا تُسحب",
+                        f"{before.get('id')} is a survey: it is recorded only, never verified, decided or withdrawn")
     actor = require_actor(assoc, actor, t.role if t else "any")
     after = copy.deepcopy(before)
     after["status"] = new_status
@@ -148,6 +155,37 @@ def withdraw(assoc: Association, forge: LocalForge, record_id: str, actor: str |
     def change(r: dict[str, Any], by: str, at: str) -> None:
         r["withdrawal"] = {"reason": reason, "at": at, "by": by}
     return _apply(assoc, forge, record_id, actor, "withdrawn", change)
+
+
+def answer(assoc: Association, forge: LocalForge, record_id: str, actor: str | None,
+           text: str) -> dict[str, Any]:
+    """A complaint or suggestion answered (received or escalated -> answered); closes it and merges."""
+    if not text.strip():
+        raise UserError("اكتب الرد على الشكوى أو الاقتراح (--text)", "write the answer (--text)")
+
+    def change(r: dict[str, Any], by: str, at: str) -> None:
+        r["answer"] = {"text": text.strip(), "at": at, "by": by}
+    return _apply(assoc, forge, record_id, actor, "answered", change)
+
+
+def escalate(assoc: Association, forge: LocalForge, record_id: str, actor: str | None,
+             reason: str) -> dict[str, Any]:
+    """A complaint or suggestion raised to the board (received -> escalated), e.g. unanswered in its period."""
+    def change(r: dict[str, Any], by: str, at: str) -> None:
+        r["escalation"] = {"to": "board", "reason": reason, "at": at, "by": by}
+    return _apply(assoc, forge, record_id, actor, "escalated", change, merge=False)
+
+
+def escalate_late(assoc: Association, forge: LocalForge, actor: str | None,
+                  today: dt.date | None = None) -> list[str]:
+    """Every complaint or suggestion past its answer period, escalated to the board (a scheduled job's step)."""
+    from mustafid.review.queries import late_feedback
+
+    late = late_feedback(assoc, forge, today)
+    days = assoc.feedback_answer_days
+    for rid in late:
+        escalate(assoc, forge, rid, actor, f"unanswered after {days} days")
+    return late
 
 
 def vote(assoc: Association, forge: LocalForge, record_id: str, actor: str | None, outcome: str,

@@ -33,6 +33,7 @@ from mustafid.forms.view import answer_rows, build_form_view, field_dom_id
 from mustafid.forms.widgets import UI as FIELD_UI
 from mustafid.forms.widgets import file_size
 from mustafid.site.context import social_name
+from mustafid.site.receipts import kind_texts
 
 __all__ = [
     "FORM_MARK",
@@ -253,12 +254,18 @@ def receipt_fragment(assoc: Any, lang: str, record: Mapping[str, Any]) -> str:
               for p in assoc.phones]
     social = [{"network": social_name(x["network"], lang), "url": x["url"], "handle": x["handle"]}
               for x in assoc.social]
-    return _render("receipt.html.j2", lang=lang, ui=_ui(lang), ref=str(record["id"]),
+    ui, period_note = _ui(lang), UI["period_note"](lang).format(period=assoc.decision_period(lang), days=days)
+    by_kind = kind_texts(assoc, form.kind if form else "request", lang, record)  # site/receipts.py
+    ui.update(by_kind.get("ui", {}))
+    if form is not None and form.kind == "feedback":
+        due = promised_date(assoc, str(record["submitted_at"]), "feedback")
+        period_note = ui["period_note"]
+    return _render("receipt.html.j2", lang=lang, ui=ui, ref=str(record["id"]),
                    form_title=form.title(lang) if form else str(record.get("form", "")),
                    submitted=(gregorian_text(submitted, lang), hijri_text(submitted, lang)),
                    due=(gregorian_text(due, lang), hijri_text(due, lang)), due_iso=due.isoformat(),
-                   period_note=UI["period_note"](lang).format(period=assoc.decision_period(lang), days=days),
-                   steps=steps, phones=phones, email=assoc.email or "", social=social)
+                   show_due=by_kind.get("show_due", True), period_note=period_note,
+                   steps=by_kind.get("steps", steps), phones=phones, email=assoc.email or "", social=social)
 
 
 def error_title(title: str, lang: str) -> str:
