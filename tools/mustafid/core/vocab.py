@@ -27,6 +27,10 @@ STAFF_CHANNELS = tuple(c for c in CHANNELS if c != "web")
 YES_WORDS = frozenset({"yes", "y", "true", "1", "on", "نعم", "ن"})
 NO_WORDS = frozenset({"no", "n", "false", "0", "off", "لا"})
 
+# What the association tells the applicant (notices/), and the senders a notice can go out by.
+NOTICE_EVENTS = ("receipt", "info_request", "decision", "answer", "service")
+NOTICE_VIAS = ("outbox", "smtp", "unifonic", "letter")
+
 # Who acted when the applicant completes a request for information through the signed link of a notice.
 APPLICANT = "applicant"
 # The flag on a request whose required document staff left for later at intake (the request is kept, incomplete).

@@ -1,0 +1,38 @@
+"""Which notice an event gives, queued in the outbox: a plain function the intake (receipt), the review
+commands (request for information, decision, answer, service) and the tests call with the record in clear."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from mustafid.core.vocab import is_yes
+from mustafid.notices.outbox import Outbox
+from mustafid.notices.render import Contact, Notice, contact_of, render
+
+# The status a review action leaves, and the notice it gives.
+EVENT_OF_STATUS = {"needs_info": "info_request", "approved": "decision", "rejected": "decision",
+                   "answered": "answer", "served": "service"}
+
+
+def wanted(record: Mapping[str, Any], kind: str, contact: Contact) -> bool:
+    """A survey is anonymous and told nothing; a complaint whose sender asked for no reply is not answered to
+    them; a request always is (by letter when there is no phone or email)."""
+    if kind == "survey":
+        return False
+    if kind == "feedback":
+        wants = (record.get("data") or {}).get("wants_reply")
+        return wants is not None and is_yes(wants) and bool(contact.mobile or contact.email)
+    return True
+
+
+def notify(assoc: Any, outbox: Outbox, record: Mapping[str, Any], event: str, *, kind: str = "request",
+           contact: Contact | None = None, link: str = "", expires: dt.date | None = None) -> Notice | None:
+    """Queue the notice of ``event`` (None when none is due); queuing the same one twice queues it once."""
+    contact = contact or contact_of(record)
+    if not wanted(record, kind, contact):
+        return None
+    notice = render(assoc, record, event, contact, kind=kind, link=link, expires=expires)
+    outbox.add(notice)
+    return notice
