@@ -29,14 +29,14 @@ class Inbox:
     refuse: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str,  # noqa: N802
-                          rcpt_options: list[str]) -> str:
+    async def handle_RCPT(self, _server: SMTP, _session: Session, envelope: Envelope, address: str,
+                          _rcpt_options: list[str]) -> str:
         if address in self.refuse:
             return "550 5.1.1 mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+    async def handle_DATA(self, _server: SMTP, _session: Session, envelope: Envelope) -> str:
         if self.delay:
             await asyncio.sleep(self.delay)
         msg = email.message_from_bytes(envelope.original_content or b"", policy=email.policy.default)
