@@ -105,6 +105,7 @@ def form_json_schema(form: FormDef) -> dict[str, Any]:
             "form_version": {"const": form.version},
             "association": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"},
             "channel": {"enum": list(CHANNELS)},
+            "lang": {"enum": ["ar", "en"]},
             "submitted_at": {"type": "string", "pattern": DATETIME},
             "submitted_at_hijri": {"type": "string", "pattern": HIJRI},
             "status": {"enum": list(STATUSES)},

@@ -129,7 +129,7 @@ class Intake:
             rid = new_record_id()
             record = make_record(form, data, association=self.assoc.id, channel=channel, consent=consent,
                                  documents=docs, record_id=rid, flags=[DUPLICATE] if dups else [],
-                                 duplicate_of=dups)
+                                 duplicate_of=dups, lang=lang)
             path = record_path(form.id, record["submitted_at"], rid)
             text = dump_record(record, path)
             try:

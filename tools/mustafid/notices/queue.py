@@ -36,3 +36,28 @@ def notify(assoc: Any, outbox: Outbox, record: Mapping[str, Any], event: str, *,
     notice = render(assoc, record, event, contact, kind=kind, link=link, expires=expires)
     outbox.add(notice)
     return notice
+
+
+def outbox_of(forge: Any) -> Outbox:
+    """The outbox beside a repository (``$MUSTAFID_OUTBOX`` or ``<git dir>/mustafid/outbox``)."""
+    return Outbox.beside(forge.common_dir)
+
+
+def after_action(assoc: Any, forge: Any, record: Mapping[str, Any], *, contact: Contact | None = None,
+                 today: dt.date | None = None) -> Notice | None:
+    """The notice a review action's result gives (request for information with its signed link, decision,
+    answer, service provided), queued; None when the new status tells the applicant nothing."""
+    from mustafid.forms.kinds import kind_of
+    from mustafid.notices.links import completion_link, link_secret
+    from mustafid.notices.render import ordinal
+
+    event = EVENT_OF_STATUS.get(str(record.get("status")))
+    if event is None:
+        return None
+    contact = contact or contact_of(record)
+    link, expires = "", None
+    if event == "info_request":
+        link, expires = completion_link(assoc, link_secret(forge.common_dir), str(record["id"]),
+                                        ordinal(record, event), contact.lang, today)
+    return notify(assoc, outbox_of(forge), record, event, kind=kind_of(assoc, record.get("form")),
+                  contact=contact, link=link, expires=expires)

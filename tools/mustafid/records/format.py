@@ -23,7 +23,7 @@ _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 _ALIASES = str.maketrans({"I": "1", "L": "1", "O": "0", "U": "V"})
 RECORD_ID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
 # Top-level keys in the order they are written (lifecycle first, answers after).
-RECORD_KEYS = ("id", "form", "form_version", "association", "channel", "submitted_at", "submitted_at_hijri",
+RECORD_KEYS = ("id", "form", "form_version", "association", "channel", "lang", "submitted_at", "submitted_at_hijri",
                "status", "flags", "duplicate_of", "declaration", "data", "documents", "verification",
                "info_requests", "votes", "decision", "service", "withdrawal", "escalation", "answer")
 
@@ -82,18 +82,20 @@ def now() -> dt.datetime:
 def make_record(form: Any, data: Mapping[str, Any], *, association: str, channel: str = "web",
                 consent: bool = True, documents: Sequence[Mapping[str, Any]] = (), record_id: str | None = None,
                 submitted_at: dt.datetime | None = None, status: str | None = None,
-                flags: Sequence[str] = (), duplicate_of: Sequence[str] = ()) -> dict[str, Any]:
+                flags: Sequence[str] = (), duplicate_of: Sequence[str] = (), lang: str | None = None
+                ) -> dict[str, Any]:
     """A new record for answers already checked by ``validate_input``; its status is where its form's kind
     starts (``received``, or ``recorded`` for a survey) unless given."""
     from mustafid.forms.kinds import initial_status
     from mustafid.forms.validators import hijri_of
 
     status = status or initial_status(str(getattr(form, "kind", "request")))
+    extra = {"lang": lang} if lang in ("ar", "en") else {}  # the language the applicant is told things in
     when = (submitted_at or now()).astimezone(RIYADH).replace(microsecond=0)
     at = when.isoformat()
     return {
         "id": record_id or new_record_id(), "form": form.id, "form_version": form.version,
-        "association": association, "channel": channel, "submitted_at": at,
+        "association": association, "channel": channel, **extra, "submitted_at": at,
         "submitted_at_hijri": hijri_of(when.date()), "status": status, "flags": list(flags),
         "duplicate_of": list(duplicate_of),
         "declaration": {"confirmed": True, "consent": bool(consent), "at": at},

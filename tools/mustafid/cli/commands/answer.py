@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from mustafid.cli.commands._notices import queue_after
 from mustafid.cli.commands._review_common import add_target, done, open_team
 
 
@@ -16,4 +17,6 @@ def run(args: argparse.Namespace) -> int:
     from mustafid.review.actions import answer
 
     assoc, team = open_team(args, read=False, writes=True)
-    return done(team.act(args.id, lambda: answer(assoc, team.forge, args.id, args.actor, args.text)), team)
+    record = team.act(args.id, lambda: answer(assoc, team.forge, args.id, args.actor, args.text))
+    queue_after(assoc, team.forge, record)
+    return done(record, team)
