@@ -16,7 +16,7 @@ from typing import Any
 from mustafid.config.association import Association
 from mustafid.config.keys import signing_required
 from mustafid.core.errors import UserError
-from mustafid.core.vocab import CLOSED, DECIDED
+from mustafid.core.vocab import APPLICANT, CLOSED, DECIDED
 from mustafid.review import lifecycle
 from mustafid.review.forges.local import LocalForge
 from mustafid.review.queries import find
@@ -63,7 +63,8 @@ def _apply(assoc: Association, forge: LocalForge, record_id: str, actor: str | N
     if kind == "survey":
         raise UserError(f"{before.get('id')} استبانة: تُسجَّل فقط، فلا يُتحقق منها ولا يُقرَّر فيها ولا تُسحب",
                         f"{before.get('id')} is a survey: it is recorded only, never verified, decided or withdrawn")
-    actor = require_actor(assoc, actor, t.role if t else "any")
+    if not (actor == APPLICANT and t is not None and t.applicant):  # the applicant's own link: checked by the caller
+        actor = require_actor(assoc, actor, t.role if t else "any")
     after = copy.deepcopy(before)
     after["status"] = new_status
     change(after, actor, _now())
@@ -101,13 +102,15 @@ def request_info(assoc: Association, forge: LocalForge, record_id: str, actor: s
 
 
 def resubmit(assoc: Association, forge: LocalForge, record_id: str, actor: str | None,
-             note: str = "", documents: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+             note: str = "", documents: Sequence[Mapping[str, Any]] = (), answer_sha256: str = "") -> dict[str, Any]:
     """needs_info -> received; `documents`: what the applicant brought, already in the document store, as the
     record's entries. One for a single-document field replaces the one it had (history keeps the old entry);
     for a field of several documents it is added. Checked against the form like any record's documents."""
     def change(r: dict[str, Any], by: str, at: str) -> None:
-        r["info_requests"] = [*(r.get("info_requests") or []),
-                              {"by": by, "at": at, "note": note or "resubmitted", "resubmitted": True}]
+        entry = {"by": by, "at": at, "note": note or "resubmitted", "resubmitted": True}
+        if answer_sha256:
+            entry["answer_sha256"] = answer_sha256
+        r["info_requests"] = [*(r.get("info_requests") or []), entry]
         if documents:
             r["documents"] = _with_documents(assoc, r, documents)
     return _apply(assoc, forge, record_id, actor, "received", change)
@@ -128,6 +131,23 @@ def _with_documents(assoc: Association, record: Mapping[str, Any],
         raise UserError("المستندات المرفقة لا تصلح لهذا النموذج: صحّح ما يلي", "the documents attached do not "
                         "fit the form: fix the following", problems)
     return merged
+
+
+def complete_by_applicant(assoc: Association, forge: LocalForge, record_id: str, n: int, answer_sha256: str = "",
+                          documents: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+    """The applicant's answer to the n-th request for information, through the signed link of its notice: the
+    same resubmission staff record (needs_info -> received, the documents checked against the form), by
+    ``applicant``. What they typed is kept in the document store beside the repository (it may be personal),
+    the record naming it by its SHA-256 only. Refused when that request is no longer the open one."""
+    record = find(forge, record_id)[3]
+    asks = [r for r in record.get("info_requests") or [] if not r.get("resubmitted")]
+    if record.get("status") != "needs_info" or len(asks) != n:
+        raise UserError("هذا الرابط لم يعد صالحًا: أُجيب عن الطلب أو تغيّر", "this link no longer applies: the "
+                        "request for information was answered or has changed")
+    if not answer_sha256 and not documents:
+        raise UserError("اكتب ما طُلب منك أو أرفق المستندات", "write what was asked or attach the documents")
+    note = "answered through the link" if answer_sha256 else "documents sent through the link"
+    return resubmit(assoc, forge, record_id, APPLICANT, note, documents, answer_sha256)
 
 
 def decide(assoc: Association, forge: LocalForge, record_id: str, actor: str | None, outcome: str, reason: str,

@@ -32,6 +32,7 @@ from mustafid.forms.validation import CONSENT_FIELD, DECLARATION_FIELD
 from mustafid.forms.view import answer_rows, build_form_view, field_dom_id
 from mustafid.forms.widgets import UI as FIELD_UI
 from mustafid.forms.widgets import file_size
+from mustafid.site.applicant import applicant_pages
 from mustafid.site.context import social_name
 from mustafid.site.receipts import kind_texts
 
@@ -298,4 +299,6 @@ def generated_pages(assoc: Any) -> list[GeneratedPage]:
                    + f"# {ui['receipt_title']}\n\n" + FORM_MARK[0] + "\n"
                    + f'<div class="mf mf-receipt"><p>{ui["placeholder"]}</p></div>\n' + FORM_MARK[1] + "\n")
         out.append(GeneratedPage(lang, "forms/receipt.md", ui["receipt_title"], receipt, in_nav=False))
+        out += [GeneratedPage(lang, uri, title, md, in_nav=False)  # site/applicant.py: status, completion
+                for uri, title, md in applicant_pages(assoc, lang, FORM_MARK)]
     return out

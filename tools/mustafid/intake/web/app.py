@@ -16,6 +16,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import BaseRoute, Mount
 
 from mustafid.config.association import Association
+from mustafid.intake.web.applicant import ROUTES as APPLICANT_ROUTES
 from mustafid.intake.web.middleware import BodyLimit, NoInternalErrors, SecurityHeaders
 from mustafid.intake.web.routes import EXCEPTION_HANDLERS, ROUTES
 from mustafid.intake.web.shells import SiteFiles
@@ -32,7 +33,7 @@ def _origin(url: str) -> str:
 def create_app(assoc: Association, store: LocalForge, site_dir: Path | None = None, *,
                documents: DocumentStore | None = None, settings: Settings | None = None) -> Starlette:
     state = IntakeState.build(assoc, store, site_dir, documents, settings or Settings())
-    routes: list[BaseRoute] = list(ROUTES)
+    routes: list[BaseRoute] = [*ROUTES, *APPLICANT_ROUTES]  # intake/web/applicant.py: status, completion link
     if site_dir is not None:
         routes.append(Mount("/", app=SiteFiles(directory=str(site_dir), html=True), name="site"))
     middleware = [Middleware(NoInternalErrors), Middleware(BodyLimit, multipart_limit=state.multipart_limit),
