@@ -124,6 +124,8 @@ def form_json_schema(form: FormDef) -> dict[str, Any]:
                                "name": {"type": "string", "minLength": 1, "maxLength": 255},
                                "type": {"type": "string"}, "size": {"type": "integer", "minimum": 0},
                                "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}}},
+            "missing_documents": {"type": "array", "uniqueItems": True,
+                                  "items": {"enum": file_fields} if file_fields else {"type": "string"}},
             "verification": nullable_obj, "info_requests": {"type": "array"},
             "votes": {"type": "array", "items": {
                 "type": "object", "required": ["by", "at", "outcome", "reason"],

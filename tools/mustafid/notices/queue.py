@@ -28,12 +28,13 @@ def wanted(record: Mapping[str, Any], kind: str, contact: Contact) -> bool:
 
 
 def notify(assoc: Any, outbox: Outbox, record: Mapping[str, Any], event: str, *, kind: str = "request",
-           contact: Contact | None = None, link: str = "", expires: dt.date | None = None) -> Notice | None:
+           contact: Contact | None = None, link: str = "", expires: dt.date | None = None,
+           code: str = "") -> Notice | None:
     """Queue the notice of ``event`` (None when none is due); queuing the same one twice queues it once."""
     contact = contact or contact_of(record)
     if not wanted(record, kind, contact):
         return None
-    notice = render(assoc, record, event, contact, kind=kind, link=link, expires=expires)
+    notice = render(assoc, record, event, contact, kind=kind, link=link, expires=expires, code=code)
     outbox.add(notice)
     return notice
 
@@ -61,3 +62,14 @@ def after_action(assoc: Any, forge: Any, record: Mapping[str, Any], *, contact: 
                                         ordinal(record, event), contact.lang, today)
     return notify(assoc, outbox_of(forge), record, event, kind=kind_of(assoc, record.get("form")),
                   contact=contact, link=link, expires=expires)
+
+
+def receipt(assoc: Any, forge: Any, record: Mapping[str, Any], contact: Contact | None = None) -> Notice | None:
+    """The receipt notice of a new record (the web's and staff entry's), with the status lookup's code."""
+    from mustafid.forms.kinds import kind_of
+    from mustafid.notices.links import link_secret
+    from mustafid.notices.lookup import receipt_code
+
+    code = receipt_code(link_secret(forge.common_dir), str(record["id"]))
+    return notify(assoc, outbox_of(forge), record, "receipt", kind=kind_of(assoc, record.get("form")),
+                  contact=contact, code=code)

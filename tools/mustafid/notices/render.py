@@ -112,13 +112,14 @@ def ordinal(record: Mapping[str, Any], event: str) -> int:
 
 
 def render(assoc: Any, record: Mapping[str, Any], event: str, contact: Contact, *, kind: str = "request",
-           link: str = "", expires: dt.date | None = None) -> Notice:
+           link: str = "", expires: dt.date | None = None, code: str = "") -> Notice:
     """The notice of ``event`` for this record, in the contact's language, by the channel that reaches them."""
     if event not in texts.EVENTS:
         raise ValueError(f"unknown notice event {event!r}")
     lang = contact.lang if contact.lang in ("ar", "en") else "ar"
     facts = _facts(assoc, record, event, lang, kind)
     facts["link"] = link
+    facts["code_line"] = texts.CODE(lang).format(code=code) if code else ""
     facts["expires"] = " / ".join(day_text(expires, lang)) if expires else ""
     greeting = (texts.GREETING if contact.name else texts.GREETING_ANON)(lang).format(name=contact.name)
     body = "\n\n".join([greeting, texts.BODY[event](lang).format(**facts).strip(),

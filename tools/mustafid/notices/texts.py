@@ -22,9 +22,10 @@ SUBJECT: dict[str, T] = {
 }
 
 BODY: dict[str, T] = {
-    "receipt": T("استلمت {association} طلبك «{form}» برقم {ref}. احتفظ بهذا الرقم لمتابعة طلبك.\n{due_line}",
+    "receipt": T("استلمت {association} طلبك «{form}» برقم {ref}. احتفظ بهذا الرقم لمتابعة طلبك.\n{due_line}\n"
+                 "{code_line}",
                  "{association} received your request \"{form}\", reference {ref}. Keep this number to follow "
-                 "your request.\n{due_line}"),
+                 "your request.\n{due_line}\n{code_line}"),
     "info_request": T("لاستكمال دراسة طلبك رقم {ref} نحتاج منك ما يلي:\n{note}\n\nأرسله من هذا الرابط حتى {expires}:\n"
                       "{link}\nأو أحضره إلى مقر الجمعية واذكر رقم طلبك.",
                       "To go on studying your request {ref} we need from you:\n{note}\n\nSend it through this link "
@@ -53,6 +54,7 @@ SMS: dict[str, T] = {
 
 OUTCOME = {"approved": T("قبول الطلب", "approved"), "rejected": T("عدم قبول الطلب", "not approved")}
 DUE = T("ستصلك الإجابة بحلول {greg} الموافق {hijri}.", "You will get an answer by {greg} ({hijri}).")
+CODE = T("رمز متابعة طلبك على الموقع: {code}", "Your code to check the request on the site: {code}")
 DUE_SHORT = T("الرد بحلول {greg}.", "Answer by {greg}.")
 NEXT_APPROVED = T("سيتواصل معك موظف علاقات المستفيدين لاستكمال التسجيل وتقديم الخدمة.",
                   "The beneficiary-relations officer will contact you to complete the registration and provide the "

@@ -24,8 +24,8 @@ _ALIASES = str.maketrans({"I": "1", "L": "1", "O": "0", "U": "V"})
 RECORD_ID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
 # Top-level keys in the order they are written (lifecycle first, answers after).
 RECORD_KEYS = ("id", "form", "form_version", "association", "channel", "lang", "submitted_at", "submitted_at_hijri",
-               "status", "flags", "duplicate_of", "declaration", "data", "documents", "verification",
-               "info_requests", "votes", "decision", "service", "withdrawal", "escalation", "answer")
+               "status", "flags", "duplicate_of", "declaration", "data", "documents", "missing_documents",
+               "verification", "info_requests", "votes", "decision", "service", "withdrawal", "escalation", "answer")
 
 
 def _check_symbol(symbols: str) -> str:

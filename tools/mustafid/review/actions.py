@@ -16,7 +16,7 @@ from typing import Any
 from mustafid.config.association import Association
 from mustafid.config.keys import signing_required
 from mustafid.core.errors import UserError
-from mustafid.core.vocab import APPLICANT, CLOSED, DECIDED
+from mustafid.core.vocab import APPLICANT, CLOSED, DECIDED, INCOMPLETE
 from mustafid.review import lifecycle
 from mustafid.review.forges.local import LocalForge
 from mustafid.review.queries import find
@@ -113,7 +113,19 @@ def resubmit(assoc: Association, forge: LocalForge, record_id: str, actor: str |
         r["info_requests"] = [*(r.get("info_requests") or []), entry]
         if documents:
             r["documents"] = _with_documents(assoc, r, documents)
+            _still_missing(r)
     return _apply(assoc, forge, record_id, actor, "received", change)
+
+
+def _still_missing(r: dict[str, Any]) -> None:
+    """A request left incomplete at intake is complete once every document left for later is attached."""
+    have = {str(d.get("field")) for d in r.get("documents") or []}
+    missing = [f for f in r.get("missing_documents") or [] if f not in have]
+    if missing:
+        r["missing_documents"] = missing
+        return
+    r.pop("missing_documents", None)
+    r["flags"] = [f for f in r.get("flags") or [] if f != INCOMPLETE]
 
 
 def _with_documents(assoc: Association, record: Mapping[str, Any],
@@ -126,7 +138,9 @@ def _with_documents(assoc: Association, record: Mapping[str, Any],
     replaced = {str(d["field"]) for d in new if str(d["field"]) not in multiple}
     kept = [dict(d) for d in record.get("documents") or [] if str(d.get("field")) not in replaced]
     merged = kept + [dict(d) for d in new]
-    problems = check_documents(form, record.get("data") or {}, merged)
+    later = set(record.get("missing_documents") or [])
+    problems = [p for p in check_documents(form, record.get("data") or {}, merged)
+                if not (p.code == "file_required" and p.path in later)]
     if problems:
         raise UserError("المستندات المرفقة لا تصلح لهذا النموذج: صحّح ما يلي", "the documents attached do not "
                         "fit the form: fix the following", problems)

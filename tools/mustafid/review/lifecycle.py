@@ -17,7 +17,7 @@ from typing import Any
 
 from mustafid.config.association import Association
 from mustafid.core.errors import Problem
-from mustafid.core.vocab import ANSWERED, APPLICANT, CLOSED, DECIDED, OPEN, STATUSES
+from mustafid.core.vocab import ANSWERED, APPLICANT, CLOSED, DECIDED, INCOMPLETE, OPEN, STATUSES
 from mustafid.forms.kinds import initial_status, kind_of
 
 
@@ -175,6 +175,11 @@ def _filled(assoc: Association, file: str, t: Transition, before: Mapping[str, A
                               f"الانتقال إلى {status} يتطلب تعبئة {t.field} ({', '.join(t.required)})",
                               f"moving to '{status}' requires '{t.field}' ({', '.join(t.required)})")]
     problems.extend(_missing(file, t, key) for key in t.required if _empty(value.get(key)))
+    if status == "verified" and INCOMPLETE in (after.get("flags") or []):
+        problems.append(_p(file, "missing_documents", "incomplete",
+                           "الطلب ناقص: أُجّل مستند مطلوب عند الإدخال؛ أرفقه أولًا (mustafid resubmit --document)",
+                           "the request is incomplete: a required document was left for later at intake; attach it "
+                           "first (mustafid resubmit --document)"))
     if t.field == "decision":
         problems += check_decision(assoc, file, status, value)
     by = value.get("by")

@@ -38,6 +38,8 @@ UI: dict[str, T] = {
     "refused": T("لم يُحفظ ما أرسلته: صحّح ما يلي", "Nothing was saved: correct the following"),
 }
 _e = html.escape
+CODE_LABEL = T("رمز المتابعة (اكتبه مع رقم طلبك في صفحة متابعة الطلب)",
+               "Your follow-up code (type it with your reference on the page to check a request)")
 
 
 def _ui(lang: str) -> dict[str, str]:

@@ -32,7 +32,7 @@ from mustafid.forms.validation import CONSENT_FIELD, DECLARATION_FIELD
 from mustafid.forms.view import answer_rows, build_form_view, field_dom_id
 from mustafid.forms.widgets import UI as FIELD_UI
 from mustafid.forms.widgets import file_size
-from mustafid.site.applicant import applicant_pages
+from mustafid.site.applicant import CODE_LABEL, applicant_pages
 from mustafid.site.context import social_name
 from mustafid.site.receipts import kind_texts
 
@@ -239,7 +239,7 @@ def hijri_text(day: dt.date, lang: str) -> str:
     return f"{h.day} {h.month_name('en')} {h.year} AH"
 
 
-def receipt_fragment(assoc: Any, lang: str, record: Mapping[str, Any]) -> str:
+def receipt_fragment(assoc: Any, lang: str, record: Mapping[str, Any], code: str = "") -> str:
     """The confirmation: the reference (big, left to right, easy to copy), the promised date in both
     calendars, what happens next (the association's own procedure) and how to follow up."""
     submitted = dt.datetime.fromisoformat(str(record["submitted_at"])).date()
@@ -266,7 +266,8 @@ def receipt_fragment(assoc: Any, lang: str, record: Mapping[str, Any]) -> str:
                    submitted=(gregorian_text(submitted, lang), hijri_text(submitted, lang)),
                    due=(gregorian_text(due, lang), hijri_text(due, lang)), due_iso=due.isoformat(),
                    show_due=by_kind.get("show_due", True), period_note=period_note,
-                   steps=by_kind.get("steps", steps), phones=phones, email=assoc.email or "", social=social)
+                   steps=by_kind.get("steps", steps), phones=phones, email=assoc.email or "", social=social,
+                   code=code, code_label=CODE_LABEL(lang))
 
 
 def error_title(title: str, lang: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hmac
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,7 @@ from mustafid.intake.uploads import Upload, content_problems, safe_filename
 from mustafid.intake.web.middleware import RateLimiter, Refusal, message_page
 from mustafid.intake.web.state import IntakeState, client, of
 from mustafid.notices.links import check_token, link_secret
-from mustafid.notices.lookup import lookup
+from mustafid.notices.lookup import lookup, receipt_code
 from mustafid.site import applicant as pages
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -144,6 +145,23 @@ def _record(intake: IntakeState, rid: str, n: int, answer: str, uploads: list[Up
     answer_sha = docs.put(answer.encode()) if answer.strip() else ""
     complete_by_applicant(intake.intake.assoc, intake.intake.store, rid, n, answer_sha,
                           [dict(u.document()) for u in uploads])
+
+
+def after_intake(request: Request, record: dict[str, Any]) -> str:
+    """A new web record: its receipt notice queued; the status lookup's code (for the receipt page) returned.
+    The record is the accepted one, in clear (where personal fields are encrypted, the caller passes it before)."""
+    from mustafid.notices.queue import receipt
+
+    intake, mine = _state(request)
+    receipt(intake.intake.assoc, intake.intake.store, record)
+    return receipt_code(mine.secret, str(record["id"]))
+
+
+def genuine_code(request: Request, record: dict[str, Any], code: str) -> str:
+    """The code if it is the record's own (so a guessed reference never shows one), else empty."""
+    _intake, mine = _state(request)
+    good = receipt_code(mine.secret, str(record["id"]))
+    return good if code and hmac.compare_digest(good, code[:6]) else ""
 
 
 ROUTES = [Route(p, status, methods=["GET", "POST"]) for p in ("/status/", "/en/status/")] + \

@@ -37,6 +37,7 @@ from mustafid.intake.messages import MSG
 from mustafid.intake.posted import FormShape, Post, Refused
 from mustafid.intake.service import Accepted, UnknownForm
 from mustafid.intake.uploads import Upload
+from mustafid.intake.web import applicant
 from mustafid.intake.web.middleware import RateLimiter, Refusal, message_page, refusal_response
 from mustafid.intake.web.state import IntakeState, client, of, wants_json
 from mustafid.store.errors import StoreError
@@ -124,7 +125,8 @@ async def accepted(request: Request, state: IntakeState, done: Accepted, lang: s
     if state.publisher is not None:
         await asyncio.to_thread(state.publisher.share, done.record)
     prefix = "" if lang == "ar" else f"{lang}/"
-    target = f"/{prefix}forms/receipt/?ref={done.id}"
+    code = await asyncio.to_thread(applicant.after_intake, request, done.record)  # the receipt notice, queued
+    target = f"/{prefix}forms/receipt/?ref={done.id}&code={code}"
     if wants_json(request):
         return JSONResponse({"id": done.id, "branch": done.branch, "receipt": target},
                             status_code=201, headers={"Location": target})
@@ -145,7 +147,8 @@ async def receipt(request: Request) -> Response:
     if shown is None:
         return HTMLResponse(message_page(T("طلب غير موجود", "No such request"), MSG["no_receipt"]),
                             status_code=404, headers=NO_STORE)
-    return html_page(state.shells.receipt(lang, shown), 200)
+    code = applicant.genuine_code(request, shown, request.query_params.get("code", ""))
+    return html_page(state.shells.receipt(lang, shown, code), 200)
 
 
 async def health(request: Request) -> Response:
