@@ -53,7 +53,7 @@ def today() -> dt.date:
 
 @pytest.mark.parametrize("js", [False, True])
 @pytest.mark.parametrize("name", ["ajaa", "kahatain"])
-def test_status_lookup(browser: Any, worlds: dict[str, Any], name: str, js: bool) -> None:
+def test_status_lookup(browser: Any, worlds: dict[str, Any], name: str, js: bool) -> None:  # noqa: F811
     w = worlds[name]
     rid = submit(w["repo"], name)
     actions.verify(w["assoc"], LocalForge(w["repo"]), rid, STAFF)
@@ -85,7 +85,8 @@ def _asked(w: dict[str, Any], name: str) -> tuple[str, str]:
 
 @pytest.mark.parametrize("js", [False, True])
 @pytest.mark.parametrize("name", ["ajaa", "kahatain"])
-def test_the_completion_link(browser: Any, worlds: dict[str, Any], name: str, js: bool, tmp_path: Path) -> None:
+def test_the_completion_link(browser: Any, worlds: dict[str, Any], name: str, js: bool,  # noqa: F811
+                             tmp_path: Path) -> None:
     w = worlds[name]
     forge = LocalForge(w["repo"])
     base = subprocess.run(["git", "-C", str(w["repo"]), "rev-parse", "main"], capture_output=True, text=True,
@@ -131,7 +132,7 @@ def test_forged_and_expired_links_get_one_generic_page(worlds: dict[str, Any], n
     assert httpx.get(f"{w['url']}/complete/", params={"t": token}).status_code == 200
 
 
-def test_the_lookup_is_rate_limited(worlds: dict[str, Any], tmp_path: Path) -> None:
+def test_the_lookup_is_rate_limited(worlds: dict[str, Any]) -> None:
     from tests.intake_server import running_intake
 
     repo = worlds["ajaa"]["repo"]
