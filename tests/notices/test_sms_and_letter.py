@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
 import pytest
@@ -31,10 +31,10 @@ from tests.notices.util import free_port, record
 class FakeProvider(BaseHTTPRequestHandler):
     """TEST DOUBLE of the SMS provider: records each message; answers as told by ``mode``."""
 
-    received: list[dict[str, str]] = []
-    mode = "ok"
+    received: ClassVar[list[dict[str, str]]] = []
+    mode: ClassVar[str] = "ok"
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("content-length", 0))).decode()
         form = {k: v[0] for k, v in parse_qs(body).items()}
         if self.path != "/rest/SMS/messages":
