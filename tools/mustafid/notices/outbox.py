@@ -42,6 +42,28 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _recent(path: Path, seconds: float = 120) -> bool:
+    """Claimed an instant ago, its owner not yet written (the rename comes first)."""
+    import time
+
+    try:
+        return time.time() - path.stat().st_mtime < seconds
+    except FileNotFoundError:
+        return True
+
+
 @dataclass
 class Entry:
     notice: Notice
@@ -51,10 +73,12 @@ class Entry:
     errors: tuple[str, ...] = ()
     history: bool = False      # the record's history notes it (sent/ only)
     via: str = ""              # the sender that delivered it
+    owner: int = 0             # sending/ only: the process holding it (a live one is never recovered from)
 
     def as_json(self) -> bytes:
         return json.dumps({"notice": self.notice.as_dict(), "attempts": self.attempts, "next_at": self.next_at,
-                           "errors": list(self.errors), "history": self.history, "via": self.via},
+                           "errors": list(self.errors), "history": self.history, "via": self.via,
+                           "owner": self.owner},
                           ensure_ascii=False, indent=1).encode()
 
 
@@ -116,7 +140,8 @@ class Outbox:
     def read(self, state: str, key: str) -> Entry:
         raw: dict[str, Any] = json.loads(self._path(state, key).read_bytes())
         return Entry(Notice(**raw["notice"]), state, int(raw.get("attempts", 0)), str(raw.get("next_at", "")),
-                     tuple(raw.get("errors") or ()), bool(raw.get("history")), str(raw.get("via", "")))
+                     tuple(raw.get("errors") or ()), bool(raw.get("history")), str(raw.get("via", "")),
+                     int(raw.get("owner", 0)))
 
     def keys(self, state: str) -> list[str]:
         return sorted(p.name[:-5] for p in (self.root / state).glob("*.json"))
@@ -131,8 +156,13 @@ class Outbox:
         return [e.notice.key for e in self.entries("pending") if dt.datetime.fromisoformat(e.next_at) <= now]
 
     def claim(self, key: str) -> Entry | None:
-        """pending -> sending, or None when another sender took it first."""
-        return self.read("sending", key) if self._move(key, "pending", "sending") else None
+        """pending -> sending, or None when another sender took it first; the entry then names its owner."""
+        if not self._move(key, "pending", "sending"):
+            return None
+        entry = self.read("sending", key)
+        entry.owner = os.getpid()
+        self._write("sending", entry, replace=True)
+        return entry
 
     def sent(self, entry: Entry, via: str) -> None:
         entry.via, entry.state = via, "sent"
@@ -163,6 +193,8 @@ class Outbox:
         """Notices a sender held when it died: to staff, never resent by themselves (they may have gone out)."""
         moved = []
         for entry in list(self.entries("sending")):
+            if _alive(entry.owner) or (not entry.owner and _recent(self._path("sending", entry.notice.key))):
+                continue  # another live sender holds it (several server processes share one outbox)
             entry.errors = (*entry.errors, "interrupted while sending: it may have been sent; check before resending")
             self._write("sending", entry, replace=True)
             if self._move(entry.notice.key, "sending", "staff"):

@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Mount
 
 from mustafid.config.association import Association
 from mustafid.intake.web.applicant import ROUTES as APPLICANT_ROUTES
+from mustafid.intake.web.applicant import start_sender
 from mustafid.intake.web.middleware import BodyLimit, NoInternalErrors, SecurityHeaders
 from mustafid.intake.web.routes import EXCEPTION_HANDLERS, ROUTES
 from mustafid.intake.web.shells import SiteFiles
@@ -41,6 +42,7 @@ def create_app(assoc: Association, store: LocalForge, site_dir: Path | None = No
                   Middleware(GZipMiddleware, minimum_size=800)]
     app = Starlette(routes=routes, middleware=middleware, exception_handlers=EXCEPTION_HANDLERS)
     app.state.intake = state
+    start_sender(state, state.settings.send_notices_s)
     return app
 
 
@@ -53,5 +55,6 @@ def app_from_env() -> Starlette:
     site = os.environ.get("MUSTAFID_SITE_DIR")
     settings = Settings(rate_per_minute=float(os.environ.get("MUSTAFID_RATE_LIMIT", "30")),
                         trust_proxy=os.environ.get("MUSTAFID_TRUST_PROXY") == "1",
-                        remote=os.environ.get("MUSTAFID_REMOTE", ""))
+                        remote=os.environ.get("MUSTAFID_REMOTE", ""),
+                        send_notices_s=float(os.environ.get("MUSTAFID_SEND_NOTICES", "0") or 0))
     return create_app(assoc, store, Path(site) if site else None, settings=settings)

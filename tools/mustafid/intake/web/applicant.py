@@ -13,6 +13,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hmac
+import logging
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +37,7 @@ from mustafid.notices.lookup import lookup, receipt_code
 from mustafid.site import applicant as pages
 
 NO_STORE = {"Cache-Control": "no-store"}
+log = logging.getLogger("mustafid.notices")
 
 
 @dataclass
@@ -163,6 +167,34 @@ def genuine_code(request: Request, record: dict[str, Any], code: str) -> str:
     _intake, mine = _state(request)
     good = receipt_code(mine.secret, str(record["id"]))
     return good if code and hmac.compare_digest(good, code[:6]) else ""
+
+
+def start_sender(state: IntakeState, every_s: float) -> threading.Thread | None:
+    """Deliver the outbox every ``every_s`` seconds from a background thread (`mustafid serve --send-notices`),
+    noting each notice in the history with the intake's signature. Several server processes may each run one:
+    the outbox's claims are atomic."""
+    if every_s <= 0:
+        return None
+    from mustafid.notices.channels import senders_from_config
+    from mustafid.notices.dispatch import deliver
+    from mustafid.notices.history import note_sent
+    from mustafid.notices.queue import outbox_of
+
+    store, assoc = state.intake.store, state.intake.assoc
+    outbox = outbox_of(store)
+    senders = senders_from_config(assoc, outbox.root)
+
+    def loop() -> None:
+        while True:
+            try:
+                deliver(outbox, senders, note=lambda n, via: note_sent(store, n, via, "intake"))
+            except Exception as exc:  # the next pass tries again; nothing personal in the log
+                log.warning("notices pass failed: %s", type(exc).__name__)
+            time.sleep(every_s)
+
+    thread = threading.Thread(target=loop, name="mustafid-notices", daemon=True)
+    thread.start()
+    return thread
 
 
 ROUTES = [Route(p, status, methods=["GET", "POST"]) for p in ("/status/", "/en/status/")] + \

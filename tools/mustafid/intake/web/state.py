@@ -27,6 +27,7 @@ class Settings:
     multipart_limit: int | None = None   # default: from the forms' file fields
     trust_proxy: bool = False            # take the client address from X-Forwarded-For (behind a reverse proxy)
     remote: str = ""                     # push each new branch there (and open its pull request on GitHub)
+    send_notices_s: float = 0            # deliver the notices' outbox this often (0: `mustafid notices send` does)
 
 
 @dataclass(frozen=True)
