@@ -32,10 +32,12 @@ def test_the_server_queues_and_sends_the_receipt(name: str, tmp_path: Path) -> N
         assert r.status_code == 201, r.text
         rid = r.json()["id"]
         code = receipt_code(SECRET.encode(), rid)
-        assert r.json()["receipt"].endswith(f"?ref={rid}&code={code}")
-        page = httpx.get(f"{server.url}{r.json()['receipt']}").text
+        assert r.json()["receipt"].endswith(f"?ref={rid}") and r.cookies["mf_receipt"] == f"{rid}.{code}"
+        page = httpx.get(f"{server.url}{r.json()['receipt']}", cookies={"mf_receipt": f"{rid}.{code}"}).text
         assert code in page
         assert code not in httpx.get(f"{server.url}/en/forms/receipt/", params={"ref": rid}).text
+        forged = {"mf_receipt": f"{rid}.000000"}
+        assert code not in httpx.get(f"{server.url}/en/forms/receipt/", params={"ref": rid}, cookies=forged).text
         delivered = outbox / "delivered" / f"{rid}.receipt.1.eml"
         deadline = time.monotonic() + 20
         log = ""

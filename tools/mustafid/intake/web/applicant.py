@@ -162,11 +162,21 @@ def after_intake(request: Request, record: dict[str, Any]) -> str:
     return receipt_code(mine.secret, str(record["id"]))
 
 
-def genuine_code(request: Request, record: dict[str, Any], code: str) -> str:
-    """The code if it is the record's own (so a guessed reference never shows one), else empty."""
+COOKIE = "mf_receipt"
+
+
+def code_cookie(response: Response, rid: str, code: str) -> None:
+    """The status lookup's code for the receipt page of the browser that sent the request: an hour-long cookie,
+    never in the URL (a reference alone, guessed or shared, never shows a code)."""
+    response.set_cookie(COOKIE, f"{rid}.{code}", max_age=3600, path="/", httponly=True, samesite="strict")
+
+
+def genuine_code(request: Request, record: dict[str, Any]) -> str:
+    """The code the cookie carries if it is this record's own, else empty."""
     _intake, mine = _state(request)
+    rid, _, code = request.cookies.get(COOKIE, "").partition(".")
     good = receipt_code(mine.secret, str(record["id"]))
-    return good if code and hmac.compare_digest(good, code[:6]) else ""
+    return good if rid == record["id"] and hmac.compare_digest(good, code[:6].ljust(6)) else ""
 
 
 def start_sender(state: IntakeState, every_s: float) -> threading.Thread | None:

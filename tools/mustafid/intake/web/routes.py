@@ -126,11 +126,12 @@ async def accepted(request: Request, state: IntakeState, done: Accepted, lang: s
         await asyncio.to_thread(state.publisher.share, done.record)
     prefix = "" if lang == "ar" else f"{lang}/"
     code = await asyncio.to_thread(applicant.after_intake, request, done.record)  # the receipt notice, queued
-    target = f"/{prefix}forms/receipt/?ref={done.id}&code={code}"
-    if wants_json(request):
-        return JSONResponse({"id": done.id, "branch": done.branch, "receipt": target},
-                            status_code=201, headers={"Location": target})
-    return RedirectResponse(target, status_code=303)
+    target = f"/{prefix}forms/receipt/?ref={done.id}"
+    answer: Response = JSONResponse({"id": done.id, "branch": done.branch, "receipt": target}, status_code=201,
+                                    headers={"Location": target}) if wants_json(request) else \
+        RedirectResponse(target, status_code=303)
+    applicant.code_cookie(answer, done.id, code)  # the lookup code on this browser's receipt only
+    return answer
 
 
 async def api_check(request: Request) -> Response:
@@ -147,7 +148,7 @@ async def receipt(request: Request) -> Response:
     if shown is None:
         return HTMLResponse(message_page(T("طلب غير موجود", "No such request"), MSG["no_receipt"]),
                             status_code=404, headers=NO_STORE)
-    code = applicant.genuine_code(request, shown, request.query_params.get("code", ""))
+    code = applicant.genuine_code(request, shown)
     return html_page(state.shells.receipt(lang, shown, code), 200)
 
 
