@@ -151,3 +151,15 @@ def test_the_audit_follows_the_kind(world: tuple[Any, ...]) -> None:
     assert rows[request]["overdue"] is True
     f = report["figures"]
     assert (f["surveys"], f["answered"], f["decided"], f["overdue"]) == (1, 1, 0, 1)
+
+
+def test_the_review_summary_counts_the_kinds_own_period(world: tuple[Any, ...]) -> None:
+    from mustafid.review.summary import summary
+
+    assoc, _forge, intake, _repo = world
+    complaint = intake.accept("suggestion-or-complaint", COMPLAINT).record
+    survey = intake.accept("satisfaction-survey", SURVEY).record
+    text = summary(assoc, complaint, "en", redact=True)
+    assert f"Days left of the promised {assoc.feedback_answer_days} days" in text
+    assert "sara@example.com" not in text and "0551234567" not in text
+    assert "Days left of the promised — days | —" in summary(assoc, survey, "en", redact=True)

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from mustafid.config.association import Association
-from mustafid.core.period import days_left
+from mustafid.core.period import days_left, period_days
+from mustafid.forms.kinds import kind_of
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
@@ -32,9 +33,10 @@ def summary(assoc: Association, record: Mapping[str, Any], lang: str = "ar", red
             data = {k: v for k, v in data.items() if k not in hidden}
         answers = form.summary(data, lang)
         title = form.title(lang)
+    kind = kind_of(assoc, record.get("form"))  # a complaint's period is the answer period; a survey has none
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     return env.get_template("review_summary.md.j2").render(
         r=record, lang=lang, title=title, answers=answers, redacted=redact,
-        days_left=days_left(assoc, record), period=assoc.decision_period_days,
+        days_left=days_left(assoc, record, kind=kind), period=period_days(assoc, kind) or "—",
         referral=assoc.referral_to_social_research)
