@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
-from mustafid.cli.commands.common import add_actor, add_association, add_repo
+from mustafid.cli.commands.common import add_actor, add_association, add_remote, add_repo
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_association(p)
     add_repo(p)
     add_actor(p)
+    add_remote(p)
     p.add_argument("what", choices=("send", "list", "resend"))
     p.add_argument("key", nargs="?", help="resend: the notice's key as `list` shows it, e.g. K7M3-9QXD.decision.1")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -47,9 +49,14 @@ def run(args: argparse.Namespace) -> int:
         actor = args.actor or "intake"  # the history's commits are signed by whoever sends
         signer = intake_signer(assoc, forge.git_dir) if actor == "intake" else \
             signer_for(assoc, require_actor(assoc, actor, "staff"), None, args.repo)
-        forge = LocalForge(args.repo, signer=signer)
+        from mustafid.review.team import open_team
+
+        team = open_team(LocalForge(args.repo, signer=signer), getattr(args, "remote", None))
+        team.read()  # the history is noted on the team's latest branch and shared (the team's shared repository)
         result = deliver(outbox, senders_from_config(assoc, outbox.root),
-                         note=lambda n, via: note_sent(forge, n, via, actor))
+                         note=lambda n, via: team.act(n.record_id, lambda: note_sent(team.forge, n, via, actor)))
+        for line in team.notes:
+            print(line, file=sys.stderr)
         print(f"أُرسل {len(result.sent)}، يُعاد {len(result.retrying)}، للموظفين {len(result.staff)} / "
               f"sent {len(result.sent)}, to retry {len(result.retrying)}, for staff "
               f"{len(result.staff) + len(result.interrupted)}")
