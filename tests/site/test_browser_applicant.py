@@ -141,3 +141,36 @@ def test_the_lookup_is_rate_limited(worlds: dict[str, Any]) -> None:
                  for i in range(12)]
         assert codes[0] == 200 and 429 in codes
         assert httpx.get(f"{server.url}/healthz").status_code == 200
+
+
+@pytest.mark.parametrize("js", [False, True])
+@pytest.mark.parametrize("name", ["ajaa", "kahatain"])
+def test_a_complaint_from_its_page_to_its_status(browser: Any, worlds: dict[str, Any], name: str,  # noqa: F811
+                                                 js: bool) -> None:
+    """A complaint sent from its own page: the receipt promises an answer within the association's answer
+    period (no committee, no approval) and shows the lookup code to this browser, which then finds it."""
+    from tests.site.test_browser_forms import fill
+
+    w = worlds[name]
+    page = new_page(browser, js=js)
+    page.goto(f"{w['url']}/en/forms/suggestion-or-complaint/")
+    fill(page, {"kind": "complaint", "subject": "Late answer", "details": "No answer to my request for a month.",
+                "wants_reply": "yes", "name": "Sara", "mobile": "0551234567", "contact_preference": "sms"}, {})
+    page.click("form.mf-form button.mf-button[name=_step][value=check]")
+    page.wait_for_selector("#mf-check-title")
+    page.click(".mf-check button.mf-button[value=confirm]")
+    page.wait_for_selector("#mf-ref")
+    ref = page.locator("#mf-ref").inner_text().strip()
+    receipt = page.locator(".mf-receipt").inner_text()
+    assert f"within {w['assoc'].feedback_answer_days} days" in receipt and "goes to the board" in receipt
+    assert "approval or refusal" not in receipt and "committee" not in receipt.lower()
+    code = page.locator("#mf-code").inner_text().strip()
+    assert code == receipt_code(SECRET.encode(), ref)
+    shot(page, f"{name}-complaint-receipt-{'js' if js else 'nojs'}")
+    page.goto(f"{w['url']}/en/forms/status/")
+    page.fill("#mf-ref-in", ref)
+    page.fill("#mf-code-in", code)
+    page.click(".mf-status button.mf-button")
+    page.wait_for_selector("#mf-status")
+    assert "Received" in page.locator("#mf-status").inner_text()
+    page.context.close()
