@@ -174,3 +174,20 @@ def test_a_complaint_from_its_page_to_its_status(browser: Any, worlds: dict[str,
     page.wait_for_selector("#mf-status")
     assert "Received" in page.locator("#mf-status").inner_text()
     page.context.close()
+
+
+@pytest.mark.parametrize("name", ["ajaa", "kahatain"])
+def test_a_bad_document_on_the_completion_page_writes_nothing(worlds: dict[str, Any], name: str) -> None:
+    w = worlds[name]
+    rid, token = _asked(w, name)
+    forge = LocalForge(w["repo"])
+    tip = forge.branch_tip(f"submission/{rid}")
+    fake = httpx.post(f"{w['url']}/en/complete/", data={"t": token, "answer": ""},
+                      files={"id_copy": ("id.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")})
+    assert fake.status_code == 422 and "Nothing was saved" in fake.text
+    stranger = httpx.post(f"{w['url']}/en/complete/", data={"t": token},
+                          files={"no_such_field": ("a.pdf", PDF, "application/pdf")})
+    assert stranger.status_code == 422 and "does not have" in stranger.text
+    empty = httpx.post(f"{w['url']}/en/complete/", data={"t": token, "answer": "  "})
+    assert empty.status_code == 422
+    assert forge.branch_tip(f"submission/{rid}") == tip and find(forge, rid)[3]["status"] == "needs_info"
