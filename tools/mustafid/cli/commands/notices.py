@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
 
         actor = args.actor or "intake"  # the history's commits are signed by whoever sends
         signer = intake_signer(assoc, forge.git_dir) if actor == "intake" else \
-            signer_for(assoc, require_actor(assoc, actor, "staff"), None, args.repo)
+            signer_for(assoc, require_actor(assoc, actor, "staff"), getattr(args, "key", None), args.repo)
         from mustafid.review.team import open_team
 
         team = open_team(LocalForge(args.repo, signer=signer), getattr(args, "remote", None))
