@@ -163,3 +163,24 @@ def test_the_review_summary_counts_the_kinds_own_period(world: tuple[Any, ...]) 
     assert f"Days left of the promised {assoc.feedback_answer_days} days" in text
     assert "sara@example.com" not in text and "0551234567" not in text
     assert "Days left of the promised — days | —" in summary(assoc, survey, "en", redact=True)
+
+
+def test_recorded_surveys_are_filed_on_main(world: tuple[Any, ...]) -> None:
+    from mustafid.audit.report import audit
+    from mustafid.review.queries import unfiled_surveys
+
+    assoc, forge, intake, repo = world
+    surveys = sorted(intake.accept("satisfaction-survey", SURVEY).id for _ in range(2))
+    complaint = intake.accept("suggestion-or-complaint", COMPLAINT).id
+    assert sorted(unfiled_surveys(assoc, forge)) == surveys
+    for rid in surveys:
+        actions.file_survey(assoc, forge, rid, STAFF)
+    assert unfiled_surveys(assoc, forge) == []
+    merged = git(repo, "branch", "--merged", "main")
+    assert all(f"submission/{rid}" in merged for rid in surveys) and f"submission/{complaint}" not in merged
+    with pytest.raises(UserError):
+        actions.file_survey(assoc, forge, surveys[0], STAFF)
+    with pytest.raises(UserError):
+        actions.file_survey(assoc, forge, complaint, STAFF)
+    report = audit(assoc, forge)
+    assert report["anomalies"] == [] and report["figures"]["surveys"] == 2

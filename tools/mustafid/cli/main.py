@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve-record": ("serve_record", "record the service provided / تسجيل تقديم الخدمة"),
     "withdraw": ("withdraw", "withdraw an open request / سحب طلب مفتوح"),
     "answer": ("answer", "answer a complaint or suggestion / الرد على شكوى أو اقتراح"),
+    "file-surveys": ("file_surveys", "merge recorded surveys into main / حفظ الاستبانات المسجلة"),
     "notices": ("notices", "send, list or resend the notices to applicants / إشعارات المستفيدين"),
     "escalate": ("escalate", "raise a complaint or suggestion to the board / رفع شكوى أو اقتراح إلى المجلس"),
     "lifecycle-check": ("lifecycle_check", "check status changes between two revisions (CI) / فحص انتقالات الحالة"),

@@ -222,6 +222,22 @@ def escalate_late(assoc: Association, forge: LocalForge, actor: str | None,
     return late
 
 
+def file_survey(assoc: Association, forge: LocalForge, record_id: str, actor: str | None) -> dict[str, Any]:
+    """A recorded survey merged into main as it is (its branch is then done with): a survey has no path, so
+    nothing about it changes; this only keeps open branches (and pull requests) for what waits for someone."""
+    from mustafid.forms.kinds import kind_of
+
+    who = require_actor(assoc, actor, "staff")
+    branch, tip, _path, record = find(forge, record_id)
+    if kind_of(assoc, record.get("form")) != "survey" or record.get("status") != "recorded":
+        raise UserError(f"{record_id} ليس استبانة مسجّلة", f"{record_id} is not a recorded survey")
+    main_tip = forge.branch_tip(forge.main) or ""
+    if forge.git("rev-list", "--count", f"{main_tip}..{tip}").strip() == b"0":
+        raise UserError(f"الاستبانة {record_id} في الفرع الرئيسي من قبل", f"the survey {record_id} is already on main")
+    forge.merge_into_main(branch, merge_message("File", message("File", record, "recorded", who)))
+    return record
+
+
 def vote(assoc: Association, forge: LocalForge, record_id: str, actor: str | None, outcome: str,
          reason: str) -> dict[str, Any]:
     """One member's vote on a verified request, one commit."""

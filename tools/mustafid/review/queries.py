@@ -90,3 +90,22 @@ def late_feedback(assoc: Association, forge: LocalForge, today: dt.date | None =
     the ones `mustafid escalate --late` sends to the board."""
     return [str(r["id"]) for r in list_open(assoc, forge, today)
             if r["kind"] == "feedback" and r["status"] == "received" and (r["days_left"] or 0) < 0]
+
+
+def unfiled_surveys(assoc: Association, forge: LocalForge) -> list[str]:
+    """Recorded surveys whose branch is not on main yet (`mustafid file-surveys` merges them)."""
+    from mustafid.forms.kinds import kind_of
+
+    tips = forge.branches()
+    waiting = set(forge.git("branch", "--no-merged", forge.main, "--format=%(refname:short)",
+                                    "--list", f"{PREFIX}*").decode().split())
+    tips = {b: t for b, t in tips.items() if b in waiting}
+    paths = forge.record_paths(tips)
+    order = sorted(paths)
+    blobs = forge.read_many([f"{tips[b]}:{paths[b]}" for b in order])
+    out = []
+    for blob in blobs:
+        r = _head(blob) if blob is not None else {}
+        if r.get("status") == "recorded" and kind_of(assoc, r.get("form")) == "survey":
+            out.append(str(r["id"]))
+    return out
