@@ -136,3 +136,21 @@ def test_the_outbox_survives_sigkill_without_sending_twice(assoc: Any, inbox: An
     assert staff == set(result.interrupted) and len(staff) <= 1  # the one it held: for staff to check
     for key in staff:
         assert "interrupted" in outbox.read("staff", key).errors[-1]
+
+
+def test_a_live_senders_claim_is_left_alone_and_a_dead_ones_goes_to_staff(assoc: Any, tmp_path: Path) -> None:
+    """Several server processes share one outbox: a notice another live process holds is not taken from it."""
+    outbox = Outbox(tmp_path / "outbox")
+    outbox.add(notice(assoc, 1))
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (outbox.root / "pending" / "K7M3-0001.receipt.1.json").rename(
+            outbox.root / "sending" / f"{other.pid}~K7M3-0001.receipt.1.json")  # as that process's claim
+        assert outbox.state_of("K7M3-0001.receipt.1") == "sending"
+        assert deliver(outbox, {"email": FolderSender(tmp_path / "folder")}).interrupted == []
+        assert outbox.keys("sending") == ["K7M3-0001.receipt.1"]
+    finally:
+        other.kill()
+        other.wait()
+    assert deliver(outbox, {"email": FolderSender(tmp_path / "folder")}).interrupted == ["K7M3-0001.receipt.1"]
+    assert outbox.state_of("K7M3-0001.receipt.1") == "staff" and list((tmp_path / "folder").glob("*.eml")) == []

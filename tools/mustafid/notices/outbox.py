@@ -2,7 +2,8 @@
 sent once even when the sender dies mid-way.
 
     pending/   queued, waiting for its time (``next_at``)
-    sending/   claimed by one sender (rename is atomic: two senders never hold the same notice)
+    sending/   claimed by one sender: renamed to ``<pid>~<key>.json`` (atomic: two senders never hold the same
+               notice, and the file's name says whose it is)
     sent/      delivered (``history`` says whether the record's history notes it yet)
     staff/     for staff to handle: retries spent, no way to reach the person, or interrupted while sending
 
@@ -54,16 +55,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _recent(path: Path, seconds: float = 120) -> bool:
-    """Claimed an instant ago, its owner not yet written (the rename comes first)."""
-    import time
-
-    try:
-        return time.time() - path.stat().st_mtime < seconds
-    except FileNotFoundError:
-        return True
-
-
 @dataclass
 class Entry:
     notice: Notice
@@ -73,12 +64,10 @@ class Entry:
     errors: tuple[str, ...] = ()
     history: bool = False      # the record's history notes it (sent/ only)
     via: str = ""              # the sender that delivered it
-    owner: int = 0             # sending/ only: the process holding it (a live one is never recovered from)
 
     def as_json(self) -> bytes:
         return json.dumps({"notice": self.notice.as_dict(), "attempts": self.attempts, "next_at": self.next_at,
-                           "errors": list(self.errors), "history": self.history, "via": self.via,
-                           "owner": self.owner},
+                           "errors": list(self.errors), "history": self.history, "via": self.via},
                           ensure_ascii=False, indent=1).encode()
 
 
@@ -94,13 +83,26 @@ class Outbox:
         env = os.environ.get("MUSTAFID_OUTBOX")
         return cls(Path(env) if env else Path(git_dir) / "mustafid" / "outbox")
 
-    def _path(self, state: str, key: str) -> Path:
-        if "/" in key or key.startswith("."):
+    def _path(self, state: str, key: str, owner: int = 0) -> Path:
+        if "/" in key or "~" in key or key.startswith("."):
             raise ValueError(f"bad notice key {key!r}")
+        if state == "sending":  # this process's claim, unless another owner is named
+            return self.root / state / f"{owner or os.getpid()}~{key}.json"
         return self.root / state / f"{key}.json"
 
+    def _held(self) -> list[tuple[int, str]]:
+        """(owner pid, key) of every notice some sender holds."""
+        out = []
+        for p in (self.root / "sending").glob("*~*.json"):
+            owner, _, key = p.name[:-5].partition("~")
+            if owner.isdigit():
+                out.append((int(owner), key))
+        return sorted(out)
+
     def state_of(self, key: str) -> str | None:
-        return next((s for s in STATES if self._path(s, key).exists()), None)
+        if any(k == key for _o, k in self._held()):
+            return "sending"
+        return next((s for s in STATES if s != "sending" and self._path(s, key).exists()), None)
 
     def _write(self, state: str, entry: Entry, *, replace: bool) -> bool:
         tmp = self.root / "tmp" / f"{entry.notice.key}.{os.getpid()}"
@@ -128,25 +130,31 @@ class Outbox:
             return False
         return self._write("pending", Entry(notice, "pending", next_at=(when or _now()).isoformat()), replace=False)
 
-    def _move(self, key: str, src: str, dst: str) -> bool:
+    def _move(self, key: str, src: str, dst: str, owner: int = 0) -> bool:
         try:
-            self._path(src, key).rename(self._path(dst, key))
+            self._path(src, key, owner).rename(self._path(dst, key, owner))
         except FileNotFoundError:
             return False
         _fsync_dir(self.root / dst)
         _fsync_dir(self.root / src)
         return True
 
-    def read(self, state: str, key: str) -> Entry:
-        raw: dict[str, Any] = json.loads(self._path(state, key).read_bytes())
+    def read(self, state: str, key: str, owner: int = 0) -> Entry:
+        raw: dict[str, Any] = json.loads(self._path(state, key, owner).read_bytes())
         return Entry(Notice(**raw["notice"]), state, int(raw.get("attempts", 0)), str(raw.get("next_at", "")),
-                     tuple(raw.get("errors") or ()), bool(raw.get("history")), str(raw.get("via", "")),
-                     int(raw.get("owner", 0)))
+                     tuple(raw.get("errors") or ()), bool(raw.get("history")), str(raw.get("via", "")))
 
     def keys(self, state: str) -> list[str]:
+        if state == "sending":
+            return [k for _o, k in self._held()]
         return sorted(p.name[:-5] for p in (self.root / state).glob("*.json"))
 
     def entries(self, state: str) -> Iterator[Entry]:
+        if state == "sending":
+            for owner, key in self._held():
+                with contextlib.suppress(FileNotFoundError):
+                    yield self.read(state, key, owner)
+            return
         for key in self.keys(state):
             with contextlib.suppress(FileNotFoundError):
                 yield self.read(state, key)
@@ -156,13 +164,8 @@ class Outbox:
         return [e.notice.key for e in self.entries("pending") if dt.datetime.fromisoformat(e.next_at) <= now]
 
     def claim(self, key: str) -> Entry | None:
-        """pending -> sending, or None when another sender took it first; the entry then names its owner."""
-        if not self._move(key, "pending", "sending"):
-            return None
-        entry = self.read("sending", key)
-        entry.owner = os.getpid()
-        self._write("sending", entry, replace=True)
-        return entry
+        """pending -> sending (as this process's), or None when another sender took it first."""
+        return self.read("sending", key) if self._move(key, "pending", "sending") else None
 
     def sent(self, entry: Entry, via: str) -> None:
         entry.via, entry.state = via, "sent"
@@ -192,14 +195,27 @@ class Outbox:
     def recover(self) -> list[str]:
         """Notices a sender held when it died: to staff, never resent by themselves (they may have gone out)."""
         moved = []
-        for entry in list(self.entries("sending")):
-            if _alive(entry.owner) or (not entry.owner and _recent(self._path("sending", entry.notice.key))):
+        me = os.getpid()
+        for owner, key in self._held():
+            if owner != me and _alive(owner):
                 continue  # another live sender holds it (several server processes share one outbox)
+            try:
+                entry = self.read("sending", key, owner)
+            except FileNotFoundError:
+                continue
             entry.errors = (*entry.errors, "interrupted while sending: it may have been sent; check before resending")
-            self._write("sending", entry, replace=True)
-            if self._move(entry.notice.key, "sending", "staff"):
-                moved.append(entry.notice.key)
+            self._write_held(entry, owner)
+            if self._move(key, "sending", "staff", owner):
+                moved.append(key)
         return moved
+
+    def _write_held(self, entry: Entry, owner: int) -> None:
+        tmp = self.root / "tmp" / f"{entry.notice.key}.{os.getpid()}"
+        with tmp.open("wb") as fh:
+            fh.write(entry.as_json())
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(self._path("sending", entry.notice.key, owner))
 
     def resend(self, key: str) -> bool:
         """Staff checked a notice listed for them: queue it again now."""
