@@ -15,6 +15,18 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# The printable letters (notices/letter.py): WeasyPrint lays text out with Pango (HarfBuzz shaping, FriBidi),
+# and the letter's font is DejaVu Sans (Arabic and Latin in one face).
+if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0 || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "mustafid setup: installing Pango and DejaVu fonts for the printable letters"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null
+  else
+    echo "mustafid setup: install libpango-1.0-0 and fonts-dejavu-core for the printable letters" >&2
+  fi
+fi
+
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi

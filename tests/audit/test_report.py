@@ -87,7 +87,9 @@ def test_timelines_and_the_promised_period(tmp_path: Path, name: str) -> None:
     assert rows[still_open]["status"] == "received" and rows[still_open]["decided"] is None
     assert rows[still_open]["overdue"] is False and rows[withdrawn]["status"] == "withdrawn"
     assert report["figures"] == {"requests": 5, "decided": 3, "kept": 2, "late": 1, "open": 1, "overdue": 0,
-                                 "anomalies": 0, "period_days": assoc.decision_period_days}
+                                 "anomalies": 0, "period_days": assoc.decision_period_days,
+                                 "answered": 0, "answered_late": 0, "escalated": 0, "surveys": 0,
+                                 "answer_period_days": assoc.feedback_answer_days}
 
     # A pull request merged on GitHub: a merge commit without trailers, its subject naming the branch.
     gh = submit(repo, name)

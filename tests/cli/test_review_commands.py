@@ -42,7 +42,8 @@ def test_every_path(tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str
     assert cli(repo, "review", "--format", "json") == 0
     listed = json.loads(capsys.readouterr().out)
     assert sorted(r["id"] for r in listed) == sorted([approve, reject, info, withdraw])
-    assert all(set(r) == {"id", "form", "channel", "status", "age_days", "days_left", "duplicate"} for r in listed)
+    assert all(set(r) == {"id", "form", "kind", "channel", "status", "age_days", "days_left", "duplicate",
+                                 "incomplete"} for r in listed)
     assert cli(repo, "show", approve, "--lang", "en") == 0
     assert approve in capsys.readouterr().out
 

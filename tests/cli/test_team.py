@@ -208,3 +208,17 @@ def test_resubmit_takes_the_documents_the_applicant_brought(team: tuple[str, Pat
     folder = tmp_path / "out"
     assert mustafid(c["chair"], "show", rid, "--documents", str(folder)).returncode == 0
     assert new_sha in {hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+
+
+def test_notices_are_noted_on_the_teams_repository(team: tuple[str, Path, dict[str, Path]], tmp_path: Path) -> None:
+    """`request-info` in one clone queues the notice there; `notices send` delivers it and the history commit
+    reaches the shared repository (fetched first, pushed after), where another clone sees it."""
+    name, bare, c = team
+    rid = submit_in(c["staff1"], name, tmp_path)
+    assert mustafid(c["staff1"], "request-info", rid, "--note", "صورة أوضح", actor=STAFF).returncode == 0
+    out = mustafid(c["staff1"], "notices", "send", actor=STAFF)
+    assert out.returncode == 0, out.stderr
+    log = git(bare, "log", "-2", "--format=%B", f"submission/{rid}")
+    assert "Mustafid-Notice: info_request" in log and "Mustafid-Notice: receipt" in log
+    assert mustafid(c["chair"], "sync").returncode == 0
+    assert git(c["chair"], "log", "-2", "--format=%B", f"submission/{rid}") == log

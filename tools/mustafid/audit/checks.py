@@ -111,7 +111,7 @@ class Checker:
         signer, role = who
         self.signed[c.sha] = signer
         actor = c.trailers.get("actor")
-        if actor and actor != signer and not (role == "intake" and actor in ("web", "intake")):
+        if actor and actor != signer and not (role == "intake" and actor in ("web", "intake", "applicant")):
             self.flag(rid, c.sha, "signer-not-actor", f"وقّع الإيداع «{signer}» والإيداع يقول إن الفاعل «{actor}»",
                       f"the commit is signed by '{signer}' but says the actor was '{actor}'")
         self._role(c, rid, first, signer, role)

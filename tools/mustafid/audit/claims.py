@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 
 from mustafid.config.association import Association
-from mustafid.core.vocab import CHANNELS, DECIDED, STATUSES
+from mustafid.core.vocab import APPLICANT, CHANNELS, DECIDED, NOTICE_EVENTS, NOTICE_VIAS, STATUSES
 from mustafid.records.format import is_record_id
 from mustafid.review.trailers import PREFIX
 
@@ -20,7 +20,7 @@ TOGETHER = ("record", "form", "status", "actor", "channel")  # review/trailers.m
 
 
 def _roster_ids(assoc: Association) -> set[str]:
-    return {p.id for p in (*assoc.committee, *assoc.staff)} | {"web", "intake"}
+    return {p.id for p in (*assoc.committee, *assoc.staff)} | {"web", "intake", APPLICANT}
 
 
 def _checks(assoc: Association) -> dict[str, Callable[[str], bool]]:
@@ -29,6 +29,7 @@ def _checks(assoc: Association) -> dict[str, Callable[[str], bool]]:
         "from": lambda v: v in STATUSES, "actor": lambda v: v in _roster_ids(assoc),
         "channel": lambda v: v in CHANNELS_OR_NONE, "decision": lambda v: v in DECIDED,
         "vote": lambda v: v in DECIDED, "state": lambda v: bool(_SHA.match(v)),
+        "notice": lambda v: v in NOTICE_EVENTS, "via": lambda v: v in NOTICE_VIAS,  # notices/history.py
         "init": lambda v: v == assoc.id,  # the first commit of a records repository (store/init.py)
         "meeting": lambda v: bool(_LINE.match(v)) and v == v.strip(),
         "members": lambda v: all(_ID.match(m.strip()) for m in v.split(",")) and bool(v.strip()),

@@ -34,8 +34,9 @@ from mustafid.audit.history import Commit, commits, heads
 from mustafid.audit.roster import Roster
 from mustafid.config.association import Association
 from mustafid.config.keys import signing_required
-from mustafid.core.period import promised_date, riyadh_day
-from mustafid.core.vocab import DECIDED, OPEN
+from mustafid.core.period import period_days, promised_date, riyadh_day
+from mustafid.core.vocab import ANSWERED, DECIDED, INITIAL, OPEN
+from mustafid.forms.kinds import kind_of
 from mustafid.review import lifecycle
 from mustafid.review.forges.local import LocalForge
 from mustafid.review.trailers import members
@@ -64,6 +65,7 @@ class Timeline:
     channel: str = ""
     events: list[Event] = field(default_factory=list)
     merged_at: dt.datetime | None = None
+    kind: str = "request"  # the form's (forms/kinds.py): a request is decided, feedback answered, a survey neither
 
     @property
     def received(self) -> dt.datetime | None:
@@ -75,7 +77,9 @@ class Timeline:
 
     @property
     def decision(self) -> Event | None:
-        return next((e for e in self.events if e.status in DECIDED), None)
+        """The request's decision, or the answer to a complaint or suggestion (what the period promises)."""
+        ends = ANSWERED if self.kind == "feedback" else DECIDED
+        return next((e for e in self.events if e.status in ends), None)
 
 
 @dataclass
@@ -109,9 +113,14 @@ def audit(assoc: Association, forge: LocalForge, today: dt.date | None = None) -
     timelines = _timelines(assoc, history, flag, on_main, roster.at, ballots)
     order = sorted(timelines, key=lambda r: (timelines[r].received or _EPOCH, r))
     rows = [_row(assoc, timelines[rid], today) for rid in order]
-    decided = [r for r in rows if r["decided"]]
+    decided = [r for r in rows if r["decided"] and r["kind"] == "request"]
+    answered = [r for r in rows if r["decided"] and r["kind"] == "feedback"]
     figures = {
         "requests": len(rows), "decided": len(decided), "kept": sum(1 for r in decided if r["kept"]),
+        "answered": len(answered), "answered_late": sum(1 for r in answered if r["kept"] is False),
+        "escalated": sum(1 for r in rows if any(e["status"] == "escalated" for e in r["timeline"])),
+        "surveys": sum(1 for r in rows if r["kind"] == "survey"),
+        "answer_period_days": assoc.feedback_answer_days,
         "late": sum(1 for r in decided if r["kept"] is False),
         "open": sum(1 for r in rows if r["status"] in OPEN),
         "overdue": sum(1 for r in rows if r["overdue"]), "anomalies": len(anomalies),
@@ -159,6 +168,8 @@ def _timelines(today: Association, history: Iterable[Commit], flag: Flag,
                 ballots.vote(rid, c.sha, c.trailers.get("actor", ""), c.trailers.get("vote", ""), flag)
             continue
         t = timelines.setdefault(rid, Timeline(rid))
+        if not t.form:
+            t.kind = kind_of(assoc, c.trailers.get("form", ""))
         t.form = t.form or c.trailers.get("form", "")
         t.channel = t.channel or c.trailers.get("channel", "")
         ev = Event(c.sha, c.at, c.trailers["status"], c.trailers.get("from"), c.trailers.get("actor", ""),
@@ -184,10 +195,10 @@ def _check_vote(assoc: Association, t: Timeline | None, rid: str, c: Commit, fla
 def _row(assoc: Association, t: Timeline, today: dt.date) -> dict[str, Any]:
     """One request's row: received, promised by (as the receipt counts it: in Riyadh), decided, kept or late."""
     received = t.received
-    promised = promised_date(assoc, received) if received else None
+    promised = promised_date(assoc, received, t.kind) if received and period_days(assoc, t.kind) else None
     d = t.decision
     return {
-        "id": t.record, "form": t.form, "channel": t.channel, "status": t.status,
+        "id": t.record, "form": t.form, "kind": t.kind, "channel": t.channel, "status": t.status,
         "received": received.isoformat() if received else None,
         "promised_by": promised.isoformat() if promised else None,
         "decided": d.at.isoformat() if d else None, "outcome": d.status if d else None,
@@ -205,9 +216,10 @@ def _row(assoc: Association, t: Timeline, today: dt.date) -> dict[str, Any]:
 def _check_event(assoc: Association, t: Timeline, ev: Event, flag: Flag) -> None:
     prev = t.events[-1].status if t.events else None
     if prev is None:
-        if ev.status != "received" or ev.before:
-            flag(t.record, ev.commit, "bad-start", f"يبدأ تاريخ الطلب بالحالة «{ev.status}» لا بالاستلام «received»",
-                 f"the request's history starts at '{ev.status}', not 'received'")
+        first = INITIAL.get(t.kind, "received")
+        if ev.status != first or ev.before:
+            flag(t.record, ev.commit, "bad-start", f"يبدأ تاريخ الطلب بالحالة «{ev.status}» لا بالحالة «{first}»",
+                 f"the request's history starts at '{ev.status}', not '{first}'")
         return
     if ev.before != prev:
         flag(t.record, ev.commit, "history-mismatch",
@@ -216,7 +228,7 @@ def _check_event(assoc: Association, t: Timeline, ev: Event, flag: Flag) -> None
     if t.decision is not None and not (prev == "approved" and ev.status == "served"):
         flag(t.record, ev.commit, "changed-after-decision", "تغيّر الطلب بعد القرار",
              "the request changed after its decision")
-    elif lifecycle.transition(prev, ev.status) is None:
+    elif lifecycle.transition(prev, ev.status, t.kind) is None:
         flag(t.record, ev.commit, "illegal-transition", f"انتقال لا تسمح به الإجراءات: من «{prev}» إلى «{ev.status}»",
              f"a status change the procedure does not allow: '{prev}' to '{ev.status}'")
     if ev.status in DECIDED and ev.at < t.events[-1].at:

@@ -5,6 +5,7 @@ by the association.yml committed at or before its committer date, not by today's
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import subprocess
 import tempfile
@@ -41,7 +42,7 @@ class Roster:
         with tempfile.TemporaryDirectory(prefix="mustafid-roster-") as tmp:
             for when, blob in blobs:
                 if blob not in cache:
-                    cache[blob] = _load(forge, blob, Path(tmp) / blob[:12])
+                    cache[blob] = _load(forge, blob, Path(tmp) / blob[:12], today.root if today else forge.repo)
                 assoc = cache[blob]
                 if assoc is None:
                     self.invalid.append(blob)
@@ -69,10 +70,12 @@ class Roster:
         return self.versions[i - 1] if i else None
 
 
-def _load(forge: LocalForge, blob: str, folder: Path) -> Association | None:
+def _load(forge: LocalForge, blob: str, folder: Path, root: Path) -> Association | None:
+    """One version, its root the association's folder: the roster is the version's, the form definitions (what
+    kind each form is: forms/kinds.py) today's, as the temporary folder holds none."""
     folder.mkdir()
     (folder / CONFIG_NAME).write_bytes(forge.git("cat-file", "blob", blob))
     try:
-        return load_association(folder)
+        return dataclasses.replace(load_association(folder), root=root)
     except UserError:
         return None

@@ -114,6 +114,8 @@ class Association:
     github_repository: str | None = None
     github_api_url: str = "https://api.github.com"
     intake_keys: tuple[SigningKey, ...] = ()
+    feedback_answer_days: int = 14           # complaints and suggestions: answered within, else to the board
+    notices: dict[str, Any] = field(default_factory=dict)  # senders beside the outbox (notices/config.py)
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -309,5 +311,7 @@ def _build(root: Path, d: dict[str, Any]) -> Association:
         github_repository=d.get("github", {}).get("repository"),
         github_api_url=d.get("github", {}).get("api_url", "https://api.github.com"),
         intake_keys=parse_keys(d.get("intake", {}).get("keys")),
+        feedback_answer_days=int(d.get("feedback", {}).get("answer_period_days", 14)),
+        notices=dict(d.get("notices") or {}),
         raw=d,
     )

@@ -16,14 +16,29 @@ def riyadh_day(when: str | dt.datetime) -> dt.date:
     return moment.astimezone(RIYADH).date() if moment.tzinfo else moment.date()
 
 
-def promised_date(assoc: Any, submitted_at: str | dt.datetime) -> dt.date:
-    """The day by which a decision is promised: the submission day plus the association's period."""
-    return riyadh_day(submitted_at) + dt.timedelta(days=int(assoc.decision_period_days))
+def period_days(assoc: Any, kind: str = "request") -> int | None:
+    """The days the association promises for a kind of form: a decision on a request, an answer to a complaint
+    or suggestion; a survey is promised nothing."""
+    if kind == "survey":
+        return None
+    if kind == "feedback":
+        return int(getattr(assoc, "feedback_answer_days", 14))
+    return int(assoc.decision_period_days)
 
 
-def days_left(assoc: Any, record: Mapping[str, Any], today: dt.date | None = None) -> int | None:
-    """Days left of the promised decision period (negative when overdue); None once decided or closed."""
-    if record.get("status") not in OPEN:
+def promised_date(assoc: Any, submitted_at: str | dt.datetime, kind: str = "request") -> dt.date:
+    """The day by which a decision (or, for feedback, an answer) is promised: the submission day plus the
+    association's period for that kind. A survey has none: asking for its date is a bug."""
+    days = period_days(assoc, kind)
+    if days is None:
+        raise ValueError("a survey has no promised date")
+    return riyadh_day(submitted_at) + dt.timedelta(days=days)
+
+
+def days_left(assoc: Any, record: Mapping[str, Any], today: dt.date | None = None,
+              kind: str = "request") -> int | None:
+    """Days left of the promised period (negative when overdue); None once decided or closed, or for a survey."""
+    if record.get("status") not in OPEN or period_days(assoc, kind) is None:
         return None
     today = today or dt.date.today()
-    return (promised_date(assoc, str(record["submitted_at"])) - today).days
+    return (promised_date(assoc, str(record["submitted_at"]), kind) - today).days

@@ -15,6 +15,7 @@ from typing import Any
 from mustafid.core.errors import Problem
 from mustafid.core.reference import NAMED_PATTERNS
 from mustafid.core.text import T
+from mustafid.core.vocab import KINDS
 from mustafid.core.yamlio import line_of
 from mustafid.forms.model import TAGS, Choice, Declaration, Field, FormDef, Page, Rule
 from mustafid.forms.references import check_refs
@@ -23,8 +24,8 @@ from mustafid.forms.types.registry import FIELD_TYPES, TYPES
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 FORM_ID_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 COMMON_KEYS = {"id", "type", "label", "hint", "required", "relevant", "tags", "retention_days", "constraints"}
-FORM_KEYS = {"form", "version", "title", "description", "audience", "retention_days", "declaration", "choices",
-             "pages", "rules"}
+FORM_KEYS = {"form", "version", "kind", "title", "description", "audience", "retention_days", "declaration",
+             "choices", "pages", "rules"}
 
 
 class _Ctx:
@@ -103,6 +104,13 @@ def parse_form(ctx: _Ctx, data: Any, path: Path | None = None) -> FormDef | None
         ctx.err(["version"], "رقم إصدار النموذج مطلوب (عدد صحيح من ١)",
                 "the form version is required (an integer from 1)")
         version = 1
+    kind = data.get("kind", "request")
+    if kind not in KINDS:
+        ctx.err(["kind"], f"نوع النموذج «{kind}» غير معروف: اكتب request (طلب تقرره اللجنة) أو feedback (شكوى أو "
+                          "اقتراح تجيب عنه الجمعية) أو survey (استبانة تُسجَّل فقط)",
+                f"unknown form kind '{kind}': write request (a committee decides), feedback (a complaint or "
+                "suggestion the association answers) or survey (recorded only)")
+        kind = "request"
     title = _t(ctx, data.get("title"), ["title"])
     description = _t(ctx, data.get("description"), ["description"])
     ctx.choices = _parse_choices(ctx, {**ctx.lib["choices"], **(data.get("choices") or {})})
@@ -116,7 +124,7 @@ def parse_form(ctx: _Ctx, data: Any, path: Path | None = None) -> FormDef | None
     form = FormDef(id=form_id, version=version, title=title or T("", ""), description=description or T("", ""),
                    pages=pages, choices=ctx.choices, declaration=Declaration(confirm or T("", ""), consent),
                    rules=tuple(r for r in rules if r), retention_days=int(data.get("retention_days", 3650)),
-                   audience=str(data.get("audience", "public")), path=path, raw=data)
+                   audience=str(data.get("audience", "public")), kind=str(kind), path=path, raw=data)
     if form.asks_personal_data and consent is None:
         ctx.err(["declaration"], "النموذج يطلب بيانات شخصية: أضف نص الموافقة declaration.consent "
                                  "(نظام حماية البيانات الشخصية)",

@@ -117,6 +117,7 @@ def form_json_schema(form: FormDef) -> dict[str, Any]:
             "form_version": {"const": form.version},
             "association": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"},
             "channel": {"enum": list(CHANNELS)},
+            "lang": {"enum": ["ar", "en"]},
             "submitted_at": {"type": "string", "pattern": DATETIME},
             "submitted_at_hijri": {"type": "string", "pattern": HIJRI},
             "status": {"enum": list(STATUSES)},
@@ -137,6 +138,8 @@ def form_json_schema(form: FormDef) -> dict[str, Any]:
                                "name": {"type": "string", "minLength": 1, "maxLength": 255},
                                "type": {"type": "string"}, "size": {"type": "integer", "minimum": 0},
                                "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}}},
+            "missing_documents": {"type": "array", "uniqueItems": True,
+                                  "items": {"enum": file_fields} if file_fields else {"type": "string"}},
             "verification": nullable_obj, "info_requests": {"type": "array"},
             "votes": {"type": "array", "items": {
                 "type": "object", "required": ["by", "at", "outcome", "reason"],
@@ -144,6 +147,7 @@ def form_json_schema(form: FormDef) -> dict[str, Any]:
                                "outcome": {"enum": ["approved", "rejected"]}, "reason": {"type": "string"}}}},
             "decision": nullable_obj,
             "service": nullable_obj, "withdrawal": nullable_obj,
+            "escalation": nullable_obj, "answer": nullable_obj,
         },
     }
 

@@ -146,6 +146,7 @@ class FormDef:
     rules: tuple[Rule, ...] = ()
     retention_days: int = 3650
     audience: str = "public"   # public (a page on the site) | staff (entered by staff only)
+    kind: str = "request"      # request | feedback | survey (core.vocab.KINDS): the path its records take
     path: Path | None = None
     raw: Mapping[str, Any] = dc_field(default_factory=dict, repr=False, compare=False)
 

@@ -15,7 +15,7 @@ from typing import Any
 from mustafid.config.association import Association
 from mustafid.core.errors import Problem, UserError
 from mustafid.core.text import T
-from mustafid.core.vocab import CHANNELS, DUPLICATE
+from mustafid.core.vocab import CHANNELS, DUPLICATE, INCOMPLETE
 from mustafid.forms.load import load_forms
 from mustafid.forms.model import FormDef
 from mustafid.forms.validation import FileInfo, validate_input
@@ -112,7 +112,7 @@ class Intake:
 
     def accept(self, form_id: str, raw: Mapping[str, Any], *, channel: str = "web", actor: str = "web",
                lang: str = "ar", uploads: Sequence[Upload] = (), stashed: Sequence[Mapping[str, Any]] = (),
-               require_declaration: bool = True) -> Accepted:
+               require_declaration: bool = True, later: Sequence[str] = ()) -> Accepted:
         """Validate, store the documents, write the record on ``submission/<id>``; raise ``Invalid`` with every
         problem (and write nothing) when the answers are not acceptable.
 
@@ -127,6 +127,7 @@ class Intake:
         docs += [document(d) for d in stashed if self.documents.has(str(d["sha256"]))]
         data, problems = self.check(form, raw, lang, files_by_field(docs=docs), require_declaration)
         problems += content_problems(uploads)
+        problems = [p for p in problems if not (p.code == "file_required" and p.path in later)]  # staff: for later
         if problems:
             raise Invalid(problems)
         keys = self.sealer.keys(form) if self.sealer else None
@@ -145,7 +146,11 @@ class Intake:
                 rid = new_record_id()
                 record = make_record(form, data, association=self.assoc.id, channel=channel, consent=consent,
                                      documents=docs, record_id=rid, flags=[DUPLICATE] if dups else [],
-                                     duplicate_of=dups)
+                                     duplicate_of=dups, lang=lang)
+                if missing := sorted(set(later) & {d.field for d in form.documents if not any(
+                        x["field"] == d.field for x in docs)}):
+                    record["flags"].append(INCOMPLETE)
+                    record["missing_documents"] = missing
                 path = record_path(form.id, record["submitted_at"], rid)
                 written = record
                 if self.sealer and keys:

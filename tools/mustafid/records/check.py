@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mustafid.core.errors import Problem
+from mustafid.core.vocab import INCOMPLETE
 from mustafid.forms.model import FormDef
 from mustafid.records.canon import load
 from mustafid.records.fastcheck import data_ok
@@ -134,10 +135,13 @@ def record_problems(rec: Any, forms: Mapping[str, FormDef], file: str, assoc_id:
         if isinstance(data, dict):
             documents = rec.get("documents")
             docs: list[Any] = documents if isinstance(documents, list) else []
+            later = set(rec.get("missing_documents") or []) if INCOMPLETE in (rec.get("flags") or []) else set()
             found = check_data(form, data, today, docs)
             if rec.get("sealed"):
                 found = _unsealed_problems(form, data, found)
             for p in found:
+                if p.code == "file_required" and p.path in later:
+                    continue  # left for later at intake by staff: the request is incomplete, not wrong
                 path = f"data.{p.path}" if p.path else "data"
                 if p.code.startswith("file"):
                     path = f"documents ({p.path})"

@@ -20,9 +20,10 @@ from mustafid.core.yamlio import load_fast
 
 RECORD_ID_RE = FULL  # the reference's one definition (core/reference.py): digits, or a legacy Crockford id
 # Top-level keys in the order they are written (lifecycle first, answers after).
-RECORD_KEYS = ("id", "form", "form_version", "association", "channel", "submitted_at", "submitted_at_hijri",
+RECORD_KEYS = ("id", "form", "form_version", "association", "channel", "lang", "submitted_at", "submitted_at_hijri",
                "status", "flags", "duplicate_of", "sealed", "lookup", "declaration", "data", "documents",
-               "verification", "info_requests", "votes", "decision", "service", "withdrawal")
+               "missing_documents", "verification", "info_requests", "votes", "decision", "service", "withdrawal",
+               "escalation", "answer")
 
 
 def new_record_id() -> str:
@@ -60,16 +61,21 @@ def now() -> dt.datetime:
 
 def make_record(form: Any, data: Mapping[str, Any], *, association: str, channel: str = "web",
                 consent: bool = True, documents: Sequence[Mapping[str, Any]] = (), record_id: str | None = None,
-                submitted_at: dt.datetime | None = None, status: str = "received",
-                flags: Sequence[str] = (), duplicate_of: Sequence[str] = ()) -> dict[str, Any]:
-    """A new record (status ``received``) for answers already checked by ``validate_input``."""
+                submitted_at: dt.datetime | None = None, status: str | None = None,
+                flags: Sequence[str] = (), duplicate_of: Sequence[str] = (), lang: str | None = None
+                ) -> dict[str, Any]:
+    """A new record for answers already checked by ``validate_input``; its status is where its form's kind
+    starts (``received``, or ``recorded`` for a survey) unless given."""
+    from mustafid.forms.kinds import initial_status
     from mustafid.forms.validators import hijri_of
 
+    status = status or initial_status(str(getattr(form, "kind", "request")))
+    extra = {"lang": lang} if lang in ("ar", "en") else {}  # the language the applicant is told things in
     when = (submitted_at or now()).astimezone(RIYADH).replace(microsecond=0)
     at = when.isoformat()
     return {
         "id": record_id or new_record_id(), "form": form.id, "form_version": form.version,
-        "association": association, "channel": channel, "submitted_at": at,
+        "association": association, "channel": channel, **extra, "submitted_at": at,
         "submitted_at_hijri": hijri_of(when.date()), "status": status, "flags": list(flags),
         "duplicate_of": list(duplicate_of),
         "declaration": {"confirmed": True, "consent": bool(consent), "at": at},

@@ -12,7 +12,8 @@ from typing import Any
 from mustafid.config.association import Association
 from mustafid.core.errors import NotFound, UserError
 from mustafid.core.period import days_left
-from mustafid.core.vocab import DUPLICATE, OPEN
+from mustafid.core.vocab import DUPLICATE, INCOMPLETE, OPEN
+from mustafid.forms.kinds import kind_of
 from mustafid.review.forges.local import PREFIX, LocalForge
 
 _LISTED = ("id", "form", "channel", "submitted_at", "status", "flags", "duplicate_of")
@@ -71,12 +72,40 @@ def list_open(assoc: Association, forge: LocalForge, today: dt.date | None = Non
         if blob is None:
             continue
         r = _head(blob)
-        if r.get("status") not in OPEN:
+        kind = kind_of(assoc, r.get("form"))
+        if r.get("status") not in OPEN or kind == "survey":
             continue
         start = dt.datetime.fromisoformat(str(r["submitted_at"])).date()
-        rows.append({"id": r.get("id"), "form": r.get("form"), "channel": r.get("channel"),
+        rows.append({"id": r.get("id"), "form": r.get("form"), "kind": kind, "channel": r.get("channel"),
                      "status": r.get("status"), "age_days": (today - start).days,
-                     "days_left": days_left(assoc, r, today),
+                     "days_left": days_left(assoc, r, today, kind),
+                     "incomplete": INCOMPLETE in (r.get("flags") or []),
                      "duplicate": bool(r.get("duplicate_of")) or DUPLICATE in (r.get("flags") or [])})
     rows.sort(key=lambda row: (row["days_left"], row["id"]))
     return rows
+
+
+def late_feedback(assoc: Association, forge: LocalForge, today: dt.date | None = None) -> list[str]:
+    """Complaints and suggestions still unanswered (and not yet escalated) past the association's answer period:
+    the ones `mustafid escalate --late` sends to the board."""
+    return [str(r["id"]) for r in list_open(assoc, forge, today)
+            if r["kind"] == "feedback" and r["status"] == "received" and (r["days_left"] or 0) < 0]
+
+
+def unfiled_surveys(assoc: Association, forge: LocalForge) -> list[str]:
+    """Recorded surveys whose branch is not on main yet (`mustafid file-surveys` merges them)."""
+    from mustafid.forms.kinds import kind_of
+
+    tips = forge.branches()
+    waiting = set(forge.git("branch", "--no-merged", forge.main, "--format=%(refname:short)",
+                                    "--list", f"{PREFIX}*").decode().split())
+    tips = {b: t for b, t in tips.items() if b in waiting}
+    paths = forge.record_paths(tips)
+    order = sorted(paths)
+    blobs = forge.read_many([f"{tips[b]}:{paths[b]}" for b in order])
+    out = []
+    for blob in blobs:
+        r = _head(blob) if blob is not None else {}
+        if r.get("status") == "recorded" and kind_of(assoc, r.get("form")) == "survey":
+            out.append(str(r["id"]))
+    return out

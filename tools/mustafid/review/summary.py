@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from mustafid.config.association import Association
-from mustafid.core.period import days_left
+from mustafid.core.period import days_left, period_days
 from mustafid.core.plural import DAY, count
+from mustafid.forms.kinds import kind_of
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
@@ -35,11 +36,14 @@ def summary(assoc: Association, record: Mapping[str, Any], lang: str = "ar", red
         if redact:
             answers = [(label, inert(value)) for label, value in answers]
         title = form.title(lang)
+    kind = kind_of(assoc, record.get("form"))  # a complaint's period is the answer period; a survey has none
+    days = period_days(assoc, kind)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     return env.get_template("review_summary.md.j2").render(
         r=record, lang=lang, title=title, answers=answers, redacted=redact,
-        days_left=days_left(assoc, record), period=count(assoc.decision_period_days, DAY, "ar", digits=False),
+        days_left=days_left(assoc, record, kind=kind),
+        period=count(days, DAY, "ar", digits=False) if days else "—",
         referral=assoc.referral_to_social_research)
 
 

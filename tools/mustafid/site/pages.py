@@ -36,8 +36,10 @@ from mustafid.forms.validation import CONSENT_FIELD, DECLARATION_FIELD
 from mustafid.forms.view import answer_rows, build_form_view, field_dom_id
 from mustafid.forms.widgets import UI as FIELD_UI
 from mustafid.forms.widgets import file_size
+from mustafid.site.applicant import CODE_LABEL, applicant_pages
 from mustafid.site.context import social_name
 from mustafid.site.formtext import before_you_start, privacy_notice, say, script_words
+from mustafid.site.receipts import kind_texts
 
 __all__ = [
     "FORM_MARK",
@@ -262,7 +264,7 @@ def hijri_text(day: dt.date, lang: str) -> str:
     return f"{h.day} {h.month_name('en')} {h.year} AH"
 
 
-def receipt_fragment(assoc: Any, lang: str, record: Mapping[str, Any]) -> str:
+def receipt_fragment(assoc: Any, lang: str, record: Mapping[str, Any], code: str = "") -> str:
     """The confirmation: the reference (big, left to right, easy to copy), the promised date in both
     calendars, what happens next (the association's own procedure) and how to follow up."""
     submitted = dt.datetime.fromisoformat(str(record["submitted_at"])).date()
@@ -280,13 +282,20 @@ def receipt_fragment(assoc: Any, lang: str, record: Mapping[str, Any]) -> str:
               for p in assoc.phones]
     social = [{"network": social_name(x["network"], lang), "url": x["url"], "handle": x["handle"]}
               for x in assoc.social]
-    return _render("receipt.html.j2", lang=lang, ui=_ui(lang, gender), ref=ref, ref_ar=arabic_digits(ref),
+    ui, period_note = _ui(lang, gender), UI["period_note"](lang).format(period=assoc.decision_period(lang), days=days)
+    by_kind = kind_texts(assoc, form.kind if form else "request", lang, record)  # site/receipts.py
+    ui.update(by_kind.get("ui", {}))
+    if form is not None and form.kind == "feedback":
+        due = promised_date(assoc, str(record["submitted_at"]), "feedback")
+        period_note = ui["period_note"]
+    return _render("receipt.html.j2", lang=lang, ui=ui, ref=ref, ref_ar=arabic_digits(ref),
                    form_id=form.id if form else "", links=_feedback_links(assoc, lang),
                    form_title=form.title(lang) if form else str(record.get("form", "")),
                    submitted=(gregorian_text(submitted, lang), hijri_text(submitted, lang)),
                    due=(gregorian_text(due, lang), hijri_text(due, lang)), due_iso=due.isoformat(),
-                   period_note=UI["period_note"](lang).format(period=assoc.decision_period(lang), days=days),
-                   steps=steps, phones=phones, email=assoc.email or "", social=social)
+                   show_due=by_kind.get("show_due", True), period_note=period_note,
+                   steps=by_kind.get("steps", steps), phones=phones, email=assoc.email or "", social=social,
+                   code=code, code_label=CODE_LABEL(lang))
 
 
 def _feedback_links(assoc: Any, lang: str) -> list[dict[str, str]]:
@@ -328,4 +337,6 @@ def generated_pages(assoc: Any) -> list[GeneratedPage]:
                    + f"# {ui['receipt_title']}\n\n" + FORM_MARK[0] + "\n"
                    + f'<div class="mf mf-receipt"><p>{ui["placeholder"]}</p></div>\n' + FORM_MARK[1] + "\n")
         out.append(GeneratedPage(lang, "forms/receipt.md", ui["receipt_title"], receipt, in_nav=False))
+        out += [GeneratedPage(lang, uri, title, md, in_nav=False)  # site/applicant.py: status, completion
+                for uri, title, md in applicant_pages(assoc, lang, FORM_MARK)]
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from mustafid.cli.commands._notices import queue_after
 from mustafid.cli.commands._review_common import add_target, done, open_team
 from mustafid.review.actions import OUTCOMES
 
@@ -26,5 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     assoc, team = open_team(args, read=False, writes=True)  # act() reads the team's state itself
     members = [m.strip() for m in args.members.split(",") if m.strip()]
-    return done(team.act(args.id, lambda: decide(assoc, team.forge, args.id, args.actor, args.outcome, args.reason,
-                                                 members, args.meeting, merge=not args.no_merge)), team)
+    record = team.act(args.id, lambda: decide(assoc, team.forge, args.id, args.actor, args.outcome, args.reason,
+                                           members, args.meeting, merge=not args.no_merge))
+    queue_after(assoc, team.forge, record)
+    return done(record, team)

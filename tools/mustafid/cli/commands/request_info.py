@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from mustafid.cli.commands._notices import queue_after
 from mustafid.cli.commands._review_common import add_target, done, open_team
 
 
@@ -16,4 +17,6 @@ def run(args: argparse.Namespace) -> int:
     from mustafid.review.actions import request_info
 
     assoc, team = open_team(args, read=False, writes=True)  # act() reads the team's state itself
-    return done(team.act(args.id, lambda: request_info(assoc, team.forge, args.id, args.actor, args.note)), team)
+    record = team.act(args.id, lambda: request_info(assoc, team.forge, args.id, args.actor, args.note))
+    queue_after(assoc, team.forge, record)
+    return done(record, team)

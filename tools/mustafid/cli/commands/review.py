@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     assoc, team = open_team(args)
     rows = list_open(assoc, team.forge)
     if args.overdue:
-        rows = [r for r in rows if r["days_left"] < 0]
+        rows = [r for r in rows if r["days_left"] is not None and r["days_left"] < 0]
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0

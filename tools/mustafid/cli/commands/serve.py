@@ -30,6 +30,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--remote", default=os.environ.get("MUSTAFID_REMOTE", ""),
                    help="push each new request's branch to this git remote (name or URL) after saving it; with "
                         "github.repository in association.yml and $GITHUB_TOKEN, also open its pull request")
+    p.add_argument("--send-notices", type=float, default=float(os.environ.get("MUSTAFID_SEND_NOTICES", "0") or 0),
+                   metavar="SECONDS", help="deliver the applicants' notices every SECONDS (default 0: off; "
+                   "`mustafid notices send` from a scheduled job does it instead)")
     p.add_argument("--trust-proxy", action="store_true",
                    help="behind a reverse proxy on this machine: same as --trusted-proxy loopback")
     p.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDRESS/NETWORK",
@@ -68,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
                        "MUSTAFID_REPO": str(Path(args.repo).resolve()),
                        "MUSTAFID_SITE_DIR": str(Path(site).resolve()), "MUSTAFID_RATE_LIMIT": str(args.rate_limit),
                        "MUSTAFID_TRUST_PROXY": "1" if args.trust_proxy else "0",
-                       "MUSTAFID_REMOTE": args.remote})
+                       "MUSTAFID_REMOTE": args.remote, "MUSTAFID_SEND_NOTICES": str(args.send_notices)})
     _trusted_proxies(args.trusted_proxy)
     config = uvicorn.Config("mustafid.intake.web.app:app_from_env", factory=True, host=args.host, port=args.port,
                             workers=args.workers, log_level="info", access_log=False, server_header=False,

@@ -34,6 +34,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                                   "question by question")
     p.add_argument("--document", action="append", default=[], metavar="FIELD=PATH",
                    help="a document for a file field (repeatable)")
+    p.add_argument("--later", action="append", default=[], metavar="FIELD",
+                   help="a required document the applicant will bring later: the request is kept, marked incomplete, "
+                        "and the applicant is asked for it (repeatable)")
     p.add_argument("--lang", choices=LANGS, default="ar", help="the language of the questions (default ar)")
 
 
@@ -102,12 +105,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         if problems:
             raise Invalid(problems + _answer_problems(intake, form, raw, args.lang, uploads))
-        accepted = intake.accept(form.id, raw, channel=args.channel, actor=actor, lang=args.lang, uploads=uploads)
+        accepted = intake.accept(form.id, raw, channel=args.channel, actor=actor, lang=args.lang, uploads=uploads,
+                                 later=args.later)
     except Invalid as exc:
         print(f"{exc.ar}\n{exc.en}", file=sys.stderr)
         _print_problems(exc.problems)
         return 1
     rec = accepted.record
+    rec = _after_entry(intake, form, actor, rec)
     _share(team, intake, accepted.id, rec)
     print(f"تم حفظ الطلب | request saved\n"
           f"الرقم المرجعي | reference: {accepted.id}\n"
@@ -117,6 +122,24 @@ def run(args: argparse.Namespace) -> int:
         print(f"تنبيه: لمقدم الطلب طلب مفتوح من النموذج نفسه | note: the applicant has an open request of the same "
               f"form: {', '.join(rec['duplicate_of'])} (flagged possible_duplicate)")
     return 0
+
+
+def _after_entry(intake: Intake, form: FormDef, actor: str, rec: dict[str, Any]) -> dict[str, Any]:
+    """The applicant's receipt notice; a document left for later becomes a request for it (needs_info, with the
+    notice's completion link), so the request waits for it instead of being lost."""
+    from mustafid.notices.queue import after_action, receipt
+    from mustafid.review.actions import request_info
+
+    receipt(intake.assoc, intake.store, rec)
+    if not rec.get("missing_documents"):
+        return rec
+    names = {d.field: d.label for d in form.documents}
+    wanted = [names[f] for f in rec["missing_documents"] if f in names]
+    note = "، ".join(t.ar for t in wanted) + " | " + ", ".join(t.en for t in wanted)
+    after = request_info(intake.assoc, intake.store, str(rec["id"]), actor, note)
+    after_action(intake.assoc, intake.store, after)
+    print(f"الطلب ناقص: طُلب من مقدمه {note} | the request is incomplete: the applicant was asked for it")
+    return after
 
 
 def _share(team: Team, intake: Intake, rid: str, record: dict[str, Any]) -> None:

@@ -18,6 +18,8 @@ from starlette.routing import BaseRoute, Mount
 
 from mustafid.config.association import Association
 from mustafid.intake.stash import INCOMING
+from mustafid.intake.web.applicant import ROUTES as APPLICANT_ROUTES
+from mustafid.intake.web.applicant import start_sender
 from mustafid.intake.web.limits import Limits, UploadGuard
 from mustafid.intake.web.middleware import BodyLimit, NoInternalErrors, SecurityHeaders
 from mustafid.intake.web.routes import EXCEPTION_HANDLERS, ROUTES
@@ -36,7 +38,7 @@ def _origin(url: str) -> str:
 def create_app(assoc: Association, store: LocalForge, site_dir: Path | None = None, *,
                documents: DocumentStore | None = None, settings: Settings | None = None) -> Starlette:
     state = IntakeState.build(assoc, store, site_dir, documents, settings or Settings())
-    routes: list[BaseRoute] = [*ROUTES, *VAULT_ROUTES]
+    routes: list[BaseRoute] = [*ROUTES, *VAULT_ROUTES, *APPLICANT_ROUTES]  # applicant: status, completion link
     if site_dir is not None:
         routes.append(Mount("/", app=SiteFiles(directory=str(site_dir), html=True), name="site"))
     guard = dataclasses.replace(state.settings.limits, trusted_proxies=tuple(str(n) for n in state.trusted))
@@ -46,6 +48,7 @@ def create_app(assoc: Association, store: LocalForge, site_dir: Path | None = No
                   Middleware(GZipMiddleware, minimum_size=800)]
     app = Starlette(routes=routes, middleware=middleware, exception_handlers=EXCEPTION_HANDLERS)
     app.state.intake = state
+    start_sender(state, state.settings.send_notices_s)
     return app
 
 
@@ -58,5 +61,6 @@ def app_from_env() -> Starlette:
     site = os.environ.get("MUSTAFID_SITE_DIR")
     settings = Settings(rate_per_minute=float(os.environ.get("MUSTAFID_RATE_LIMIT", "30")),
                         trust_proxy=os.environ.get("MUSTAFID_TRUST_PROXY") == "1",
-                        remote=os.environ.get("MUSTAFID_REMOTE", ""), limits=Limits.from_env())
+                        remote=os.environ.get("MUSTAFID_REMOTE", ""), limits=Limits.from_env(),
+                        send_notices_s=float(os.environ.get("MUSTAFID_SEND_NOTICES", "0") or 0))
     return create_app(assoc, store, Path(site) if site else None, settings=settings)

@@ -35,6 +35,7 @@ from mustafid.intake.messages import MSG
 from mustafid.intake.posted import FormShape, Post, Refused
 from mustafid.intake.service import Accepted, UnknownForm
 from mustafid.intake.stash import INCOMING
+from mustafid.intake.web import applicant
 from mustafid.intake.web.limits import SPOOL_KEY
 from mustafid.intake.web.middleware import RateLimiter, Refusal, message_page, refusal_response
 from mustafid.intake.web.multipart import read_multipart
@@ -124,11 +125,13 @@ async def accepted(request: Request, state: IntakeState, done: Accepted, lang: s
     if state.publisher is not None:
         await asyncio.to_thread(state.publisher.share, done.record)
     prefix = "" if lang == "ar" else f"{lang}/"
+    code = await asyncio.to_thread(applicant.after_intake, request, done.record)  # the receipt notice, queued
     target = f"/{prefix}forms/receipt/?ref={done.id}"
-    if wants_json(request):
-        return JSONResponse({"id": done.id, "branch": done.branch, "receipt": target},
-                            status_code=201, headers={"Location": target})
-    return RedirectResponse(target, status_code=303)
+    answer: Response = JSONResponse({"id": done.id, "branch": done.branch, "receipt": target}, status_code=201,
+                                    headers={"Location": target}) if wants_json(request) else \
+        RedirectResponse(target, status_code=303)
+    applicant.code_cookie(answer, done.id, code)  # the lookup code on this browser's receipt only
+    return answer
 
 
 async def api_check(request: Request) -> Response:
@@ -148,7 +151,8 @@ async def receipt(request: Request) -> Response:
     if shown is None:
         return HTMLResponse(message_page(T("طلب غير موجود", "No such request"), MSG["no_receipt"]),
                             status_code=404, headers=NO_STORE)
-    return html_page(state.shells.receipt(lang, shown), 200)
+    code = applicant.genuine_code(request, shown)
+    return html_page(state.shells.receipt(lang, shown, code), 200)
 
 
 async def health(request: Request) -> Response:

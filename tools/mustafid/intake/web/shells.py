@@ -70,8 +70,8 @@ class Pages:
         full = self.page(lang, form.id, pages.check_fragment(self.assoc, form, lang, raw, data, stash))
         return full if full is not None else self._basic(form, [])
 
-    def receipt(self, lang: str, record: Mapping[str, Any]) -> str:
-        full = self.page(lang, "receipt", pages.receipt_fragment(self.assoc, lang, record))
+    def receipt(self, lang: str, record: Mapping[str, Any], code: str = "") -> str:
+        full = self.page(lang, "receipt", pages.receipt_fragment(self.assoc, lang, record, code))
         if full is not None:
             return full
         ref = T(f"رقم طلبك: {record['id']}", f"Your reference: {record['id']}")

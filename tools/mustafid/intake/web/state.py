@@ -29,6 +29,7 @@ class Settings:
     trust_proxy: bool = False            # behind a reverse proxy on this machine (= trusted proxy "loopback")
     remote: str = ""                     # push each new branch there (and open its pull request on GitHub)
     limits: Limits = field(default_factory=Limits)  # time, memory, disk; the trusted proxies (intake.web.limits)
+    send_notices_s: float = 0            # deliver the notices' outbox this often (0: `mustafid notices send` does)
 
 
 @dataclass(frozen=True)

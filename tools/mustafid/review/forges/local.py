@@ -18,8 +18,9 @@ class LocalForge(GitStore):
 
     # -- reading many records fast -------------------------------------------------------------------------
     def record_paths(self, tips: Mapping[str, str]) -> dict[str, str]:
-        """branch -> record path, from one `git log --no-walk` over every tip: each commit on a submission
-        branch touches its record, so the tip's changed .yml under submissions/ is the record."""
+        """branch -> record path, from one `git log --no-walk` over every tip: almost every commit on a
+        submission branch touches its record, so the tip's changed .yml under submissions/ is the record; the
+        few tips that touch none (a notice noted in the history, a document alone) are looked up in the tree."""
         if not tips:
             return {}
         # Tips go on stdin: ten thousand of them would not fit on a command line everywhere.
@@ -33,7 +34,14 @@ class LocalForge(GitStore):
             paths = [p for p in lines[1:] if p.startswith("submissions/") and p.endswith(".yml")]
             if paths:
                 by_sha[lines[0]] = paths[0]
-        return {b: by_sha[sha] for b, sha in tips.items() if sha in by_sha}
+        found = {b: by_sha[sha] for b, sha in tips.items() if sha in by_sha}
+        for b in set(tips) - set(found):  # a tip that touched no record (a notice noted, a document): its tree
+            rid = b.rsplit("/", 1)[-1]
+            names = self.git("ls-tree", "-r", "--name-only", tips[b], "--", "submissions/").decode().splitlines()
+            path = next((n for n in names if n.endswith(f"/{rid}.yml")), None)
+            if path is not None:
+                found[b] = path
+        return found
 
     def read_many(self, revpaths: list[str]) -> list[bytes | None]:
         """`rev:path` blobs through one `git cat-file --batch`."""

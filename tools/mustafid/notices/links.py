@@ -1,0 +1,77 @@
+"""The signed, expiring link a request for information carries: it lets the applicant open the page that takes
+the missing documents or answers for that one request, until its date, and nothing else. HMAC-SHA256 over the
+record id, which request for information it answers, and the last day it works; a forged, altered or expired
+link is refused with one generic message (the caller says it; nothing tells which check failed)."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+LINK_DAYS = 14  # how long a completion link works
+
+
+def link_secret(git_dir: Path) -> bytes:
+    """``$MUSTAFID_LINK_SECRET`` (a team whose staff send from their own clones shares one), else
+    ``<git dir>/mustafid/link-secret``, made by the first process to need it."""
+    env = os.environ.get("MUSTAFID_LINK_SECRET")
+    if env:
+        return env.encode()
+    path = Path(git_dir) / "mustafid" / "link-secret"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(32))
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+        tmp.unlink()
+        return path.read_bytes()
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def make_token(secret: bytes, record_id: str, n: int, expires: dt.date) -> str:
+    payload = f"{record_id}|{n}|{expires.isoformat()}".encode()
+    mac = hmac.new(secret, b"complete|" + payload, hashlib.sha256).digest()[:18]
+    return f"{_b64(payload)}.{_b64(mac)}"
+
+
+def check_token(secret: bytes, token: str, today: dt.date) -> tuple[str, int] | None:
+    """(record id, which request for information) for a genuine link still in date; None otherwise."""
+    try:
+        payload_b64, mac_b64 = token.split(".")
+        payload = _unb64(payload_b64)
+        good = hmac.new(secret, b"complete|" + payload, hashlib.sha256).digest()[:18]
+        if not hmac.compare_digest(good, _unb64(mac_b64)):
+            return None
+        rid, n, expires = payload.decode().split("|")
+        if today > dt.date.fromisoformat(expires):
+            return None
+        return rid, int(n)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def completion_link(assoc: object, secret: bytes, record_id: str, n: int, lang: str,
+                    today: dt.date | None = None) -> tuple[str, dt.date]:
+    """(the link, its last day) for the n-th request for information on a record."""
+    expires = (today or dt.date.today()) + dt.timedelta(days=LINK_DAYS)
+    base = (getattr(assoc, "intake_url", "") or getattr(assoc, "site_url", "")).rstrip("/")
+    prefix = "" if lang == "ar" else "/en"
+    return f"{base}{prefix}/complete/?t={make_token(secret, record_id, n, expires)}", expires
