@@ -74,8 +74,9 @@ def charts(agg: Mapping[str, Any], form_titles: Mapping[str, T] | None = None) -
                       tuple(b["count"] if b["within"] else None for b in bands)),
                Series("after", T("بعد المدة الموعودة", "after the promised period"),
                       tuple(None if b["within"] else b["count"] for b in bands))),
-              x_is_month=False, x_text=tuple(_band(b) for b in bands), note=T(f"المدة الموعودة {L.number(period, 'ar')} يوماً من يوم الاستلام",
-                                       f"the promised period is {period} days from the day of receipt")),
+              x_is_month=False, x_text=tuple(_band(b) for b in bands),
+              note=T(f"المدة الموعودة {L.number(period, 'ar')} يوماً من يوم الاستلام",
+                     f"the promised period is {period} days from the day of receipt")),
         Chart("on_time", T("نسبة الطلبات المقرّرة في موعدها", "Share of requests decided on time"), "line", months,
               (Series("decided", T("قُرّرت في موعدها", "decided on time"),
                       tuple(s["share"] for s in dec["per_month"])),
@@ -106,7 +107,7 @@ def render_svg(chart: Chart, lang: str, x_labels: Sequence[str] | None = None) -
     def fmt(v: float) -> str:
         if chart.unit == "percent":
             return L.percent(v / 100, lang)
-        return L.number(round(v, 1) if chart.unit == "score" else int(round(v)), lang)
+        return L.number(round(v, 1) if chart.unit == "score" else round(v), lang)
 
     kinds = {"stacked": pygal.StackedBar, "bar": pygal.StackedBar, "line": pygal.Line}
     xs = list(x_labels) if x_labels is not None else [chart.x_label(i, lang) for i in range(len(chart.x))]
@@ -134,6 +135,6 @@ def render_svg(chart: Chart, lang: str, x_labels: Sequence[str] | None = None) -
     uid = re.search(r'id="(chart-[0-9a-f-]+)"', svg)
     if uid:
         svg = svg.replace(uid.group(1), f"mf-chart-{chart.key}")
-    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
     title = chart.title(lang)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{title}" direction="ltr" ', 1)

@@ -85,7 +85,7 @@ def _decisions(requests: Sequence[Row], months: list[str], period: int) -> dict[
 
 
 def _complaints(complaints: Sequence[Row], months: list[str]) -> dict[str, Any]:
-    per_month = [{"received": 0, "answered": 0, "on_time": 0} for _ in months]
+    per_month: list[dict[str, Any]] = [{"received": 0, "answered": 0, "on_time": 0} for _ in months]
     index = {m: i for i, m in enumerate(months)}
     answered = on_time = 0
     for r in complaints:

@@ -17,7 +17,8 @@ CHANNEL: dict[str, T] = {
     "social_media": T("وسائل التواصل الاجتماعي", "social media"),
 }
 KIND: dict[str, T] = {
-    "request": T("طلبات الخدمة", "service requests"), "complaint": T("الشكاوى والاقتراحات", "complaints and suggestions"),
+    "request": T("طلبات الخدمة", "service requests"),
+    "complaint": T("الشكاوى والاقتراحات", "complaints and suggestions"),
     "survey": T("استبانات الرضا", "satisfaction surveys"), "other": T("نماذج أخرى", "other forms"),
 }
 SCORE: dict[str, T] = {
