@@ -42,8 +42,16 @@ KEY: tuple[tuple[str, T], ...] = (
 def _when(iso: str | None, lang: str) -> str:
     if not iso:
         return ""
-    day = riyadh_day(iso).isoformat()
-    return L.number(day, lang) if lang == "ar" else day
+    return L.date(riyadh_day(iso).isoformat(), lang)
+
+
+def _riyadh_minute(iso: str) -> str:
+    """A timestamp as Riyadh's ``YYYY-MM-DD HH:MM`` (every date the association promises is counted there)."""
+    import datetime as dt
+
+    from mustafid.core.vocab import RIYADH
+
+    return dt.datetime.fromisoformat(iso).astimezone(RIYADH).strftime("%Y-%m-%d %H:%M")
 
 
 def _request(r: Mapping[str, Any], period: int, lang: str) -> dict[str, Any]:
@@ -57,14 +65,13 @@ def _request(r: Mapping[str, Any], period: int, lang: str) -> dict[str, Any]:
     return {
         "id": r["id"], "form": r["form"], "channel": L.word(L.CHANNEL, r.get("channel"), lang),
         "status": L.word(L.STATUS, r.get("status"), lang), "received": _when(r.get("received"), lang),
-        "promised": L.number(r["promised_by"], lang) if r.get("promised_by") and lang == "ar" else r.get("promised_by"),
+        "promised": L.date(r.get("promised_by"), lang),
         "outcome": L.word(L.STATUS, r.get("outcome"), lang), "decided": _when(r.get("decided"), lang),
         "by": r.get("decided_by") or "", "members": " ، ".join(r.get("members") or []) if lang == "ar"
         else ", ".join(r.get("members") or []), "meeting": r.get("meeting") or "",
         "days": "" if days is None else f"{L.number(days, lang)} / {L.number(period, lang)}", "kept": kept,
         "late": r.get("kept") is False or bool(r.get("overdue")),
-        "timeline": [{"at": (L.number(e["at"][:16].replace("T", " "), lang) if lang == "ar"
-                             else e["at"][:16].replace("T", " ")),
+        "timeline": [{"at": L.date(_riyadh_minute(e["at"]), lang),
                       "status": L.word(L.STATUS, e.get("status"), lang), "by": e.get("by", ""),
                       "commit": e.get("commit", "")} for e in r.get("timeline", ())],
     }
@@ -91,4 +98,4 @@ def render_html(report: Mapping[str, Any], lang: str = "ar", agg: Mapping[str, A
     return env.get_template("audit.html.j2").render(
         lang=lang, dir="rtl" if lang == "ar" else "ltr", ui={k: v(lang) for k, v in UI.items()}, r=report,
         key=key, charts=views, groups=grouped(report.get("anomalies", ()), lang), rows=rows, other=other,
-        today=L.number(report.get("today", ""), lang), period=L.number(period, lang))
+        today=L.date(report.get("today", ""), lang), period=L.number(period, lang))

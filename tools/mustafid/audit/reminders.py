@@ -22,12 +22,16 @@ def due(assoc: Association, forge: LocalForge, within: int = DEFAULT_WITHIN,
             for r in rows if r["days_left"] is not None and r["days_left"] <= within]
 
 
+def _count(n: int) -> tuple[str, str]:
+    ar = {1: "يوم واحد", 2: "يومان"}.get(n) or f"{arabic_digits(n)} {'أيام' if 3 <= n <= 10 else 'يوماً'}"
+    return ar, f"{n} day{'s' if n != 1 else ''}"
+
+
 def _days(n: int) -> tuple[str, str]:
-    if n < 0:
-        return f"متأخر {arabic_digits(-n)} يوماً", f"{-n} days late"
     if n == 0:
         return "اليوم آخر يوم", "due today"
-    return f"باقٍ {arabic_digits(n)} يوماً", f"{n} days left"
+    ar, en = _count(abs(n))
+    return (f"متأخر {ar}", f"{en} late") if n < 0 else (f"باقٍ {ar}", f"{en} left")
 
 
 def markdown(rows: list[dict[str, Any]], within: int, today: dt.date | None = None) -> str:

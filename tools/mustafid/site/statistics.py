@@ -116,7 +116,7 @@ def statistics_fragment(assoc: Any, agg: Mapping[str, Any], lang: str) -> str:
 
     titles = {fid: f.title for fid, f in load_forms(assoc).items()}
     start, end = agg["period"]["from"], agg["period"]["to"]
-    period = (f"{L.number(start, 'ar')} – {L.number(end, 'ar')}" if lang == "ar" else f"{start} – {end}")
+    period = f"{L.date(start, lang)} – {L.date(end, lang)}"
     html = _env().get_template("statistics.html.j2").render(
         lang=lang, ui={k: v(lang) for k, v in UI.items()}, period=period, key=_key_figures(agg, lang),
         charts=[_chart_view(c, lang) for c in charts(agg, titles)], how=how_counted(agg, lang))

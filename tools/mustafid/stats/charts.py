@@ -94,15 +94,27 @@ def _drawn(v: Value, unit: str) -> float | None:
     return float(v) * 100 if unit == "percent" else float(v)
 
 
+def _pygal() -> Any:
+    """pygal, without the import hook it adds for its map plugins (``PluginImportFixer``, unused here): on Python
+    3.11 that legacy finder makes every later failed import (openpyxl's optional numpy) warn."""
+    import sys
+
+    import pygal
+
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+    return pygal
+
+
 def render_svg(chart: Chart, lang: str, x_labels: Sequence[str] | None = None) -> str:
     """The chart as one line of SVG (no script, no XML declaration), to put inline in an HTML page."""
-    import pygal
     from pygal.style import Style
+
+    pygal = _pygal()
 
     style = Style(font_family="inherit", background="transparent", plot_background="#ffffff",
                   colors=("#1f5f8b", "#d9822b", "#3c8d40", "#8e44ad", "#c0392b", "#7f8c8d"),
-                  title_font_size=15, label_font_size=12, major_label_font_size=12, legend_font_size=13,
-                  value_font_size=11)
+                  title_font_size=16, label_font_size=15, major_label_font_size=15, legend_font_size=16,
+                  value_font_size=14)
 
     def fmt(v: float) -> str:
         if chart.unit == "percent":
@@ -113,9 +125,10 @@ def render_svg(chart: Chart, lang: str, x_labels: Sequence[str] | None = None) -
     xs = list(x_labels) if x_labels is not None else [chart.x_label(i, lang) for i in range(len(chart.x))]
     rtl = lang == "ar"
     cfg: dict[str, Any] = {
-        "js": [], "disable_xml_declaration": True, "width": 640, "height": 380, "style": style,
-        "value_formatter": fmt, "legend_at_bottom": True, "legend_at_bottom_columns": 2, "truncate_legend": -1,
-        "truncate_label": -1, "x_label_rotation": 0 if len(xs) <= 6 else (30 if rtl else -30),
+        "js": [], "disable_xml_declaration": True, "width": 420, "height": 360, "style": style,
+        "value_formatter": fmt, "legend_at_bottom": True, "legend_at_bottom_columns": 1, "truncate_legend": -1,
+        "truncate_label": -1, "legend_box_size": 14,
+        "x_label_rotation": 0 if len(xs) <= 2 or sum(map(len, xs)) <= 24 else (35 if rtl else -35),
         "show_minor_x_labels": len(xs) <= 12, "x_labels_major_every": max(len(xs) // 6, 1),
         "print_zeroes": False, "allow_interruptions": True, "no_data_text": "—",
     }

@@ -59,6 +59,17 @@ def number(value: object, lang: str, digits: int = 1) -> str:
     return arabic_digits(text).replace(".", "٫") if lang == "ar" else text
 
 
+def date(iso: str | None, lang: str) -> str:
+    """``2026-12-01`` as "١/١٢/٢٠٢٦" on Arabic pages (day/month/year, read as one run in right-to-left text),
+    as it is in English."""
+    if not iso:
+        return ""
+    if lang != "ar" or len(iso) < 10:
+        return iso
+    y, m, d = iso[:10].split("-")
+    return arabic_digits(f"{int(d)}/{int(m)}/{y}") + (" " + arabic_digits(iso[11:16]) if len(iso) > 11 else "")
+
+
 def percent(share: float | None, lang: str) -> str:
     if share is None:
         return "—"
