@@ -37,7 +37,7 @@ class History:
     repo: Path
     assoc: Any
     forge: LocalForge
-    today: dt.date
+    now: dt.datetime                                               # when the history was made
     ids: dict[str, list[str]] = field(default_factory=dict)      # group -> record ids
     secrets: set[str] = field(default_factory=set)                 # every personal value submitted
     scores: list[dict[str, str]] = field(default_factory=list)
@@ -81,7 +81,7 @@ def build(tmp_path: Path, name: str) -> History:
     surveys: 6, received 3 days ago, with known scores."""
     repo, assoc, forge = setup(tmp_path, name)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    h = History(repo, assoc, forge, now.date())
+    h = History(repo, assoc, forge, now)
     period = assoc.decision_period_days
     chair, officer = assoc.committee[0].id, "staff.officer"
     n = 0

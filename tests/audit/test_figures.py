@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -31,7 +29,7 @@ def known(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 def _month(h: History, days_ago: int) -> str:
     import datetime as dt
 
-    return riyadh_day(dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago)).strftime("%Y-%m")
+    return riyadh_day(h.now - dt.timedelta(days=days_ago)).strftime("%Y-%m")
 
 
 def test_the_figures_of_a_known_history(known: History) -> None:
@@ -163,7 +161,3 @@ def test_the_html_report_for_auditors(known: History, tmp_path: Path) -> None:
     assert "مرفوض" in ar and "متأخر" in ar and "✗ late" in en and "rejected" in en
     # every request's timeline: received, verified, decided, each with who and when
     assert ar.count('<ol class="tl"') == 18
-
-
-def _json(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))

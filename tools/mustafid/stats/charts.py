@@ -148,6 +148,7 @@ def render_svg(chart: Chart, lang: str, x_labels: Sequence[str] | None = None) -
     uid = re.search(r'id="(chart-[0-9a-f-]+)"', svg)
     if uid:
         svg = svg.replace(uid.group(1), f"mf-chart-{chart.key}")
-    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
+    # no script on the page (pygal writes its config as one even without its tooltips), no comments
+    svg = re.sub(r"<script\b.*?</script>|<!--.*?-->", "", svg, flags=re.DOTALL)
     title = chart.title(lang)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{title}" direction="ltr" ', 1)
