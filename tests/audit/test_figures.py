@@ -139,7 +139,7 @@ def test_nothing_submitted_reaches_the_statistics_page_or_the_exports(known: His
     # the workbook holds the same rows (openpyxl reads back what it wrote)
     from openpyxl import load_workbook
 
-    wb = load_workbook(xlsx, read_only=True)
+    wb = load_workbook(xlsx)
     assert wb.sheetnames == ["figures", "requests"]
     assert sum(1 for _ in wb["requests"].iter_rows()) == len(rows) + 1
     figs = {(r[0], r[1], r[2]): r[3] for r in wb["figures"].iter_rows(min_row=2, values_only=True)}

@@ -7,6 +7,7 @@ a board's minutes or opened from a CI artifact."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from typing import Any
 
@@ -51,6 +52,8 @@ def _riyadh_minute(iso: str) -> str:
 
     from mustafid.core.vocab import RIYADH
 
+    if len(iso) >= 25 and iso.endswith("+03:00"):  # what the tools write: already Riyadh's time
+        return f"{iso[:10]} {iso[11:16]}"
     return dt.datetime.fromisoformat(iso).astimezone(RIYADH).strftime("%Y-%m-%d %H:%M")
 
 
@@ -77,6 +80,23 @@ def _request(r: Mapping[str, Any], period: int, lang: str) -> dict[str, Any]:
     }
 
 
+def _request_html(x: Mapping[str, Any], ui: Mapping[str, str]) -> str:
+    """One request's block (a <details>: the summary line, the decision, the timeline). Written here rather than
+    in the template: with 100,000 requests Jinja's attribute lookups were most of the page's time."""
+    e = html.escape
+    dl = [("channel", x["channel"]), ("received", x["received"]), ("promised", x["promised"] or "")]
+    if x["decided"]:
+        dl += [("decision", f"{x['outcome']} · {x['decided']}"), ("by", x["by"]), ("members", x["members"]),
+               ("meeting", x["meeting"]), ("days", x["days"])]
+    kept = f" · {e(x['kept'])}" if x["kept"] else ""
+    items = "".join(f"<dt>{e(ui[k])}</dt><dd>{e(v)}</dd>" for k, v in dl)
+    steps = "".join(f"<li>{e(t['at'])} · {e(t['status'])} · <code>{e(t['by'])}</code> · <code>{e(t['commit'])}</code>"
+                    "</li>" for t in x["timeline"])
+    return (f'<details class="req{" late" if x["late"] else ""}"><summary><code>{e(x["id"])}</code> · '
+            f'{e(x["form"])} · {e(x["status"])}{kept}</summary><dl>{items}</dl>'
+            f'<ol class="tl" aria-label="{e(ui["timeline"])}">{steps}</ol></details>\n')
+
+
 def render_html(report: Mapping[str, Any], lang: str = "ar", agg: Mapping[str, Any] | None = None,
                 form_titles: Mapping[str, T] | None = None, other: str = "") -> str:
     """The page in ``lang``; ``agg`` (audit/figures.py) adds the charts; ``other``: the other language's file."""
@@ -92,10 +112,15 @@ def render_html(report: Mapping[str, Any], lang: str = "ar", agg: Mapping[str, A
     key = [(label(lang), L.number(f.get(k, 0), lang)) for k, label in KEY]
     views = [{"key": c.key, "title": c.title(lang), "svg": render_svg(c, lang), "note": c.note(lang)}
              for c in (charts(agg, titles) if agg else [])]
-    rows = [_request(r, period, lang) for r in report.get("rows", ())]
-    for row, r in zip(rows, report.get("rows", ()), strict=True):
-        row["form"] = titles[r["form"]](lang) if r["form"] in titles else r["form"]
+    ui = {k: v(lang) for k, v in UI.items()}
+    names = {fid: t(lang) for fid, t in titles.items()}
+    blocks = []
+    for r in report.get("rows", ()):
+        row = _request(r, period, lang)
+        row["form"] = names.get(r["form"], r["form"])
+        blocks.append(_request_html(row, ui))
     return env.get_template("audit.html.j2").render(
-        lang=lang, dir="rtl" if lang == "ar" else "ltr", ui={k: v(lang) for k, v in UI.items()}, r=report,
-        key=key, charts=views, groups=grouped(report.get("anomalies", ()), lang), rows=rows, other=other,
+        lang=lang, dir="rtl" if lang == "ar" else "ltr", ui=ui, r=report, count=len(blocks),
+        key=key, charts=views, groups=grouped(report.get("anomalies", ()), lang), requests_html="".join(blocks),
+        other=other,
         today=L.date(report.get("today", ""), lang), period=L.number(period, lang))

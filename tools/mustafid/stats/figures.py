@@ -29,6 +29,9 @@ Row = Mapping[str, Any]
 
 
 def month_of(when: str) -> str:
+    """The Riyadh month (``YYYY-MM``) of a timestamp; ISO text already in Riyadh's offset is read as it is."""
+    if len(when) >= 25 and when.endswith("+03:00"):
+        return when[:7]
     return riyadh_day(when).strftime("%Y-%m")
 
 
@@ -73,11 +76,13 @@ def _per_month(rows: Iterable[Row], months: list[str], key: str) -> dict[str, li
 def _decisions(requests: Sequence[Row], months: list[str], period: int) -> dict[str, Any]:
     decided = [r for r in requests if r.get("decided") and r.get("days_to_decision") is not None]
     days = [int(r["days_to_decision"]) for r in decided]
-    per_month = []
-    for m in months:
-        mine = [r for r in decided if month_of(r["received"]) == m]
-        kept = sum(1 for r in mine if r.get("kept"))
-        per_month.append({"decided": len(mine), "kept": kept, "share": _share(kept, len(mine))})
+    index = {m: i for i, m in enumerate(months)}
+    counts = [[0, 0] for _ in months]
+    for r in decided:
+        slot = counts[index[month_of(r["received"])]]
+        slot[0] += 1
+        slot[1] += 1 if r.get("kept") else 0
+    per_month = [{"decided": n, "kept": k, "share": _share(k, n)} for n, k in counts]
     kept = sum(1 for r in decided if r.get("kept"))
     return {"decided": len(decided), "kept": kept, "late": len(decided) - kept, "share": _share(kept, len(decided)),
             "median_days": median(days) if days else None, "buckets": _buckets(days, period),
@@ -128,9 +133,9 @@ def aggregates(report: Mapping[str, Any], kinds: Mapping[str, str] | None = None
     rows = [r for r in report.get("rows", ()) if r.get("received")]
     kind_of = {**{r["form"]: form_kind(r["form"]) for r in rows}, **(kinds or {})}
     today = str(report.get("today") or dt.date.today().isoformat())
-    first = min((month_of(r["received"]) for r in rows), default=today[:7])
-    last = max([today[:7], *(s["month"] for s in scores if s.get("month"))])
-    months = months_between(min([first, *(s["month"] for s in scores if s.get("month"))]), last)
+    # every month a request or a survey arrived in, and today's (Riyadh's day can be ahead of the report's date)
+    seen = {month_of(r["received"]) for r in rows} | {str(s["month"]) for s in scores if s.get("month")}
+    months = months_between(min(seen | {today[:7]}), max(seen | {today[:7]}))
     tagged = [{**r, "kind": kind_of.get(r["form"], "other")} for r in rows]
     requests = [r for r in tagged if r["kind"] == "request"]
     period = int(report.get("figures", {}).get("period_days") or 0)
