@@ -1,10 +1,15 @@
-"""The audit report as Markdown (templates/audit.md.j2), Arabic and English; `--format json` prints the data."""
+"""The audit report as Markdown (templates/audit.md.j2), Arabic and English, statuses and channels in both, every
+request's timeline with the decision's members and meeting, a deletion reported once; `--format json` prints the
+data and `--format html` the auditors' page (audit/html.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from mustafid.audit.findings import deduplicated
+from mustafid.core.text import T
 from mustafid.review.summary import TEMPLATES
+from mustafid.stats import labels as L
 
 
 def render(report: dict[str, Any]) -> str:
@@ -16,4 +21,14 @@ def render(report: dict[str, Any]) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False, trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["ar"] = arabic_digits
-    return env.get_template("audit.md.j2").render(r=report, f=report["figures"])
+    env.filters["st"] = lambda key: _both(L.STATUS, key)
+    env.filters["ch"] = lambda key: _both(L.CHANNEL, key)
+    return env.get_template("audit.md.j2").render(r=report, f=report["figures"],
+                                                  anomalies=deduplicated(report["anomalies"]))
+
+
+def _both(table: dict[str, T], key: str | None) -> str:
+    """A status or channel in both languages ("مقبول approved"); an unknown one as it is."""
+    if not key:
+        return ""
+    return f"{table[key].ar} {table[key].en}" if key in table else key
