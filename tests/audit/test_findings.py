@@ -12,7 +12,8 @@ from mustafid.audit.render import render
 ANOMALIES = [
     {"record": "K7M3-9QXD", "commit": "abcdef1234", "code": "untraced-change", "ar": "تغيّر السجل بإيداع لم تسجّله",
      "en": "the record was changed by a commit without Mustafid's trailers"},
-    {"record": "K7M3-9QXD", "commit": "abcdef1234", "code": "deleted", "ar": "حُذف السجل", "en": "the record was deleted"},
+    {"record": "K7M3-9QXD", "commit": "abcdef1234", "code": "deleted", "ar": "حُذف السجل",
+     "en": "the record was deleted"},
     {"record": "PQ2R-4STV", "commit": "1111111111", "code": "below-quorum", "ar": "دون النصاب", "en": "below quorum"},
     {"record": "-", "commit": "2222222222", "code": "history-rewritten", "ar": "أُعيدت كتابة التاريخ",
      "en": "history rewritten"},
