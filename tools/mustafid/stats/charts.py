@@ -127,7 +127,7 @@ def render_svg(chart: Chart, lang: str, x_labels: Sequence[str] | None = None) -
     cfg: dict[str, Any] = {
         "js": [], "disable_xml_declaration": True, "width": 420, "height": 360, "style": style,
         "value_formatter": fmt, "legend_at_bottom": True, "legend_at_bottom_columns": 1, "truncate_legend": -1,
-        "truncate_label": -1, "legend_box_size": 14,
+        "truncate_label": -1, "legend_box_size": 14, "margin_left": 12, "margin_right": 40,  # room for the last month
         "x_label_rotation": 0 if len(xs) <= 2 or sum(map(len, xs)) <= 24 else (35 if rtl else -35),
         "show_minor_x_labels": len(xs) <= 12, "x_labels_major_every": max(len(xs) // 6, 1),
         "print_zeroes": False, "allow_interruptions": True, "no_data_text": "—",
