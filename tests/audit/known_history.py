@@ -51,6 +51,36 @@ def _personal(n: int) -> dict[str, str]:
             "subject": f"موضوع خاص {n}", "name": f"صاحبة الشكوى {n}", "request_ref": f"Z{n:03d}-ZZZZ"[:9]}
 
 
+def personal_values(assoc: Any, form_id: str, data: dict[str, Any]) -> set[str]:
+    """Every answer in ``data`` that the form tags personal or seals (free text included), as text: what no
+    published figure may hold. Left out, since they would match by chance: short values, a choice's code
+    ("female", "other": words of the page's own), and what the association publishes itself (its city)."""
+    import re
+
+    from mustafid.forms.load import load_forms
+
+    form = load_forms(assoc)[form_id]
+    public = assoc.config_path.read_text(encoding="utf-8")
+    out: set[str] = set()
+
+    def leaves(value: Any) -> list[str]:
+        if isinstance(value, dict):
+            return [x for v in value.values() for x in leaves(v)]
+        if isinstance(value, list):
+            return [x for v in value for x in leaves(v)]
+        return [str(value)] if value not in (None, "") and not isinstance(value, bool) else []
+
+    for path, f in form.walk():
+        if not (f.personal or f.sealed):
+            continue
+        head, _, rest = path.partition(".*.")
+        values = [data.get(head)] if not rest else [item.get(rest) for item in data.get(head) or []
+                                                    if isinstance(item, dict)]
+        out |= {x for v in values for x in leaves(v) if len(x) >= (6 if x.isdigit() else 4)
+                and not re.fullmatch(r"[a-z_]+", x) and x not in public}
+    return out
+
+
 def receive(h: History, name: str, form: str, when: dt.datetime, n: int, **answers: Any) -> str:
     """A record of ``form`` received at ``when`` (its receipt commit dated then) on its own branch."""
     src = ROOT / "tests" / "examples" / "valid" / name / "submissions" / SEED[name][form]
@@ -65,6 +95,7 @@ def receive(h: History, name: str, form: str, when: dt.datetime, n: int, **answe
             data[key] = value
             h.secrets.add(value)
     data.update(answers)
+    h.secrets |= personal_values(h.assoc, form, data)
     path = record_path(form, at, rid)
     branch = f"refs/heads/submission/{rid}"
     git(h.repo, "update-ref", branch, git(h.repo, "rev-parse", "main").strip())
