@@ -21,11 +21,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mustafid.site.build import build_site  # mkdocs and material are heavy: imported only when building
-
     import os
 
     from mustafid.core.errors import UserError
+    from mustafid.site.build import build_site  # mkdocs and material are heavy: imported only when building
 
     before = os.environ.get("MUSTAFID_STATISTICS")
     if args.statistics is not None:
