@@ -24,7 +24,7 @@ def figures() -> dict[str, object]:
                        "rows": rows})
 
 
-def test_the_statistics_page_in_the_built_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_statistics_page_in_the_built_site(tmp_path: Path) -> None:
     stats = tmp_path / "statistics.json"
     stats.write_text(json.dumps(figures()), encoding="utf-8")
     out = tmp_path / "site"
