@@ -11,13 +11,13 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from statistics import median
 from typing import Any
 
 from mustafid.core.period import riyadh_day
 from mustafid.core.vocab import DECIDED, OPEN
-from mustafid.stats.kinds import form_kind
+from mustafid.stats.kinds import KINDS, form_kind
 
 VERSION = 1
 SMALL = "<5"          # a suppressed count in the public aggregates
@@ -65,11 +65,11 @@ def _buckets(days: Sequence[int], period: int) -> list[dict[str, Any]]:
     return out
 
 
-def _per_month(rows: Iterable[Row], months: list[str], key: str) -> dict[str, list[int]]:
+def _per_month(rows: Iterable[Row], months: list[str], key: Callable[[Row], str]) -> dict[str, list[int]]:
     index = {m: i for i, m in enumerate(months)}
     out: dict[str, list[int]] = {}
     for r in rows:
-        out.setdefault(str(r[key] or "?"), [0] * len(months))[index[month_of(r["received"])]] += 1
+        out.setdefault(key(r) or "?", [0] * len(months))[index[month_of(r["received"])]] += 1
     return dict(sorted(out.items()))
 
 
@@ -136,22 +136,25 @@ def aggregates(report: Mapping[str, Any], kinds: Mapping[str, str] | None = None
     # every month a request or a survey arrived in, and today's (Riyadh's day can be ahead of the report's date)
     seen = {month_of(r["received"]) for r in rows} | {str(s["month"]) for s in scores if s.get("month")}
     months = months_between(min(seen | {today[:7]}), max(seen | {today[:7]}))
-    tagged = [{**r, "kind": kind_of.get(r["form"], "other")} for r in rows]
-    requests = [r for r in tagged if r["kind"] == "request"]
+    # rows are never copied: with 100,000 of them, a copy each made the garbage collector most of the time
+    by_kind: dict[str, list[Row]] = {k: [] for k in KINDS}
+    for r in rows:
+        by_kind.setdefault(kind_of.get(r["form"], "other"), []).append(r)
+    requests = by_kind["request"]
     period = int(report.get("figures", {}).get("period_days") or 0)
     outcomes = Counter(str(r.get("status")) for r in requests)
     return {
         "version": VERSION, "association": report.get("association"), "generated": today,
         "period": {"from": f"{months[0]}-01", "to": today}, "period_days": period, "months": months,
-        "totals": {"all": len(tagged), **{k: sum(1 for r in tagged if r["kind"] == k)
-                                          for k in ("request", "complaint", "survey", "other")}},
-        "per_month": {"kind": _per_month(tagged, months, "kind"), "form": _per_month(tagged, months, "form"),
-                      "channel": _per_month(tagged, months, "channel")},
+        "totals": {"all": len(rows), **{k: len(by_kind[k]) for k in KINDS}},
+        "per_month": {"kind": _per_month(rows, months, lambda r: kind_of.get(r["form"], "other")),
+                      "form": _per_month(rows, months, lambda r: str(r["form"] or "")),
+                      "channel": _per_month(rows, months, lambda r: str(r["channel"] or ""))},
         "statuses": dict(sorted(outcomes.items())),
         "open": sum(1 for r in requests if r.get("status") in OPEN),
         "overdue": sum(1 for r in requests if r.get("overdue")),
         "decisions": _decisions(requests, months, period),
-        "complaints": _complaints([r for r in tagged if r["kind"] == "complaint"], months),
+        "complaints": _complaints(by_kind["complaint"], months),
         "satisfaction": _satisfaction(list(scores), months),
     }
 
