@@ -52,6 +52,12 @@ def test_the_markdown_report_speaks_both_languages() -> None:
     assert "الأعضاء / members (١): committee.chair · الاجتماع / meeting: 2026-11/7" in text
 
 
+def test_the_brief_report_fits_a_job_summary() -> None:
+    text = render(report(), brief=True)
+    assert "K7M3-9QXD" in text and "## التسلسل" not in text and "PQ2R-4STV | support-request" not in text
+    assert "mustafid audit --format html" in text
+
+
 def test_the_html_page_in_each_language() -> None:
     ar, en = render_html(report(), "ar"), render_html(report(), "en")
     assert ar.count("K7M3-9QXD") == 1 and en.count("K7M3-9QXD") == 1

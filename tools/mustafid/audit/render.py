@@ -12,8 +12,9 @@ from mustafid.review.summary import TEMPLATES
 from mustafid.stats import labels as L
 
 
-def render(report: dict[str, Any]) -> str:
-    """The report ``audit.report.audit`` returns, as Markdown (figures with Arabic-Indic digits too)."""
+def render(report: dict[str, Any], brief: bool = False) -> str:
+    """The report ``audit.report.audit`` returns, as Markdown (figures with Arabic-Indic digits too); ``brief``:
+    the figures and the findings only (a job summary holds 1 MiB: 10,000 requests' rows would not fit)."""
     import jinja2
 
     from mustafid.core.text import arabic_digits
@@ -23,7 +24,7 @@ def render(report: dict[str, Any]) -> str:
     env.filters["ar"] = arabic_digits
     env.filters["st"] = lambda key: _both(L.STATUS, key)
     env.filters["ch"] = lambda key: _both(L.CHANNEL, key)
-    return env.get_template("audit.md.j2").render(r=report, f=report["figures"],
+    return env.get_template("audit.md.j2").render(r=report, f=report["figures"], brief=brief,
                                                   anomalies=deduplicated(report["anomalies"]))
 
 

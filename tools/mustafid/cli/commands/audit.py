@@ -18,6 +18,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_remote(p)
     p.add_argument("--format", choices=("markdown", "json", "html"), default="markdown",
                    help="report format (default: markdown); html: one page for auditors, with the charts")
+    p.add_argument("--brief", action="store_true",
+                   help="markdown: the figures and the findings only, without every request (for a job summary)")
     p.add_argument("--lang", choices=("ar", "en"), default="ar",
                    help="the HTML page's language when printed (default: ar); with --output both are written: "
                         "FILE in Arabic and FILE's name with .en.html in English")
@@ -65,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "html":
         text = _html(assoc, report, agg, args.lang, "")
     else:
-        text = render(report)
+        text = render(report, brief=args.brief)
     if args.output and text:
         _write(args.output, text)
     else:
