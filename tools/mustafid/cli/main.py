@@ -41,6 +41,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "escalate": ("escalate", "raise a complaint or suggestion to the board / رفع شكوى أو اقتراح إلى المجلس"),
     "lifecycle-check": ("lifecycle_check", "check status changes between two revisions (CI) / فحص انتقالات الحالة"),
     "audit": ("audit", "every request's timeline and decision times from git history / تقرير التدقيق من تاريخ git"),
+    "remind": ("remind", "open requests due soon or late, for the job summary / تذكير بالطلبات التي يقترب موعدها"),
+    "export-board": ("export_board", ("the board's CSV/XLSX: requests and figures, no personal data / "
+                                      "تصدير لمجلس الإدارة")),
     "erase": ("erase", "destroy a request's personal data (PDPL), keeping history / إتلاف البيانات الشخصية لطلب"),
     "export": ("export", "the data subject's copy of a request / نسخة صاحب البيانات"),
     "retention": ("retention", "erase what each form's retention rule says is due / تطبيق مدد الاحتفاظ"),

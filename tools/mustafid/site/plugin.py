@@ -41,6 +41,7 @@ from mustafid.site.html import finish_page
 from mustafid.site.search import strip_search_indexes
 from mustafid.site.settings import EXTRA_CSS, EXTRA_JAVASCRIPT, STATIC_DIR, home_url, language_settings
 from mustafid.site.sitemap import unlisted
+from mustafid.site.statistics import statistics_nav, statistics_pages
 from mustafid.site.tree import GeneratedPage, dest_uri, forms_nav, missing_twins, twin_failure
 
 
@@ -96,7 +97,7 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):  # type: ignore[no-untyp
         if self._generated is None:
             assert self.association is not None
             provider = importlib.import_module(self.config.pages_provider)
-            self._generated = list(provider.generated_pages(self.association))
+            self._generated = list(provider.generated_pages(self.association)) + statistics_pages(self.association)
         return self._generated
 
     # -- events --------------------------------------------------------------------------------------------
@@ -119,7 +120,7 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):  # type: ignore[no-untyp
         if self._base_nav is None:
             self._base_nav = list(config.nav or [])
         lang = self._lang(config)
-        config.nav = self._base_nav + forms_nav(self._pages(), lang)
+        config.nav = self._base_nav + forms_nav(self._pages(), lang) + statistics_nav(self._pages(), lang)
         config.extra["mustafid_home"] = home_url(assoc.site_url, lang, i18n.default_language)  # the 404's link
         return config
 

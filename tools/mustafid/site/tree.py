@@ -36,7 +36,7 @@ def in_nav(page: GeneratedPage) -> bool:
 
 def forms_nav(pages: Iterable[GeneratedPage], lang: str) -> list[dict[str, list[dict[str, str]]]]:
     """The "Forms" nav section of one language (empty when the association has no form page)."""
-    forms = [{p.title: p.src_uri} for p in pages if p.lang == lang and in_nav(p)]
+    forms = [{p.title: p.src_uri} for p in pages if p.lang == lang and in_nav(p) and p.src_uri.startswith("forms/")]
     return [{FORMS_TITLE.get(lang, "Forms"): forms}] if forms else []
 
 
