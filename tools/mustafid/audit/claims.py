@@ -17,6 +17,7 @@ _LINE = re.compile(r"^[^\x00-\x1f\x7f\u0085\u2028\u2029]{1,120}$")
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 CHANNELS_OR_NONE = (*CHANNELS, "None")  # a record without a channel is written as None by message()
 TOGETHER = ("record", "form", "status", "actor", "channel")  # review/trailers.message writes all or none
+NOTED = ("record", "notice", "via", "actor")  # a notice noted in the history (notices/history.py): all or none
 
 
 def _roster_ids(assoc: Association) -> set[str]:
@@ -55,7 +56,7 @@ def bad_trailers(trailer_text: str, assoc: Association) -> list[str]:
             problems.append(f"{key} is not a trailer the tools write")
         elif not check(value):
             problems.append(f"{key}: {value[:60]!r} is not a value the tools write")
-    missing = [n for n in TOGETHER if n not in seen]
+    missing = [n for n in (NOTED if "notice" in seen else TOGETHER) if n not in seen]
     if seen - {"init"} and missing:
         problems.append("the trailers the tools always write together are incomplete: no "
                         + ", ".join(PREFIX + n.capitalize() for n in missing))

@@ -43,7 +43,7 @@ def summary(assoc: Association, record: Mapping[str, Any], lang: str = "ar", red
     return env.get_template("review_summary.md.j2").render(
         r=record, lang=lang, title=title, answers=answers, redacted=redact,
         days_left=days_left(assoc, record, kind=kind),
-        period=count(days, DAY, "ar", digits=False) if days else "—",
+        period=count(days, DAY, lang, digits=False) if days else "—",
         referral=assoc.referral_to_social_research)
 
 

@@ -67,7 +67,7 @@ def status_fragment(lang: str, action: str, view: Any | None = None, asked: bool
     out.append(f'<p>{_e(u["status_intro"])}</p><form method="post" action="{_e(action)}" class="mf-form">'
                f'<input type="hidden" name="_lang" value="{_e(lang)}">'
                f'<div class="mf-field"><label for="mf-ref-in">{_e(u["ref"])}</label>'
-               f'<input id="mf-ref-in" name="ref" dir="ltr" autocomplete="off" required maxlength="12" '
+               f'<input id="mf-ref-in" name="ref" dir="ltr" autocomplete="off" required maxlength="20" '
                f'value="{_e(ref)}"></div>'
                f'<div class="mf-field"><label for="mf-code-in">{_e(u["code"])}</label>'
                f'<input id="mf-code-in" name="code" dir="ltr" inputmode="numeric" autocomplete="off" required '

@@ -18,5 +18,5 @@ def run(args: argparse.Namespace) -> int:
 
     assoc, team = open_team(args, read=False, writes=True)
     record = team.act(args.id, lambda: answer(assoc, team.forge, args.id, args.actor, args.text))
-    queue_after(assoc, team.forge, record)
+    queue_after(assoc, team.forge, record, getattr(args, "key", None))
     return done(record, team)

@@ -29,5 +29,5 @@ def run(args: argparse.Namespace) -> int:
     members = [m.strip() for m in args.members.split(",") if m.strip()]
     record = team.act(args.id, lambda: decide(assoc, team.forge, args.id, args.actor, args.outcome, args.reason,
                                            members, args.meeting, merge=not args.no_merge))
-    queue_after(assoc, team.forge, record)
+    queue_after(assoc, team.forge, record, getattr(args, "key", None))
     return done(record, team)

@@ -18,5 +18,5 @@ def run(args: argparse.Namespace) -> int:
 
     assoc, team = open_team(args, read=False, writes=True)  # act() reads the team's state itself
     record = team.act(args.id, lambda: request_info(assoc, team.forge, args.id, args.actor, args.note))
-    queue_after(assoc, team.forge, record)
+    queue_after(assoc, team.forge, record, getattr(args, "key", None))
     return done(record, team)

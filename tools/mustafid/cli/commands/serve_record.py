@@ -18,5 +18,5 @@ def run(args: argparse.Namespace) -> int:
 
     assoc, team = open_team(args, read=False, writes=True)  # act() reads the team's state itself
     record = team.act(args.id, lambda: serve(assoc, team.forge, args.id, args.actor, args.provided))
-    queue_after(assoc, team.forge, record)
+    queue_after(assoc, team.forge, record, getattr(args, "key", None))
     return done(record, team)

@@ -128,6 +128,7 @@ def _after_entry(intake: Intake, form: FormDef, actor: str, rec: dict[str, Any])
     """The applicant's receipt notice; a document left for later becomes a request for it (needs_info, with the
     notice's completion link), so the request waits for it instead of being lost."""
     from mustafid.notices.queue import after_action, receipt
+    from mustafid.notices.render import contact_of
     from mustafid.review.actions import request_info
 
     receipt(intake.assoc, intake.store, rec)
@@ -137,7 +138,7 @@ def _after_entry(intake: Intake, form: FormDef, actor: str, rec: dict[str, Any])
     wanted = [names[f] for f in rec["missing_documents"] if f in names]
     note = "، ".join(t.ar for t in wanted) + " | " + ", ".join(t.en for t in wanted)
     after = request_info(intake.assoc, intake.store, str(rec["id"]), actor, note)
-    after_action(intake.assoc, intake.store, after)
+    after_action(intake.assoc, intake.store, after, contact=contact_of(rec))  # rec is in clear, after may be sealed
     print(f"الطلب ناقص: طُلب من مقدمه {note} | the request is incomplete: the applicant was asked for it")
     return after
 
