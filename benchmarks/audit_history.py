@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from mustafid.audit.objects import read_objects
+from mustafid.core.vocab import RIYADH
 from mustafid.core.yamlio import load_fast
 from mustafid.forms.load import load_forms
-from mustafid.records.format import RIYADH, dump_record, make_record, new_record_id, record_path
+from mustafid.records.format import dump_record, make_record, new_record_id, record_path
 from mustafid.review.trailers import merge_message, message, vote_message
 from mustafid.store.sshsig import Signer, sign_commit
 
