@@ -6,12 +6,13 @@ every record it brought to main. The objects are read in one batch (audit/object
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from mustafid.audit.claims import bad_trailers
 from mustafid.audit.history import ZERO, Commit, stem
-from mustafid.audit.objects import read_objects
+from mustafid.audit.objects import Batch
 from mustafid.audit.roster import Roster
 from mustafid.audit.signatures import Pending, Verdict
 from mustafid.config.keys import signer_of, signing_required
@@ -23,12 +24,17 @@ from mustafid.review.forges.local import LocalForge
 from mustafid.store import sshsig
 
 Flag = Callable[[str, str, str, str, str], None]
+_AHEAD, _ASK = 512, 128  # commits asked for before the oldest of them is checked; commits asked for at once
 Plan = list[tuple[str, str, str]]  # (what, path, object name) read for one commit, in order
 
 
 class Checker:
-    def __init__(self, forge: LocalForge, roster: Roster, flag: Flag, pending: Pending | None = None) -> None:
-        self.forge, self.roster, self.flag = forge, roster, flag
+    def __init__(self, forge: LocalForge, roster: Roster, pending: Pending | None = None) -> None:
+        self.forge, self.roster = forge, roster
+        self.flag: Flag = self._flag  # findings kept until `report` (the signatures are judged last)
+        self.found: list[tuple[tuple[int, int, int], tuple[str, str, str, str, str]]] = []
+        self._at = (0, 0)  # (commit walked, phase): where a finding goes in the report's order
+        self.judged: list[tuple[Commit, str, bool]] = []  # (commit, its record, is the request's first)
         self.pending = pending  # the signatures' verdicts, worked out beside the walk (audit/signatures.py)
         self.verdicts: dict[str, Verdict] = {}
         self.latest: dict[str, tuple[str, Any]] = {}  # path -> (blob, parsed record): the next change's before
@@ -36,15 +42,52 @@ class Checker:
         self.seen: set[str] = set()                   # records whose first commit was walked
         self.signed: dict[str, str] = {}              # commit -> the roster id whose valid signature it bears
 
-    def run(self, history: list[Commit]) -> None:
+    def run(self, history: Iterable[Commit]) -> list[Commit]:
+        """Every commit checked as the walk streams (its objects asked for at once, read `_AHEAD` commits
+        later); the signatures once the worker's verdicts are in. The findings are kept, in the walk's order,
+        for `report`; the commits walked are returned."""
+        walked: list[Commit] = []
         planned: dict[str, str] = {}
-        plans = [self._plan(c, planned) for c in history]
-        objects = read_objects(self.forge.repo, [name for plan in plans for _w, _p, name in plan])
+        window: deque[tuple[Commit, Plan]] = deque()
+        batch = Batch(self.forge.repo)
+        try:
+            asking: list[str] = []
+            for c in history:
+                plan = self._plan(c, planned)
+                asking += [name for _w, _p, name in plan]
+                window.append((c, plan))
+                walked.append(c)
+                if len(walked) % _ASK == 0:  # asked in batches: a thread hand-over per batch, not per commit
+                    batch.ask(asking)
+                    asking = []
+                if len(window) > _AHEAD:
+                    self._next(window.popleft(), batch)
+            batch.ask(asking)
+            while window:
+                self._next(window.popleft(), batch)
+        finally:
+            batch.close()
         if self.roster.signs:
-            self.verdicts = (self.pending or Pending(self.forge.repo, [c.sha for c in history])).result()
-        for c, plan in zip(history, plans, strict=True):
-            got = {(what, path): obj for (what, path, _n), obj in zip(plan, _take(objects, len(plan)), strict=True)}
-            self._check(c, got)
+            self.verdicts = (self.pending or Pending(self.forge.repo, [c.sha for c in walked])).result()
+            for i, (c, rid, first) in enumerate(self.judged):
+                self._at = (i, 1)
+                self._signature(c, rid, first, self.verdicts.get(c.sha, (False, "none", "")))
+        return walked
+
+    def report(self, flag: Flag) -> None:
+        """The findings, in the walk's order (and for each commit: trailers, signature, content)."""
+        for _key, found in sorted(self.found, key=lambda f: f[0]):
+            flag(*found)
+        self.found.clear()
+
+    def _flag(self, record: str, commit: str, code: str, ar: str, en: str) -> None:
+        self.found.append(((*self._at, len(self.found)), (record, commit, code, ar, en)))
+
+    def _next(self, item: tuple[Commit, Plan], batch: Batch) -> None:
+        c, plan = item
+        got = {(what, path): batch.take() for what, path, _n in plan}
+        self._at = (len(self.judged), 0)
+        self._check(c, got)
 
     def _plan(self, c: Commit, planned: dict[str, str]) -> Plan:
         plan: Plan = []
@@ -77,8 +120,8 @@ class Checker:
                           + "; ".join(problems))
                 c.trailers = {}  # claims nothing: its changes are judged as untraced (audit/report.py)
                 first = False
-        if self.roster.signs:
-            self._signature(c, rid, first, self.verdicts.get(c.sha, (False, "none", "")))
+        self.judged.append((c, rid, first))
+        self._at = (self._at[0], 2)
         if len(c.parents) > 1:
             self._merge(c, got)
         else:
@@ -177,7 +220,3 @@ class Checker:
                 self.flag(stem(path), c.sha, "merge-changed-record",
                           "غيّر إيداع الدمج السجل: ما في الفرع الرئيسي بعده غير ما في فرع الطلب",
                           "the merge commit changed the record: main after it differs from the request's branch")
-
-
-def _take(objects: Iterator[tuple[str, bytes | None]], n: int) -> list[tuple[str, bytes | None]]:
-    return [next(objects) for _ in range(n)]

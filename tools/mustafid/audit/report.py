@@ -102,10 +102,10 @@ def audit(assoc: Association, forge: LocalForge, today: dt.date | None = None) -
     roster = Roster(forge, assoc)
     revs = heads(forge)
     pending = Pending(forge.repo, revs) if roster.signs else None  # verified while the history streams
-    history = list(commits(forge, revs))
+    checker = Checker(forge, roster, pending)
+    history = checker.run(commits(forge, revs))  # checked as it streams; its findings reported after the seals'
     sealed = checkpoints.check(forge, roster, {c.sha for c in history}, flag)
-    checker = Checker(forge, roster, flag, pending)
-    checker.run(history)
+    checker.report(flag)
     on_main = set(forge.git("rev-list", "--first-parent", f"refs/heads/{main}", check=False).decode().split())
     ballots = Ballots(checker.signed) if roster.signs else None
     timelines = _timelines(assoc, history, flag, on_main, roster.at, ballots)
