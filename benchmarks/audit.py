@@ -1,6 +1,6 @@
 """`mustafid audit` over a signed history of 10,000 requests, against its floor: one `git log --raw` over it.
 
-    .venv/bin/python benchmarks/audit.py [--count 10000] [--sample 40] [--runs 3] [--growth]   (KEEP=1 keeps them)
+    .venv/bin/python benchmarks/audit.py [--count 10000] [--sample 40] [--runs 3] [--growth [--growth-runs 1]]   (KEEP=1 keeps them)
 
 Generates (benchmarks/audit_history.py) a records repository where every request went the way the tools take
 it, every commit signed with the actor's own ed25519 key (ssh-keygen) listed in association.yml: received (the
@@ -149,11 +149,12 @@ def main() -> int:
     ap.add_argument("--sample", type=int, default=40)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--growth", action="store_true", help="also at 10x the count, and how each figure grew")
+    ap.add_argument("--growth-runs", type=int, default=1, help="runs of each timing at 10x the count (default 1)")
     args = ap.parse_args()
     small = measure(args.count, args.sample, args.runs)
     if args.growth:
         print(f"\n-- {args.count * 10} requests --")
-        large = measure(args.count * 10, args.sample, args.runs)
+        large = measure(args.count * 10, args.sample, args.growth_runs)
         print(f"\ngrowth from {args.count} to {args.count * 10} requests (10.0 = linear):")
         for name in small:
             print(f"  {name:12s} {small[name]:8.2f} -> {large[name]:8.2f}   x{large[name] / small[name]:.1f}")
