@@ -1,6 +1,7 @@
 """`mustafid audit` over a signed history of 10,000 requests, against its floor: one `git log --raw` over it.
 
-    .venv/bin/python benchmarks/audit.py [--count 10000] [--sample 40] [--runs 3] [--growth [--growth-runs 1]]   (KEEP=1 keeps them)
+    .venv/bin/python benchmarks/audit.py [--count 10000] [--sample 40] [--runs 3] [--growth [--growth-runs 1]]
+    (KEEP=1 keeps the repositories)
 
 Generates (benchmarks/audit_history.py) a records repository where every request went the way the tools take
 it, every commit signed with the actor's own ed25519 key (ssh-keygen) listed in association.yml: received (the
