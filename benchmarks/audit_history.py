@@ -15,7 +15,6 @@ written as one pack piped into `git index-pack --stdin`; then the refs are moved
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
 import random
@@ -175,16 +174,16 @@ def generate(assoc: Any, count: int, sinks: list[tuple[IO[bytes], str]]) -> Stre
                               documents=template["documents"], record_id=req.rid, submitted_at=when)
             put(req, rec, when, message("Receive", rec, None, "web"), "intake")
         elif step == 1:
-            rec = copy.deepcopy(before) | {"status": "verified", "verification": {"by": staff, "at": at, "note": ""}}
+            rec = before | {"status": "verified", "verification": {"by": staff, "at": at, "note": ""}}
             put(req, rec, when, message("Verify", rec, "received", staff), staff)
         elif step < 2 + len(voters):
             member = voters[step - 2]
-            rec = copy.deepcopy(before)
+            rec = dict(before)  # what changes is a new list; the rest is never modified (dump_record only reads)
             rec["votes"] = [*(before.get("votes") or []),
                             {"by": member, "at": at, "outcome": "approved", "reason": "meets the criteria"}]
             put(req, rec, when, vote_message(rec, member, "approved", req.state), member)
         elif step == 2 + len(voters):
-            rec = copy.deepcopy(before) | {"status": "approved"}
+            rec = before | {"status": "approved"}
             rec["decision"] = {"outcome": "approved", "reason": "meets the criteria", "members": list(voters),
                                "meeting": f"{when:%Y-%m}/1", "at": at, "by": chair}
             put(req, rec, when, message("Approve", rec, "verified", chair, rec["decision"]), chair)
@@ -216,9 +215,13 @@ def _pack_header(kind: int, size: int) -> bytes:
     return bytes(out)
 
 
-def sign_history(repo: Path, stream: Stream, old: dict[int, str], signers: dict[str, Signer]) -> int:
-    """Every commit of ``stream`` rewritten signed by its actor's key; the refs moved onto them. The commits
-    written, as one pack."""
+def sign_history(draft: Path, repo: Path, stream: Stream, old: dict[int, str], signers: dict[str, Signer],
+                 config: str) -> int:
+    """Every commit of ``stream`` (in ``draft``, whose objects ``repo`` shares) made again in ``repo`` with
+    ``config`` as its association.yml (a new root tree: the folders below are the draft's) and signed by its
+    actor's key; the draft's refs created in ``repo`` on the new commits. The commits written, as one pack."""
+    data = config.encode()
+    blob = blob_id(data)
     order = [old[m] for m, _who in stream.commits]
     new: dict[str, str] = {}
     pack = subprocess.Popen(["git", "-C", str(repo), "index-pack", "--stdin"], stdin=subprocess.PIPE,
@@ -226,26 +229,40 @@ def sign_history(repo: Path, stream: Stream, old: dict[int, str], signers: dict[
     assert pack.stdin is not None
     digest = hashlib.sha1()
 
-    def out(data: bytes) -> None:
-        digest.update(data)
+    def out(kind: int, body: bytes) -> None:
         assert pack.stdin is not None
-        pack.stdin.write(data)
+        chunk = _pack_header(kind, len(body)) + zlib.compress(body, 1)
+        digest.update(chunk)
+        pack.stdin.write(chunk)
 
-    out(b"PACK" + (2).to_bytes(4, "big") + len(order).to_bytes(4, "big"))
-    for (sha, raw), (_m, who) in zip(read_objects(repo, order), stream.commits, strict=True):
-        assert raw is not None, sha
+    header = b"PACK" + (2).to_bytes(4, "big") + (1 + 2 * len(order)).to_bytes(4, "big")
+    digest.update(header)
+    pack.stdin.write(header)
+    out(3, data)
+    names = [name for sha in order for name in (sha, sha + "^{tree}")]  # each commit, then its root tree
+    objects = read_objects(repo, names)
+    swap: tuple[bytes, bytes] | None = None
+    for (sha, raw), (_t, drafted), (_m, who) in zip(objects, objects, stream.commits, strict=False):
+        assert raw is not None and drafted is not None, sha
+        if swap is None:  # the draft's association.yml, as its first root tree names it
+            at = drafted.index(b" association.yml\0") + len(b" association.yml\0")
+            swap = (b" association.yml\0" + drafted[at:at + 20], b" association.yml\0" + bytes.fromhex(blob))
+        tree = drafted.replace(*swap)
+        tree_id = hashlib.sha1(b"tree %d\0" % len(tree) + tree).hexdigest()
+        out(2, tree)
         head, sep, msg = raw.partition(b"\n\n")
-        lines = [b"parent " + new[line[7:].decode()].encode() if line.startswith(b"parent ") else line
+        lines = [b"tree " + tree_id.encode() if line.startswith(b"tree ") else
+                 b"parent " + new[line[7:].decode()].encode() if line.startswith(b"parent ") else line
                  for line in head.split(b"\n")]
         body = sign_commit(b"\n".join(lines) + sep + msg, signers[who])
         new[sha] = hashlib.sha1(b"commit %d\0" % len(body) + body).hexdigest()
-        out(_pack_header(1, len(body)) + zlib.compress(body, 1))
+        out(1, body)
     pack.stdin.write(digest.digest())
     pack.stdin.close()
-    if pack.wait() != 0:
+    if pack.wait() != 0 or len(new) != len(order):
         raise SystemExit("git index-pack failed")
-    refs = subprocess.run(["git", "-C", str(repo), "for-each-ref", "--format=%(objectname) %(refname)"],
+    refs = subprocess.run(["git", "-C", str(draft), "for-each-ref", "--format=%(objectname) %(refname)"],
                           capture_output=True, text=True, check=True).stdout.split("\n")
-    moves = "".join(f"update {ref} {new[sha]} {sha}\n" for sha, _s, ref in (r.partition(" ") for r in refs if r))
+    moves = "".join(f"create {ref} {new[sha]}\n" for sha, _s, ref in (r.partition(" ") for r in refs if r))
     subprocess.run(["git", "-C", str(repo), "update-ref", "--stdin"], input=moves.encode(), check=True)
     return len(order)
