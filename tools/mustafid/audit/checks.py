@@ -1,8 +1,10 @@
-"""The audit reads what changed, not what commit messages claim: for every commit walked, its signature (in
-process, store/sshsig.py) and its signer's role on the roster of its date (audit/roster.py); the record's blobs
-before and after against the transition the trailers claim (review/lifecycle.check_transition, as CI runs it);
-the trailer block against what the tools write (audit/claims.py); and each merge against its second parent for
-every record it brought to main. The objects are read in one batch (audit/objects.py), in the walk's order."""
+"""The audit reads what changed, not what commit messages claim: for every commit walked, its signature (verified
+by a worker process while the history streams, audit/signatures.py) and its signer's role on the roster of its
+date (audit/roster.py); the record's blobs before and after against the transition the trailers claim
+(review/lifecycle.check_transition, as CI runs it); the trailer block against what the tools write
+(audit/claims.py); and each merge against its second parent for every record it brought to main. The objects
+are asked for through one `git cat-file --batch` as `git log` streams (audit/objects.Batch) and checked a few
+hundred commits behind; records in the tools' own layout are read by the C reader (records/canon.py)."""
 
 from __future__ import annotations
 

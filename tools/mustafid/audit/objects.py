@@ -1,6 +1,7 @@
-"""Batch reads for the audit: one `git cat-file --batch` fed every object name the walk needs (commits to verify,
-record blobs before and after a change, a merge's second parent's record) from a thread while the answers are
-read in the same order, so forty thousand commits are one process and no round trip per object."""
+"""Batch reads for the audit: one `git cat-file --batch` fed every object name the walk needs (record blobs before
+and after a change, a merge's record and its second parent's; commits to verify in audit/signatures.py) from a
+thread while the answers are read in the same order, so sixty thousand commits are one process and no round
+trip per object. `read_objects` takes the names all at once; `Batch` is asked as the walk goes."""
 
 from __future__ import annotations
 
