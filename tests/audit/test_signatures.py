@@ -5,6 +5,7 @@ verify. The streamed object reads (audit/objects.Batch) answer in the order aske
 
 from __future__ import annotations
 
+import multiprocessing
 import subprocess
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def test_the_worker_and_the_process_agree(tmp_path: Path, monkeypatch: pytest.Mo
     forked = signatures.Pending(repo, revs)
     assert forked._future is not None  # the worker really ran (fork is available here)
     got = forked.result()
-    monkeypatch.setattr(signatures.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     inline = signatures.Pending(repo, revs)
     assert inline._future is None and inline.result() == got == signatures.verdicts(repo, revs)
     assert got[signed] == (False, "ok", Signer(keys["intake"]).public)
