@@ -17,6 +17,13 @@ repository. Times, in the same run, best of `--runs`:
     (commit-graph with Bloom filters), on a random sample of records, scaled to all of them.
 `--growth` does it all again at 10x the count (100,000 requests, 600,001 commits) and prints how each figure
 grew (the 100,000 figure over the 10,000 one: 10.0 is linear).
+
+Measured 2026-12-01 on the 2 shared cores (load 4-17 from other work): 10,000 requests, best of 3 interleaved:
+floor 3.87 s (CPU 3.17 s), signed audit 18.38 s (CPU 21.11 s), 4.75x the floor (goal <= 2x, not met); unsigned
+14.25 s (CPU 14.15 s), so signature checks cost 4.13 s, +29% (CPU 6.96 s, 116 us a commit). 100,000 requests,
+one sequential run each as the load fell from 10 to 2: floor 122 s, signed 295 s (2.42x), unsigned 132 s
+(1.08x), signatures 163 s (+124%). What remains above the floor is Python in the main process (trailer checks,
+lifecycle checks of every record version, parsing the log, the indented JSON).
 """
 
 from __future__ import annotations
