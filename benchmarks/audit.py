@@ -1,22 +1,38 @@
-"""`mustafid audit` over a history of 10,000 requests, against reading each record's history on its own.
+"""`mustafid audit` over a signed history of 10,000 requests, against its floor: one `git log --raw` over it.
 
-    .venv/bin/python benchmarks/audit.py [--count 10000] [--sample 40]      (KEEP=1 keeps the repository)
+    .venv/bin/python benchmarks/audit.py [--count 10000] [--sample 40] [--runs 3] [--growth [--growth-runs 1]]
+    (KEEP=1 keeps the repositories)
 
-Generates, with `git fast-import`, a repository where every request went the way the tools take it: received on
-its branch, verified, approved by the committee, merged into main (40,000 commits, the trailers as
-review/trailers.py writes them). Times the full CLI (`mustafid audit --format json`, process start included) and, as
-the baseline, what a tool without the trailers' single stream would do: `git log -p main -- <record>` for each record
-(commit-graph with Bloom filters written first) (one process per record), measured on a random sample of records in
-the same run and scaled to all of them.
+Generates (benchmarks/audit_history.py) a records repository where every request went the way the tools take
+it, every commit signed with the actor's own ed25519 key (ssh-keygen) listed in association.yml: received (the
+intake's key), verified (staff), one signed vote per quorum member, approved, merged into main (60,001 commits
+for 10,000 requests). The same history is also kept unsigned (association.yml without keys), in a second
+repository. Times, in the same run, best of `--runs`:
+  - the floor: `git log --raw --no-abbrev --all` over the signed history (what any audit reading the changes
+    must at least pay; output discarded);
+  - the whole audit with signature checks, `mustafid audit --format json` (process start included), and its
+    ratio to the floor (goal <= 2x); it must find the requests all decided and no anomaly;
+  - the same audit of the unsigned history: what the signature checks cost, in seconds and in %;
+  - as before, what a tool without the single stream would do: `git log -p main -- <record>` per record
+    (commit-graph with Bloom filters), on a random sample of records, scaled to all of them.
+`--growth` does it all again at 10x the count (100,000 requests, 600,001 commits) and prints how each figure
+grew (the 100,000 figure over the 10,000 one: 10.0 is linear).
+
+Measured 2026-12-01 on the 2 shared cores (load 4-17 from other work): 10,000 requests, best of 3 interleaved:
+floor 3.87 s (CPU 3.17 s), signed audit 18.38 s (CPU 21.11 s), 4.75x the floor (goal <= 2x, not met); unsigned
+14.25 s (CPU 14.15 s), so signature checks cost 4.13 s, +29% (CPU 6.96 s, 116 us a commit). 100,000 requests,
+one sequential run each as the load fell from 10 to 2: floor 122 s, signed 295 s (2.42x), unsigned 132 s
+(1.08x), signatures 163 s (+124%). What remains above the floor is Python in the main process (trailer checks,
+lifecycle checks of every record version, parsing the log, the indented JSON).
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -25,120 +41,146 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tools"), str(ROOT)]
+sys.path[:0] = [str(ROOT / "tools"), str(ROOT), str(ROOT / "benchmarks")]
+
+from audit_history import generate, marks, roster, sign_history  # noqa: E402
 
 from mustafid.config.association import load_association  # noqa: E402
-from mustafid.records.format import new_record_id, record_path  # noqa: E402
+from mustafid.store.sshsig import Signer  # noqa: E402
+
+MUSTAFID = str(Path(sys.executable).parent / "mustafid")
 
 
-def generate(repo: Path, count: int, assoc: object) -> list[str]:
-    chair = assoc.committee[0].id  # type: ignore[attr-defined]
-    members = ", ".join(p.id for p in assoc.committee[: assoc.committee_quorum])  # type: ignore[attr-defined]
-    start = dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
-    out: list[bytes] = []
-    paths = []
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout
 
-    def data(text: str) -> None:
-        b = text.encode()
-        out.append(f"data {len(b)}\n".encode() + b + b"\n")
 
-    def commit(ref: str, mark: int, when: dt.datetime, message: str, parents: list[str], path: str,
-               content: str) -> None:
-        out.append(f"commit {ref}\nmark :{mark}\n".encode())
-        stamp = f"{int(when.timestamp())} +0300"
-        out.append(f"author Mustafid <m@x.invalid> {stamp}\ncommitter Mustafid <m@x.invalid> {stamp}\n".encode())
-        data(message)
-        for i, p in enumerate(parents):
-            out.append(f"{'from' if i == 0 else 'merge'} {p}\n".encode())
-        out.append(f"M 100644 inline {path}\n".encode())
-        data(content)
+def build(tmp: Path, count: int) -> tuple[Path, Path, list[str]]:
+    """(the signed repository, the unsigned one, the record paths). The unsigned history is imported once; the
+    signed repository shares its objects (its pack, hard-linked) and adds the signed commits and their root
+    trees (association.yml with the keys) in a second pack."""
+    keys = {"intake": tmp / "keys" / "intake"}
+    source = ROOT / "association.yml"
+    configs = {tmp / "signed": roster(source, keys), tmp / "unsigned": roster(source, None)}
+    for repo, config in configs.items():
+        subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+        (repo / "association.yml").write_text(config, encoding="utf-8")
+        shutil.copytree(ROOT / "forms", repo / "forms")
+    signed, unsigned = configs
+    importer = subprocess.Popen(["git", "-C", str(unsigned), "fast-import", "--quiet",
+                                 f"--export-marks={unsigned / '.git' / 'marks'}"], stdin=subprocess.PIPE)
+    assert importer.stdin is not None
+    t = time.perf_counter()
+    stream = generate(load_association(signed), count, [(importer.stdin, configs[unsigned])])
+    importer.stdin.close()
+    if importer.wait() != 0:
+        raise SystemExit("git fast-import failed")
+    made = time.perf_counter() - t
+    t = time.perf_counter()
+    for pack in (unsigned / ".git" / "objects" / "pack").iterdir():
+        os.link(pack, signed / ".git" / "objects" / "pack" / pack.name)
+    rewritten = sign_history(unsigned, signed, stream, marks(unsigned / ".git" / "marks"),
+                             {k: Signer(v) for k, v in keys.items()}, configs[signed])
+    signing = time.perf_counter() - t
+    t = time.perf_counter()
+    for repo in configs:
+        # refs packed and the commit-graph with its Bloom filters for changed paths, as `git maintenance` leaves
+        # them (the design brief: a record's `git log -- PATH` 82 ms -> 9 ms): the fairest baseline; the audit
+        # does not need them. (No repack: it takes longer than all the rest.)
+        git(repo, "pack-refs", "--all")
+        git(repo, "commit-graph", "write", "--reachable", "--changed-paths")
+    commits = git(signed, "rev-list", "--all", "--count").strip()
+    print(f"generated {count} requests, {commits} commits: {made:.1f} s (records, fast-import), signing "
+          f"{rewritten} commits {signing:.1f} s, refs + commit-graph {time.perf_counter() - t:.1f} s")
+    return signed, unsigned, [p for p in git(unsigned, "ls-tree", "-r", "--name-only", "main").split()
+                              if p.startswith("submissions/")]
 
-    # main starts with the association's config, as a real records repository does.
-    commit("refs/heads/main", 1, start, "association", [], "association.yml",
-           (ROOT / "association.yml").read_text(encoding="utf-8"))
-    mark, main = 2, 1
-    rng = random.Random(3)
-    for i in range(count):
-        rid = new_record_id()
-        when = start + dt.timedelta(minutes=7 * i)
-        path = record_path("support-request", when.isoformat(), rid)
-        paths.append(path)
-        ref = f"refs/heads/submission/{rid}"
 
-        def msg(verb: str, status: str, before: str | None, actor: str, extra: str = "", rid: str = rid) -> str:
-            return (f"{verb} {rid} (support-request)\n\nMustafid-Record: {rid}\nMustafid-Form: support-request\n"
-                    f"Mustafid-Status: {status}\n" + (f"Mustafid-From: {before}\n" if before else "") +
-                    f"Mustafid-Actor: {actor}\nMustafid-Channel: web\n{extra}")
-        decided = when + dt.timedelta(days=rng.randint(1, 40))
-        steps = [("Receive", "received", None, "web", "", when),
-                 ("Verify", "verified", "received", "staff.officer", "", when + dt.timedelta(hours=5)),
-                 ("Approve", "approved", "verified", chair,
-                  f"Mustafid-Decision: approved\nMustafid-Members: {members}\nMustafid-Meeting: 2026/1\n", decided)]
-        prev = [f":{main}"]
-        for verb, status, before, actor, extra, at in steps:
-            commit(ref, mark, at, msg(verb, status, before, actor, extra), prev, path,
-                   f"id: \"{rid}\"\nstatus: \"{status}\"\n")
-            prev, mark = [f":{mark}"], mark + 1
-        merge_parents = [f":{main}", *prev]
-        commit("refs/heads/main", mark, decided, msg("Merge approve", "approved", "verified", chair), merge_parents,
-               path, f"id: \"{rid}\"\nstatus: \"approved\"\n")
-        main, mark = mark, mark + 1
-    subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet"], input=b"".join(out), check=True)
-    return paths
+def timings(signed: Path, unsigned: Path, runs: int, count: int) -> tuple[dict[str, tuple[float, float]],
+                                                                       dict[str, int]]:
+    """Best wall time and CPU time (the process and all it waited for) of each command, the commands taken in
+    turn in each round so that other work on the machine falls on each alike; the signed audit's figures."""
+    audit = [MUSTAFID, "audit", "--format", "json"]
+    cmds = {
+        "floor": ["git", "-C", str(signed), "log", "--raw", "--no-abbrev", "--all"],
+        "stream": ["git", "-C", str(signed), "log", "--reverse", "--topo-order", "--format=%H%P%B", "--raw",
+                   "--no-abbrev", "--no-renames", "--diff-merges=first-parent", "--all"],
+        "audit": [*audit, "--association", str(signed), "--repo", str(signed)],
+        "unsigned": [*audit, "--association", str(unsigned), "--repo", str(unsigned)],
+    }
+    got = {name: (float("inf"), float("inf")) for name in cmds}
+    figures: dict[str, int] = {}
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            before, t = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+            proc = subprocess.run(cmd, stdout=subprocess.PIPE if name in ("audit", "unsigned") else subprocess.DEVNULL,
+                                  text=True, check=False)
+            took, after = time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            got[name] = (min(got[name][0], took), min(got[name][1], cpu))
+            if name in ("audit", "unsigned"):
+                report = json.loads(proc.stdout)
+                f = report["figures"]
+                if not (f["requests"] == count and f["decided"] == count and f["anomalies"] == 0):
+                    raise SystemExit(f"the {name} audit found {f}: {report['anomalies'][:5]}")
+                figures = figures or f
+    return got, figures
+
+
+def measure(count: int, sample: int, runs: int) -> dict[str, float]:
+    tmp = Path(tempfile.mkdtemp(prefix="mustafid-audit-"))
+    try:
+        signed, unsigned, paths = build(tmp, count)
+        got, f = timings(signed, unsigned, runs, count)
+        (floor, floor_cpu), (stream, _c) = got["floor"], got["stream"]
+        (ours, ours_cpu), (plain, plain_cpu) = got["audit"], got["unsigned"]
+        cost = ours - plain
+        print(f"floor, git log --raw --all:  {floor:6.2f} s  (CPU {floor_cpu:.2f} s) best of {runs}; the audit's own "
+              f"git log (merges diffed against main, topo-order) {stream:.2f} s")
+        print(f"mustafid audit, signed:      {ours:6.2f} s  (CPU {ours_cpu:.2f} s) {count / ours:6.0f} requests/s "
+              f"(kept {f['kept']}, late {f['late']}, anomalies {f['anomalies']})")
+        print(f"ratio to the floor:          {ours / floor:6.2f}x  (goal <= 2.0x; in CPU time "
+              f"{ours_cpu / floor_cpu:.2f}x)")
+        print(f"mustafid audit, unsigned:    {plain:6.2f} s  (CPU {plain_cpu:.2f} s) {plain / floor:.2f}x the floor")
+        print(f"signature checks cost:       {cost:6.2f} s  {cost / plain * 100:+.0f}% over the unsigned audit "
+              f"(CPU {ours_cpu - plain_cpu:.2f} s, {(ours_cpu - plain_cpu) / (6 * count + 1) * 1e6:.0f} us per "
+              "commit, mostly in the worker beside the walk)")
+        rng = random.Random(5)
+        picked = rng.sample(paths, min(sample, len(paths)))
+        t = time.perf_counter()
+        for p in picked:
+            subprocess.run(["git", "-C", str(signed), "log", "-p", "--format=%H %aI%n%B", "main", "--", p],
+                           capture_output=True, check=True, env={**os.environ, "GIT_PAGER": "cat"})
+        per = (time.perf_counter() - t) / len(picked)
+        theirs = per * count
+        print(f"git log -p per record:       {theirs:6.2f} s  (measured on {len(picked)} records: "
+              f"{per * 1000:.1f} ms each, scaled to {count}): the audit is {theirs / ours:.0f}x faster")
+        return {"floor": floor, "audit": ours, "unsigned": plain, "signatures": cost, "ratio": ours / floor,
+                "floor CPU": floor_cpu, "audit CPU": ours_cpu, "unsigned CPU": plain_cpu,
+                "signatures CPU": ours_cpu - plain_cpu, "per-record": theirs}
+    finally:
+        if not os.environ.get("KEEP"):
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print(tmp)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--count", type=int, default=10_000)
     ap.add_argument("--sample", type=int, default=40)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--growth", action="store_true", help="also at 10x the count, and how each figure grew")
+    ap.add_argument("--growth-runs", type=int, default=1, help="runs of each timing at 10x the count (default 1)")
     args = ap.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="mustafid-audit-"))
-    try:
-        repo = tmp / "repo"
-        repo.mkdir()
-        shutil.copy2(ROOT / "association.yml", repo / "association.yml")
-        shutil.copytree(ROOT / "forms", repo / "forms")
-        subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
-        assoc = load_association(repo)
-        t = time.perf_counter()
-        paths = generate(repo, args.count, assoc)
-        commits = subprocess.run(["git", "-C", str(repo), "rev-list", "--all", "--count"], capture_output=True,
-                                 text=True, check=True).stdout.strip()
-        # Bloom filters for changed paths (the design brief: a record's `git log -- PATH` 82 ms -> 9 ms): the
-        # fairest baseline; the audit does not need them.
-        subprocess.run(["git", "-C", str(repo), "commit-graph", "write", "--reachable", "--changed-paths"], check=True,
-                       capture_output=True)
-        print(f"generated {args.count} requests, {commits} commits in {time.perf_counter() - t:.1f} s")
-        runs = []
-        for _ in range(3):
-            t = time.perf_counter()
-            proc = subprocess.run([str(Path(sys.executable).parent / "mustafid"), "audit", "--association", str(repo),
-                                   "--repo", str(repo), "--format", "json"], capture_output=True, text=True,
-                                  check=False)
-            runs.append(time.perf_counter() - t)
-            report = json.loads(proc.stdout)
-        ours = min(runs)
-        f = report["figures"]
-        assert f["requests"] == args.count and f["decided"] == args.count and f["anomalies"] == 0, \
-            report["anomalies"][:5]
-        print(f"mustafid audit:       {ours:6.2f} s  {args.count / ours:8.0f} requests/s  best of 3 "
-              f"(kept {f['kept']}, late {f['late']})")
-        sample = random.Random(5).sample(paths, min(args.sample, len(paths)))
-        t = time.perf_counter()
-        for p in sample:
-            subprocess.run(["git", "-C", str(repo), "log", "-p", "--format=%H %aI%n%B", "main", "--", p],
-                           capture_output=True, check=True, env={**os.environ, "GIT_PAGER": "cat"})
-        per = (time.perf_counter() - t) / len(sample)
-        theirs = per * args.count
-        print(f"git log per record:   {theirs:6.2f} s  (measured on {len(sample)} records: {per * 1000:.1f} ms each, "
-              f"scaled to {args.count})")
-        print(f"ratio: one streamed log is {theirs / ours:.0f}x faster than a history read per record")
-        return 0
-    finally:
-        if not os.environ.get("KEEP"):
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print(tmp)
+    small = measure(args.count, args.sample, args.runs)
+    if args.growth:
+        print(f"\n-- {args.count * 10} requests --")
+        large = measure(args.count * 10, args.sample, args.growth_runs)
+        print(f"\ngrowth from {args.count} to {args.count * 10} requests (10.0 = linear):")
+        for name in small:
+            print(f"  {name:12s} {small[name]:8.2f} -> {large[name]:8.2f}   x{large[name] / small[name]:.1f}")
+    return 0
 
 
 if __name__ == "__main__":

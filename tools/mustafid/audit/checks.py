@@ -1,50 +1,98 @@
-"""The audit reads what changed, not what commit messages claim: for every commit walked, its signature (in
-process, store/sshsig.py) and its signer's role on the roster of its date (audit/roster.py); the record's blobs
-before and after against the transition the trailers claim (review/lifecycle.check_transition, as CI runs it);
-the trailer block against what the tools write (audit/claims.py); and each merge against its second parent for
-every record it brought to main. The objects are read in one batch (audit/objects.py), in the walk's order."""
+"""The audit reads what changed, not what commit messages claim: for every commit walked, its signature (verified
+by a worker process while the history streams, audit/signatures.py) and its signer's role on the roster of its
+date (audit/roster.py); the record's blobs before and after against the transition the trailers claim
+(review/lifecycle.check_transition, as CI runs it); the trailer block against what the tools write
+(audit/claims.py); and each merge against its second parent for every record it brought to main. The objects
+are asked for through one `git cat-file --batch` as `git log` streams (audit/objects.Batch) and checked a few
+hundred commits behind; records in the tools' own layout are read by the C reader (records/canon.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import PurePosixPath
+from collections import deque
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from mustafid.audit.claims import bad_trailers
-from mustafid.audit.history import ZERO, Commit
-from mustafid.audit.objects import read_objects
+from mustafid.audit.history import ZERO, Commit, stem
+from mustafid.audit.objects import Batch
 from mustafid.audit.roster import Roster
+from mustafid.audit.signatures import Pending, Verdict
 from mustafid.config.keys import signer_of, signing_required
 from mustafid.core.vocab import DECIDED
 from mustafid.core.yamlio import load_fast
+from mustafid.records.canon import load as load_canonical
 from mustafid.review import lifecycle
 from mustafid.review.forges.local import LocalForge
 from mustafid.store import sshsig
 
 Flag = Callable[[str, str, str, str, str], None]
+_AHEAD, _ASK = 512, 128  # commits asked for before the oldest of them is checked; commits asked for at once
 Plan = list[tuple[str, str, str]]  # (what, path, object name) read for one commit, in order
 
 
 class Checker:
-    def __init__(self, forge: LocalForge, roster: Roster, flag: Flag) -> None:
-        self.forge, self.roster, self.flag = forge, roster, flag
+    def __init__(self, forge: LocalForge, roster: Roster, pending: Pending | None = None) -> None:
+        self.forge, self.roster = forge, roster
+        self.flag: Flag = self._flag  # findings kept until `report` (the signatures are judged last)
+        self.found: list[tuple[tuple[int, int, int], tuple[str, str, str, str, str]]] = []
+        self._at = (0, 0)  # (commit walked, phase): where a finding goes in the report's order
+        self.judged: list[tuple[Commit, str, bool]] = []  # (commit, its record, is the request's first)
+        self.pending = pending  # the signatures' verdicts, worked out beside the walk (audit/signatures.py)
+        self.verdicts: dict[str, Verdict] = {}
         self.latest: dict[str, tuple[str, Any]] = {}  # path -> (blob, parsed record): the next change's before
         self.path_of: dict[str, str] = {}             # record id -> its path, from the commits that touched it
         self.seen: set[str] = set()                   # records whose first commit was walked
         self.signed: dict[str, str] = {}              # commit -> the roster id whose valid signature it bears
 
-    def run(self, history: list[Commit]) -> None:
+    def run(self, history: Iterable[Commit]) -> list[Commit]:
+        """Every commit checked as the walk streams (its objects asked for at once, read `_AHEAD` commits
+        later); the signatures once the worker's verdicts are in. The findings are kept, in the walk's order,
+        for `report`; the commits walked are returned."""
+        walked: list[Commit] = []
         planned: dict[str, str] = {}
-        plans = [self._plan(c, planned) for c in history]
-        objects = read_objects(self.forge.repo, [name for plan in plans for _w, _p, name in plan])
-        for c, plan in zip(history, plans, strict=True):
-            got = {(what, path): obj for (what, path, _n), obj in zip(plan, _take(objects, len(plan)), strict=True)}
-            self._check(c, got)
+        window: deque[tuple[Commit, Plan]] = deque()
+        batch = Batch(self.forge.repo)
+        try:
+            asking: list[str] = []
+            for c in history:
+                plan = self._plan(c, planned)
+                asking += [name for _w, _p, name in plan]
+                window.append((c, plan))
+                walked.append(c)
+                if len(walked) % _ASK == 0:  # asked in batches: a thread hand-over per batch, not per commit
+                    batch.ask(asking)
+                    asking = []
+                if len(window) > _AHEAD:
+                    self._next(window.popleft(), batch)
+            batch.ask(asking)
+            while window:
+                self._next(window.popleft(), batch)
+        finally:
+            batch.close()
+        if self.roster.signs:
+            self.verdicts = (self.pending or Pending(self.forge.repo, [c.sha for c in walked])).result()
+            for i, (c, rid, first) in enumerate(self.judged):
+                self._at = (i, 1)
+                self._signature(c, rid, first, self.verdicts.get(c.sha, (False, "none", "")))
+        return walked
+
+    def report(self, flag: Flag) -> None:
+        """The findings, in the walk's order (and for each commit: trailers, signature, content)."""
+        for _key, found in sorted(self.found, key=lambda f: f[0]):
+            flag(*found)
+        self.found.clear()
+
+    def _flag(self, record: str, commit: str, code: str, ar: str, en: str) -> None:
+        self.found.append(((*self._at, len(self.found)), (record, commit, code, ar, en)))
+
+    def _next(self, item: tuple[Commit, Plan], batch: Batch) -> None:
+        c, plan = item
+        got = {(what, path): batch.take() for what, path, _n in plan}
+        self._at = (len(self.judged), 0)
+        self._check(c, got)
 
     def _plan(self, c: Commit, planned: dict[str, str]) -> Plan:
         plan: Plan = []
-        if self.roster.signs:
-            plan.append(("commit", "", c.sha))
         blobs = c.blobs or {}
         if len(c.parents) > 1:
             rid = c.trailers.get("record", "")
@@ -53,7 +101,7 @@ class Checker:
                 plan += [("merged", path, f"{c.sha}:{path}"), ("second", path, f"{c.parents[1]}:{path}")]
             return plan
         for path, (before, after) in sorted(blobs.items()):
-            self.path_of.setdefault(PurePosixPath(path).stem, path)
+            self.path_of.setdefault(stem(path), path)
             if before != ZERO and planned.get(path) != before:
                 plan.append(("before", path, before))
             if after != ZERO:
@@ -62,7 +110,7 @@ class Checker:
         return plan
 
     def _check(self, c: Commit, got: dict[tuple[str, str], tuple[str, bytes | None]]) -> None:
-        rid = c.trailers.get("record") or next((PurePosixPath(p).stem for _s, p in c.touched), "-")
+        rid = c.trailers.get("record") or next((stem(p) for _s, p in c.touched), "-")
         first = bool(rid != "-" and rid not in self.seen and c.trailers.get("status") and len(c.parents) < 2)
         if first:
             self.seen.add(rid)
@@ -74,39 +122,37 @@ class Checker:
                           + "; ".join(problems))
                 c.trailers = {}  # claims nothing: its changes are judged as untraced (audit/report.py)
                 first = False
-        if ("commit", "") in got:
-            self._signature(c, rid, first, got[("commit", "")][1] or b"")
+        self.judged.append((c, rid, first))
+        self._at = (self._at[0], 2)
         if len(c.parents) > 1:
             self._merge(c, got)
         else:
             self._content(c, rid, got)
 
-    def _signature(self, c: Commit, rid: str, first: bool, raw: bytes) -> None:
+    def _signature(self, c: Commit, rid: str, first: bool, verdict: Verdict) -> None:
         when = c.committed or c.at
         assoc = self.roster.exact_at(when)
         if assoc is None or not signing_required(assoc):
             return
-        payload, armored = sshsig.split_commit(raw)
-        if len(c.parents) > 1 and armored is not None and armored.startswith("-----BEGIN PGP"):
+        pgp, state, detail = verdict
+        if len(c.parents) > 1 and pgp:
             # GitHub's merge button signs with its own PGP key, which no roster lists: a merge is judged by what
             # it brings (_merge: main after it must hold exactly the request branch's records), not its signer
             return
-        if armored is None:
+        if state == "none":
             self.flag(rid, c.sha, "unsigned", "الإيداع غير موقّع والجمعية توقّع كل إجراء",
                       "the commit is not signed, and the association signs every action")
             return
-        try:
-            sig = sshsig.verify(armored, payload)
-        except sshsig.BadSignature as exc:
+        if state != "ok":
             self.flag(rid, c.sha, "bad-signature", "توقيع الإيداع لا يصح (مزوّر أو لمحتوى آخر)",
-                      f"the commit's signature does not verify ({exc}): forged, or made for other content")
+                      f"the commit's signature does not verify ({detail}): forged, or made for other content")
             return
-        who = signer_of(assoc, sig.openssh_key, when)
+        who = signer_of(assoc, detail, when)
         if who is None:
             self.flag(rid, c.sha, "unknown-signer",
                       f"وُقّع الإيداع بمفتاح ليس لأحد في قائمة association.yml صالحًا يوم {when:%Y-%m-%d}",
                       f"the commit is signed with a key on no roster entry valid on {when:%Y-%m-%d} "
-                      f"({sshsig.fingerprint(sig.openssh_key)})")
+                      f"({sshsig.fingerprint(detail)})")
             return
         signer, role = who
         self.signed[c.sha] = signer
@@ -132,10 +178,13 @@ class Checker:
             return None
         if (what, path) in got:
             data = got[(what, path)][1]
-            try:
-                parsed = load_fast(data.decode("utf-8")) if data is not None else None
-            except Exception:
-                parsed = {}
+            # the layout the tools write, read in C (records/canon.py, ~3 us); anything else by the YAML loader
+            parsed = load_canonical(data) if data is not None else None
+            if parsed is None and data is not None:
+                try:
+                    parsed = load_fast(data.decode("utf-8"))
+                except Exception:
+                    parsed = {}
             return parsed if isinstance(parsed, dict) else {}
         cached = self.latest.get(path)
         return cached[1] if cached and cached[0] == blob else {}
@@ -145,7 +194,7 @@ class Checker:
             before = self._record(path, before_blob, got, "before")
             after = self._record(path, after_blob, got, "after")
             self.latest[path] = (after_blob, after)
-            if PurePosixPath(path).stem != rid or "status" not in c.trailers or after is None:
+            if stem(path) != rid or "status" not in c.trailers or after is None:
                 continue  # untraced-change or deleted: flagged from the trailers already
             self._claimed(c, rid, path, before, after, before_blob)
 
@@ -170,10 +219,6 @@ class Checker:
                 continue
             second = got.get(("second", path), ("", None))[0]
             if sha != second:
-                self.flag(PurePosixPath(path).stem, c.sha, "merge-changed-record",
+                self.flag(stem(path), c.sha, "merge-changed-record",
                           "غيّر إيداع الدمج السجل: ما في الفرع الرئيسي بعده غير ما في فرع الطلب",
                           "the merge commit changed the record: main after it differs from the request's branch")
-
-
-def _take(objects: Iterator[tuple[str, bytes | None]], n: int) -> list[tuple[str, bytes | None]]:
-    return [next(objects) for _ in range(n)]

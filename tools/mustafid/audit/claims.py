@@ -24,10 +24,24 @@ def _roster_ids(assoc: Association) -> set[str]:
     return {p.id for p in (*assoc.committee, *assoc.staff)} | {"web", "intake", APPLICANT}
 
 
+_CACHE: dict[int, tuple[Association, dict[str, Callable[[str], bool]]]] = {}
+
+
 def _checks(assoc: Association) -> dict[str, Callable[[str], bool]]:
+    """The checks for one version of the roster, made once (the association is kept: its id is not reused)."""
+    cached = _CACHE.get(id(assoc))
+    if cached is None or cached[0] is not assoc:
+        if len(_CACHE) > 64:
+            _CACHE.clear()
+        cached = _CACHE[id(assoc)] = (assoc, _make_checks(assoc))
+    return cached[1]
+
+
+def _make_checks(assoc: Association) -> dict[str, Callable[[str], bool]]:
+    ids = _roster_ids(assoc)
     return {
         "record": is_record_id, "form": lambda v: bool(_ID.match(v)), "status": lambda v: v in STATUSES,
-        "from": lambda v: v in STATUSES, "actor": lambda v: v in _roster_ids(assoc),
+        "from": lambda v: v in STATUSES, "actor": lambda v: v in ids,
         "channel": lambda v: v in CHANNELS_OR_NONE, "decision": lambda v: v in DECIDED,
         "vote": lambda v: v in DECIDED, "state": lambda v: bool(_SHA.match(v)),
         "notice": lambda v: v in NOTICE_EVENTS, "via": lambda v: v in NOTICE_VIAS,  # notices/history.py

@@ -36,11 +36,14 @@ class Commit:
 
 def commits(forge: LocalForge, revs: list[str]) -> Iterator[Commit]:
     """Every commit reachable from ``revs``, parents first, read from one `git log` as it streams."""
+    # the heads on stdin: a hundred thousand review branches would not fit on a command line
     proc = subprocess.Popen(["git", "-C", str(forge.repo), "log", "--reverse", "--topo-order", f"--format={_FORMAT}",
-                             "--raw", "--no-abbrev", "--no-renames", "--diff-merges=first-parent", *revs, "--"],
-                            stdout=subprocess.PIPE)
-    out = proc.stdout
-    assert out is not None
+                             "--raw", "--no-abbrev", "--no-renames", "--diff-merges=first-parent", "--stdin", "--"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    out, stdin = proc.stdout, proc.stdin
+    assert out is not None and stdin is not None
+    stdin.write("".join(f"{r}\n" for r in revs).encode())  # git reads them all before it writes anything
+    stdin.close()
     buf, complete = "", False
     judged: dict[str, dt.datetime] = {}
     decode = codecs.getincrementaldecoder("utf-8")("replace").decode  # a character may straddle two reads
@@ -86,6 +89,13 @@ def _commit(part: str) -> Commit:
             blobs[path] = (fields[2], fields[3])
     return Commit(sha, shas, dt.datetime.fromisoformat(at), trailers.parse(trailer_lines, subject, len(shas) > 1),
                   touched, dt.datetime.fromisoformat(committed), blobs, trailer_lines)
+
+
+def stem(path: str) -> str:
+    """A record's id from its path (`PurePosixPath(path).stem` of the .yml paths walked, without its cost)."""
+    name = path[path.rfind("/") + 1:]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name  # pathlib's own rule
 
 
 def heads(forge: LocalForge) -> list[str]:

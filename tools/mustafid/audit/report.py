@@ -24,14 +24,14 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, field
-from pathlib import PurePosixPath
 from typing import Any
 
 from mustafid.audit import seal as checkpoints
 from mustafid.audit.ballots import Ballots
 from mustafid.audit.checks import Checker
-from mustafid.audit.history import Commit, commits, heads
+from mustafid.audit.history import Commit, commits, heads, stem
 from mustafid.audit.roster import Roster
+from mustafid.audit.signatures import Pending
 from mustafid.config.association import Association
 from mustafid.config.keys import signing_required
 from mustafid.core.period import period_days, promised_date, riyadh_day
@@ -104,10 +104,12 @@ def audit(assoc: Association, forge: LocalForge, today: dt.date | None = None) -
         anomalies.append(Anomaly(record, commit[:10], code, ar, en))
 
     roster = Roster(forge, assoc)
-    history = list(commits(forge, heads(forge)))
+    revs = heads(forge)
+    pending = Pending(forge.repo, revs) if roster.signs else None  # verified while the history streams
+    checker = Checker(forge, roster, pending)
+    history = checker.run(commits(forge, revs))  # checked as it streams; its findings reported after the seals'
     sealed = checkpoints.check(forge, roster, {c.sha for c in history}, flag)
-    checker = Checker(forge, roster, flag)
-    checker.run(history)
+    checker.report(flag)
     on_main = set(forge.git("rev-list", "--first-parent", f"refs/heads/{main}", check=False).decode().split())
     ballots = Ballots(checker.signed) if roster.signs else None
     timelines = _timelines(assoc, history, flag, on_main, roster.at, ballots)
@@ -153,7 +155,7 @@ def _timelines(today: Association, history: Iterable[Commit], flag: Flag,
                  "the request reached main without a merge commit (a squash or rebase merge, or a direct push): "
                  "every request must be merged with a merge commit, as the repository rules in the README require")
         for status, path in c.touched:
-            pid = PurePosixPath(path).stem
+            pid = stem(path)
             if pid != rid:
                 flag(pid, c.sha, "untraced-change",
                      "تغيّر السجل بإيداع لم تسجّله أدوات النظام (تعديل من خارجها، بلا سطور الانتقال في رسالة الإيداع)",
