@@ -51,15 +51,29 @@ def is_sealed(record: Mapping[str, Any]) -> bool:
 
 def new_keys(form: FormDef) -> Keys:
     keys = {MAIN: os.urandom(32)}
-    if any(_class(form, p) == LEGAL for p in form.sealed_fields):
+    if LEGAL in _classes(form).values():
         keys[LEGAL] = os.urandom(32)
     return keys
 
 
+_CLASSES: dict[int, tuple[FormDef, dict[str, str]]] = {}
+
+
+def _classes(form: FormDef) -> dict[str, str]:
+    """Each sealed pattern's retention class, worked out once per form definition (the intake's hot path)."""
+    got = _CLASSES.get(id(form))
+    if got is None or got[0] is not form:
+        fields = dict(form.walk())
+        out = {}
+        for p in form.sealed_fields:
+            own = fields[p].retention_days if p in fields else None
+            out[p] = LEGAL if own is not None and own > form.retention_days else MAIN
+        got = _CLASSES[id(form)] = (form, out)
+    return got[1]
+
+
 def _class(form: FormDef, pattern: str) -> str:
-    f = dict(form.walk()).get(pattern)
-    own = f.retention_days if f is not None else None
-    return LEGAL if own is not None and own > form.retention_days else MAIN
+    return _classes(form).get(pattern, MAIN)
 
 
 def _aead(key: bytes) -> Any:
@@ -86,11 +100,13 @@ def seal(form: FormDef, record: dict[str, Any], keys: Keys) -> dict[str, Any]:
     """The record with its sealed answers encrypted (a copy; the clear one is untouched)."""
     out = copy.deepcopy(record)
     rid = str(record["id"])
-    for container, k, path, pat in list(_walk(out.get("data") or {}, form.sealed_fields)):
-        cls = _class(form, pat)
+    classes = _classes(form)
+    aead = {cls: _aead(key) for cls, key in keys.items()}
+    for container, k, path, pat in list(_walk(out.get("data") or {}, frozenset(classes))):
+        cls = classes[pat]
         nonce = os.urandom(12)
         clear = json.dumps(container[k], ensure_ascii=False, separators=(",", ":")).encode()
-        ct = _aead(keys[cls]).encrypt(nonce, clear, f"{rid}|{path}".encode())
+        ct = aead[cls].encrypt(nonce, clear, f"{rid}|{path}".encode())
         container[k] = f"{PREFIX}{cls}:{base64.b64encode(nonce + ct).decode()}"
     out["sealed"] = True
     return out
