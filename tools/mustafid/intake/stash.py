@@ -19,7 +19,6 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
 import shutil
 import threading
 import time
@@ -30,6 +29,7 @@ from typing import Any
 from mustafid.intake.messages import MSG
 from mustafid.intake.posted import Refused
 from mustafid.intake.uploads import Document, Spooled, Upload
+from mustafid.store.secretfile import secret_file
 
 MAX_AGE = 86400  # seconds a token is good for (and a stashed document kept) by default
 INCOMING = "incoming"  # <git dir>/mustafid/incoming/<request>: uploads being received
@@ -227,16 +227,4 @@ def _folder_size(root: Path) -> int:
 
 def intake_secret(git_dir: Path) -> bytes:
     """The servers' signing secret (``<git dir>/mustafid/intake-secret``), made by the first process to need it."""
-    path = git_dir / "mustafid" / "intake-secret"
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(secrets.token_bytes(32))
-        with contextlib.suppress(FileExistsError):
-            os.link(tmp, path)  # the first process to get there wins; the others read its secret
-        tmp.unlink()
-        return path.read_bytes()
+    return secret_file(git_dir / "mustafid" / "intake-secret")

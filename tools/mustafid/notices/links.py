@@ -6,13 +6,13 @@ link is refused with one generic message (the caller says it; nothing tells whic
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import hashlib
 import hmac
 import os
-import secrets
 from pathlib import Path
+
+from mustafid.store.secretfile import secret_file
 
 LINK_DAYS = 14  # how long a completion link works
 
@@ -23,19 +23,7 @@ def link_secret(git_dir: Path) -> bytes:
     env = os.environ.get("MUSTAFID_LINK_SECRET")
     if env:
         return env.encode()
-    path = Path(git_dir) / "mustafid" / "link-secret"
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(secrets.token_bytes(32))
-        with contextlib.suppress(FileExistsError):
-            os.link(tmp, path)
-        tmp.unlink()
-        return path.read_bytes()
+    return secret_file(Path(git_dir) / "mustafid" / "link-secret")
 
 
 def _b64(raw: bytes) -> str:

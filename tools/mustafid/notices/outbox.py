@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from mustafid.notices.render import Notice
+from mustafid.store.durable import fsync_folder
 
 STATES = ("pending", "sending", "sent", "staff")
 RETRIES = 5           # attempts before a notice is listed for staff
@@ -36,11 +37,7 @@ def _now() -> dt.datetime:
 
 
 def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_folder(path)
 
 
 def _alive(pid: int) -> bool:
