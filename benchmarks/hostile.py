@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
-import os
 import random
 import re
 import statistics
@@ -258,13 +256,9 @@ def rss_mb(pid: int) -> float:
 
 
 def folder_bytes(p: Path) -> int:
-    """The bytes of the files under ``p`` (files and folders may vanish while it counts: the server removes them)."""
-    total = 0
-    for dirpath, _, names in os.walk(p):
-        for n in names:
-            with contextlib.suppress(OSError):
-                total += (Path(dirpath) / n).stat().st_size
-    return total
+    from mustafid.intake.stash import folder_size
+
+    return folder_size(p)
 
 
 def verify(repo: Path, refs: list[str]) -> tuple[int, list[str]]:

@@ -169,7 +169,7 @@ class Stash:
             raise Refused("stash_quota", MSG["quota"].format(minutes=max(1, round(self.ttl / 60))))
         with self._lock:
             if time.monotonic() - self._total[1] > 30:
-                self._total[:] = [_folder_size(self.root), time.monotonic()]
+                self._total[:] = [folder_size(self.root), time.monotonic()]
             if self._total[0] + size > self.total_quota:
                 raise Refused("stash_full", MSG["busy"])
 
@@ -194,7 +194,7 @@ class Stash:
                 with contextlib.suppress(OSError):
                     if request.stat().st_mtime < cutoff:
                         shutil.rmtree(request.path, ignore_errors=True)
-        total = _folder_size(self.root)
+        total = folder_size(self.root)
         with self._lock:
             self._total[:] = [total, time.monotonic()]
         return total
@@ -216,7 +216,8 @@ def _sealed_name(key: str, sha256: str) -> str:
     return hashlib.sha256(f"{key}|{sha256}".encode()).hexdigest()
 
 
-def _folder_size(root: Path) -> int:
+def folder_size(root: Path) -> int:
+    """The bytes of the files under ``root`` (files may vanish while it counts: the sweeper removes them)."""
     total = 0
     for dirpath, _, names in os.walk(root):
         for n in names:

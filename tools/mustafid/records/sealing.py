@@ -178,9 +178,19 @@ def decrypt_bytes(key: bytes, blob: bytes, label: str) -> bytes:
     return clear
 
 
+_DEPENDENT: dict[int, tuple[FormDef, frozenset[str]]] = {}
+
+
 def key_dependent(form: FormDef) -> frozenset[str]:
     """Patterns of the answers whose check needs the key: the sealed ones, and those whose relevance or
-    constraints refer to a sealed answer (without the key they cannot be judged)."""
+    constraints refer to a sealed answer (without the key they cannot be judged). Once per form definition."""
+    got = _DEPENDENT.get(id(form))
+    if got is None or got[0] is not form:
+        got = _DEPENDENT[id(form)] = (form, _key_dependent(form))
+    return got[1]
+
+
+def _key_dependent(form: FormDef) -> frozenset[str]:
     sealed = set(form.sealed_fields)
     names = {p.rsplit(".", 1)[-1] for p in sealed}
     out = set(sealed)

@@ -74,10 +74,10 @@ class Vault:
         self._folders = Folders()  # the keys folder's descriptor kept open: a write costs one fsync of it
 
     @classmethod
-    def beside(cls, store: _Repository, fsync: bool = True) -> Vault:
+    def beside(cls, store: _Repository, fsync: bool = True, where: str | None = None) -> Vault:
         """The folder: ``$MUSTAFID_VAULT`` or git config ``mustafid.vault`` when a folder, else
         ``<git-dir>/mustafid/vault``. (store/vault_http.open_vault also knows the team's, on the intake server.)"""
-        where = configured(store)
+        where = configured(store) if where is None else where
         if where.startswith(("http://", "https://")):
             where = ""
         return cls(Path(where) if where else store.git_dir / "mustafid" / "vault", fsync=fsync)

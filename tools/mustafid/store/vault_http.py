@@ -34,7 +34,7 @@ def open_vault(store: Any, fsync: bool = True) -> Vault:
     where = configured(store)
     if where.startswith(("http://", "https://")):
         return RemoteVault(where)
-    return Vault.beside(store, fsync=fsync)
+    return Vault.beside(store, fsync=fsync, where=where)
 
 
 class RemoteVault(Vault):

@@ -49,6 +49,13 @@ async def _authorised(request: Request) -> tuple[Vault, str] | JSONResponse:
     return vault, who[0]
 
 
+def _rid(request: Request) -> str | None:
+    try:
+        return check_id(request.path_params["rid"])
+    except ValueError:
+        return None
+
+
 async def keys(request: Request) -> Response:
     auth = await _authorised(request)
     if isinstance(auth, JSONResponse):
@@ -56,9 +63,8 @@ async def keys(request: Request) -> Response:
     vault, _who = auth
     if "rid" not in request.path_params:
         return JSONResponse({"ids": list(vault.ids())})
-    try:
-        rid = check_id(request.path_params["rid"])
-    except ValueError:
+    rid = _rid(request)
+    if rid is None:
         return _refuse(404, "لا طلب بهذا الرقم", "no such request")
     if request.method == "GET":
         blob = vault.load_blob(rid)
@@ -77,9 +83,8 @@ async def classes(request: Request) -> Response:
     if isinstance(auth, JSONResponse):
         return auth
     vault, _who = auth
-    try:
-        rid = check_id(request.path_params["rid"])
-    except ValueError:
+    rid = _rid(request)
+    if rid is None:
         return _refuse(404, "لا طلب بهذا الرقم", "no such request")
     found = vault.classes(rid)
     return JSONResponse({"classes": found}) if found else _refuse(404, "لا مفاتيح", "no keys")
