@@ -24,20 +24,24 @@ def _roster_ids(assoc: Association) -> set[str]:
     return {p.id for p in (*assoc.committee, *assoc.staff)} | {"web", "intake", APPLICANT}
 
 
-_CACHE: dict[int, tuple[Association, dict[str, Callable[[str], bool]]]] = {}
+Checks = dict[str, Callable[[str], bool]]
+Verdicts = dict[tuple[str, str], bool]
+_CACHE: dict[int, tuple[Association, Checks, Verdicts]] = {}
 
 
-def _checks(assoc: Association) -> dict[str, Callable[[str], bool]]:
-    """The checks for one version of the roster, made once (the association is kept: its id is not reused)."""
+def _checks(assoc: Association) -> tuple[Checks, Verdicts]:
+    """The checks for one version of the roster, made once (the association is kept: its id is not reused), and
+    the verdicts on the (name, value) pairs already seen: a history repeats the same statuses, actors and forms,
+    and each record's id on every commit of it."""
     cached = _CACHE.get(id(assoc))
     if cached is None or cached[0] is not assoc:
         if len(_CACHE) > 64:
             _CACHE.clear()
-        cached = _CACHE[id(assoc)] = (assoc, _make_checks(assoc))
-    return cached[1]
+        cached = _CACHE[id(assoc)] = (assoc, _make_checks(assoc), {})
+    return cached[1], cached[2]
 
 
-def _make_checks(assoc: Association) -> dict[str, Callable[[str], bool]]:
+def _make_checks(assoc: Association) -> Checks:
     ids = _roster_ids(assoc)
     return {
         "record": is_record_id, "form": lambda v: bool(_ID.match(v)), "status": lambda v: v in STATUSES,
@@ -51,12 +55,30 @@ def _make_checks(assoc: Association) -> dict[str, Callable[[str], bool]]:
     }
 
 
+def known_good(parsed: dict[str, str], assoc: Association) -> bool:
+    """The quick answer for the common case: each trailer once (``parsed`` as review/trailers.parse read them,
+    when the block has no name twice), each value one the tools write, the set complete. False means: ask
+    `bad_trailers` what is wrong."""
+    checks, known = _checks(assoc)
+    for item in parsed.items():
+        good = known.get(item)
+        if good is None:
+            check = checks.get(item[0])
+            good = check is not None and check(item[1])
+            if item[0] != "state" and len(known) < 200_000:  # a state (a blob id) is never seen twice
+                known[item] = good
+        if not good:
+            return False
+    together = NOTED if "notice" in parsed else TOGETHER
+    return all(n in parsed for n in together) or not (parsed.keys() - {"init"})
+
+
 def bad_trailers(trailer_text: str, assoc: Association) -> list[str]:
     """What is wrong with a commit's trailer block, one line (English) per problem; empty when the tools could
     have written it."""
     problems: list[str] = []
     seen: set[str] = set()
-    checks = _checks(assoc)
+    checks, known = _checks(assoc)
     for line in trailer_text.splitlines():
         key, sep, value = line.partition(":")
         if not (sep and key.startswith(PREFIX)):
@@ -65,11 +87,15 @@ def bad_trailers(trailer_text: str, assoc: Association) -> list[str]:
         if name in seen:
             problems.append(f"{key} appears twice (a line break smuggled into a value?)")
         seen.add(name)
-        check = checks.get(name)
-        if check is None:
-            problems.append(f"{key} is not a trailer the tools write")
-        elif not check(value):
-            problems.append(f"{key}: {value[:60]!r} is not a value the tools write")
+        good = known.get((name, value))
+        if good is None:
+            check = checks.get(name)
+            good = check is not None and check(value)
+            if name != "state" and len(known) < 200_000:  # a state (a blob id) is never seen twice
+                known[(name, value)] = good
+        if not good:
+            problems.append(f"{key} is not a trailer the tools write" if name not in checks
+                            else f"{key}: {value[:60]!r} is not a value the tools write")
     missing = [n for n in (NOTED if "notice" in seen else TOGETHER) if n not in seen]
     if seen - {"init"} and missing:
         problems.append("the trailers the tools always write together are incomplete: no "

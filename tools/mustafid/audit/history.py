@@ -32,6 +32,7 @@ class Commit:
     committed: dt.datetime | None = None
     blobs: dict[str, tuple[str, str]] | None = None  # path -> (blob before, blob after), ZERO when absent
     trailer_text: str = ""  # the trailer block as git gave it (audit/claims.py checks it)
+    claimed: int = 0        # its lines that name a Mustafid- trailer (more than len(trailers): a name twice)
 
 
 def commits(forge: LocalForge, revs: list[str]) -> Iterator[Commit]:
@@ -87,8 +88,9 @@ def _commit(part: str) -> Commit:
                 continue
             touched.append((fields[4][:1], path))
             blobs[path] = (fields[2], fields[3])
+    claimed = trailer_lines.count("\n" + trailers.PREFIX) + trailer_lines.startswith(trailers.PREFIX)
     return Commit(sha, shas, dt.datetime.fromisoformat(at), trailers.parse(trailer_lines, subject, len(shas) > 1),
-                  touched, dt.datetime.fromisoformat(committed), blobs, trailer_lines)
+                  touched, dt.datetime.fromisoformat(committed), blobs, trailer_lines, claimed)
 
 
 def stem(path: str) -> str:

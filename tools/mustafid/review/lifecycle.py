@@ -82,18 +82,19 @@ def _last(field_value: Any) -> Any:
 
 
 def check_transition(assoc: Association, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None,
-                     file: str = "") -> list[Problem]:
+                     file: str = "", kind: str | None = None) -> list[Problem]:
     """Every lifecycle rule the change from `before` to `after` breaks (empty list = legal).
 
     `before` is None for a new record (it must start as `received`); `after` None means the record was
-    deleted, which is never legal once it exists (records leave only by the retention job, later)."""
+    deleted, which is never legal once it exists (records leave only by the retention job, later). `kind`: the
+    form's (forms/kinds.kind_of), when the caller already knows it."""
     file = file or str((after or before or {}).get("id", ""))
     if after is None:
         return [_p(file, "", "deleted",
                    "حُذف السجل: لا تُحذف السجلات، بل تُسحب بالأمر mustafid withdraw",
                    "the record was deleted: records are never deleted; withdraw it with `mustafid withdraw`")]
     status = str(after.get("status", ""))
-    kind = kind_of(assoc, (after.get("form") if after else None) or (before or {}).get("form"))
+    kind = kind or kind_of(assoc, (after.get("form") if after else None) or (before or {}).get("form"))
     if status not in STATUSES:
         return [_p(file, "status", "unknown-status",
                    f"حالة غير معروفة «{status}»: اختر إحدى {', '.join(STATUSES)}",

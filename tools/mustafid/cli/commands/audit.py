@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     if args.aggregates:
         _write(args.aggregates, json.dumps(agg, ensure_ascii=False, indent=1) + "\n")
     if args.format == "json":
-        text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+        # compact (no indentation: json's C encoder, 5x faster over a large report); pipe through `jq` to read
+        text = json.dumps(report, ensure_ascii=False) + "\n"
     elif args.format == "html" and args.output:  # both languages: audit.html (Arabic) and audit.en.html
         ar, en = args.output, args.output.with_name(args.output.stem + ".en.html")
         _write(ar, _html(assoc, report, agg, "ar", en.name))
