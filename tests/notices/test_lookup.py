@@ -43,3 +43,27 @@ def test_lookup(name: str, tmp_path: Path) -> None:
     actions.request_info(assoc, forge, rid, "staff.officer", "صورة أوضح")
     asked = lookup(assoc, forge, rid, code, SECRET, "en")
     assert asked is not None and asked.status == "needs_info" and "link" in asked.next
+
+
+def test_a_sealed_record_is_found_by_the_keyed_hash_of_its_mobile(tmp_path: Path) -> None:
+    """A sealed record's mobile is ciphertext: the last four digits match its ``lookup.mobile`` (the keyed hash
+    of its id and those digits), with the lookup's own secret only, and a hash copied from another request
+    never matches (the id is in it)."""
+    from mustafid.notices.lookup import mobile_hash
+    from mustafid.records.format import dump_record
+
+    repo = make_association_repo(tmp_path, "ajaa")
+    assoc, forge = load_association(repo), LocalForge(repo)
+    rid, other = submit(repo, "ajaa"), submit(repo, "ajaa")
+    last4 = str(find(forge, rid)[3]["data"]["mobile"])[-4:]
+    for target, bound_to in ((rid, rid), (other, rid)):  # the second: rid's hash pasted into another request
+        branch, tip, path, rec = find(forge, target)
+        rec["data"]["mobile"] = "enc:v1:main:AAAA"
+        rec["lookup"] = {"mobile": mobile_hash(SECRET, bound_to, last4)}
+        forge.commit_on_branch(branch, {path: dump_record(rec, path=path).encode()}, "as sealed", expected_tip=tip)
+    found = lookup(assoc, forge, rid, last4.translate(AR), SECRET, "en")
+    assert found is not None and found.ref == rid
+    wrong = "0000" if last4 != "0000" else "1111"
+    assert lookup(assoc, forge, rid, wrong, SECRET) is None
+    assert lookup(assoc, forge, rid, last4, b"t" * 32) is None
+    assert lookup(assoc, forge, other, last4, SECRET) is None

@@ -1,20 +1,28 @@
 """Personal data sealed at rest, on real repositories with real keys, for both associations: submitted through the
-web form and `mustafid submit`, no submitted value or document is found in clear in any object of the repository
-or its remote, nor in the document store or the vault; staff with a key read it, others read placeholders; erase,
-export and re-wrapping after a roster change work without rewriting history."""
+web form and `mustafid submit`, then completed through the applicant's link on the real intake server (an answer
+and a document) and by staff (`mustafid resubmit --document`), no submitted value, answer, document or file name
+is found in clear in any object of the repository or its remote, nor in the document store or the vault; staff
+with a key read it, others read placeholders; the status lookup finds a sealed request by the mobile's last four
+digits; erase, export and re-wrapping after a roster change work without rewriting history, what came later
+included."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 from ruamel.yaml import YAML
 
 from mustafid.config.association import load_association
 from tests.cli.test_signing import git, mustafid, signing_repo
+from tests.intake.util import fake_pdf
 from tests.staff.util import STAFF
 
 SCALARS = (str, int)
@@ -99,6 +107,54 @@ def web_submit(repo: Path, name: str, keys: dict[str, Path], tmp_path: Path,
     return r.json()["id"], fields, files[0][1][1] if files else b""
 
 
+@contextlib.contextmanager
+def intake_server(repo: Path, keys: dict[str, Path], tmp_path: Path) -> Iterator[str]:
+    """The real intake server (`mustafid serve`) on loopback over the repository, signing with the intake's key
+    (its link secret the repository's own, as every command here reads it)."""
+    from mustafid.forms.load import load_forms
+    from tests.intake.test_app_inprocess import built_shells
+    from tests.intake_server import running_intake
+
+    site = built_shells(tmp_path / "served-site", [*load_forms(load_association(repo)), "receipt"])
+    with running_intake(repo, repo, site, extra_env={"MUSTAFID_INTAKE_KEY": str(keys["intake"])}) as server:
+        yield server.url
+
+
+def complete_by_link(url: str, repo: Path, keys: dict[str, Path], rid: str, answer: str,
+                     files: dict[str, tuple[str, bytes, str]]) -> dict[str, Any]:
+    """Staff ask for information; the applicant answers through the completion link; the record after it."""
+    from mustafid.notices.links import link_secret, make_token
+    from mustafid.review.forges.local import LocalForge
+    from mustafid.review.queries import find
+
+    asked = mustafid(repo, "request-info", rid, "--note", "صورة أوضح من الهوية", actor=STAFF, key=keys[STAFF])
+    assert asked.returncode == 0, asked.stderr
+    n = len([q for q in find(LocalForge(repo), rid)[3]["info_requests"] if not q.get("resubmitted")])
+    token = make_token(link_secret(repo / ".git"), rid, n, dt.date.today() + dt.timedelta(days=7))
+    r = httpx.post(f"{url}/en/complete/", data={"t": token, "answer": answer}, files=files, timeout=60)
+    assert r.status_code == 200, r.text[-500:]
+    record = find(LocalForge(repo), rid)[3]
+    assert record["status"] == "received" and record["info_requests"][-1]["by"] == "applicant"
+    return record
+
+
+def status_found(url: str, rid: str, code: str) -> bool:
+    page = httpx.post(f"{url}/en/status/", data={"ref": rid, "code": code}, timeout=30)
+    assert page.status_code == 200
+    assert ('id="mf-status"' in page.text) != ("mf-panel--error" in page.text), page.text[-400:]
+    return 'id="mf-status"' in page.text
+
+
+def last_four(mobile: str) -> str:
+    from mustafid.core.normalize import normalize_digits
+
+    return "".join(c for c in normalize_digits(str(mobile)) if c.isdigit())[-4:]
+
+
+ANSWER = "أرفقت صورة أوضح، والمالك سعيد الحربي يطالب بإيجار شهرين"
+LATER_NAME = "هوية-سارة-العتيبي.pdf"  # the applicant's own file name: personal, never kept
+
+
 @pytest.mark.parametrize("name", ["ajaa", "kahatain"])
 def test_nothing_personal_in_clear_anywhere(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.cli.test_submit import answers_file
@@ -110,6 +166,24 @@ def test_nothing_personal_in_clear_anywhere(tmp_path: Path, name: str, monkeypat
                    actor=STAFF, key=keys[STAFF])
     assert out.returncode == 0, out.stderr
     staff_docs = [Path(a.split("=", 1)[1]).read_bytes() for a in docs if "=" in a]
+    staff_id = next(x.rsplit(" ", 1)[-1] for x in out.stdout.splitlines() if "reference:" in x)
+    # what comes later: the applicant's answer and a document through the completion link on the real server,
+    # a document brought to staff; and the status lookup by the mobile's last four digits
+    later_doc, staff_later = fake_pdf(7101), tmp_path / "خالد-هوية-جديدة.pdf"
+    staff_later.write_bytes(fake_pdf(7102))
+    with intake_server(repo, keys, tmp_path) as url:
+        completed = complete_by_link(url, repo, keys, web_id, ANSWER,
+                                     {"id_copy": (LATER_NAME, later_doc, "application/pdf")})
+        mobile = last_four(fields["mobile"])
+        assert status_found(url, web_id, mobile)
+        assert not status_found(url, web_id, f"{(int(mobile) + 1) % 10000:04d}")
+        staff_mobile = last_four(yaml.safe_load(answers.read_text(encoding="utf-8"))["mobile"])
+        assert status_found(url, staff_id, staff_mobile)
+    assert mustafid(repo, "request-info", staff_id, "--note", "الهوية", actor=STAFF, key=keys[STAFF]).returncode == 0
+    out = mustafid(repo, "resubmit", staff_id, "--document", f"id_copy={staff_later}", actor=STAFF, key=keys[STAFF])
+    assert out.returncode == 0, out.stderr
+    later = [d for d in completed["documents"] if d.get("key")]
+    assert [d["name"] for d in later] == ["id_copy.pdf"] and completed["info_requests"][-1]["key"] == later[0]["key"]
     from mustafid.forms.load import load_forms
 
     form = load_forms(load_association(repo))["support-request"]
@@ -124,6 +198,10 @@ def test_nothing_personal_in_clear_anywhere(tmp_path: Path, name: str, monkeypat
         p for p in git(repo, "ls-tree", "-r", "--name-only", f"submission/{web_id}").splitlines()
         if p.endswith(f"{web_id}.yml"))))
     assert raw_record["sealed"] is True and raw_record["data"]["national_id"].startswith("enc:v1:")
+    from mustafid.notices.links import link_secret
+    from mustafid.notices.lookup import mobile_hash
+
+    assert raw_record["lookup"]["mobile"] == mobile_hash(link_secret(repo / ".git"), web_id, mobile)
     # a remote the team pushes to
     remote = tmp_path / "remote.git"
     subprocess.run(["git", "clone", "-q", "--mirror", str(repo), str(remote)], check=True)
@@ -133,18 +211,24 @@ def test_nothing_personal_in_clear_anywhere(tmp_path: Path, name: str, monkeypat
     for where, hay in haystacks.items():
         found = [v for v in personal if v.encode() in hay]
         assert not found, (where, found[:5])
-        for doc in [web_doc, *staff_docs]:
+        for doc in [web_doc, *staff_docs, later_doc, staff_later.read_bytes()]:
             assert doc and doc[:200] not in hay, where
+        for text in (ANSWER, ANSWER[:12], LATER_NAME, Path(LATER_NAME).stem, staff_later.stem):
+            assert text.encode() not in hay, (where, text)
     # staff with a key read the answers; without one, placeholders
     shown = mustafid(repo, "show", web_id, "--lang", "en", key=keys[STAFF])
     assert shown.returncode == 0, shown.stderr
-    assert fields["first_name"] in shown.stdout
+    assert fields["first_name"] in shown.stdout and f"answer: {ANSWER}" in shown.stdout
     blind = mustafid(repo, "show", web_id, "--lang", "en", env={"MUSTAFID_KEY": ""})
     assert blind.returncode == 0 and fields["first_name"] not in blind.stdout and "🔒 encrypted" in blind.stdout
+    assert ANSWER not in blind.stdout and "answer: 🔒 encrypted" in blind.stdout
     folder = tmp_path / "docs"
     shown = mustafid(repo, "show", web_id, "--documents", str(folder), key=keys[STAFF])
     assert shown.returncode == 0, shown.stderr
-    assert web_doc in [p.read_bytes() for p in folder.iterdir()]
+    assert {web_doc, later_doc} <= {p.read_bytes() for p in folder.iterdir()}
+    shown = mustafid(repo, "show", staff_id, "--documents", str(tmp_path / "staff-docs"), key=keys[STAFF])
+    assert shown.returncode == 0, shown.stderr
+    assert staff_later.read_bytes() in [p.read_bytes() for p in (tmp_path / "staff-docs").iterdir()]
     # structure validation and the audit run with no key
     assert mustafid(repo, "audit").returncode == 0
     git(repo, "checkout", "-q", f"submission/{web_id}")
@@ -166,47 +250,78 @@ def test_nothing_personal_in_clear_anywhere(tmp_path: Path, name: str, monkeypat
 
 @pytest.mark.parametrize("name", ["ajaa", "kahatain"])
 def test_erase_export_and_rewrap(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyrage
+
+    from mustafid.core.errors import UserError
     from mustafid.store.vault import Vault, identity
+    from tests.cli.test_signing import keygen
 
     repo, keys = sealed_repo(tmp_path, name)
     rid, fields, doc = web_submit(repo, name, keys, tmp_path, monkeypatch)
     other, _f, _d = web_submit(repo, name, keys, tmp_path / "2", monkeypatch)
-    copy = tmp_path / "copy"
-    out = mustafid(repo, "export", rid, "-o", str(copy), key=keys[STAFF])
-    assert out.returncode == 0, out.stderr
-    exported = yaml.safe_load((copy / f"{rid}.yml").read_text(encoding="utf-8"))
+    later_doc = fake_pdf(7201)
+    with intake_server(repo, keys, tmp_path) as url:  # an answer and a document sent later, through the link
+        completed = complete_by_link(url, repo, keys, rid, ANSWER, {"id_copy": (LATER_NAME, later_doc,
+                                                                                 "application/pdf")})
+    addendum = completed["info_requests"][-1]["key"]
+    vault = Vault.beside(type("R", (), {"git_dir": repo / ".git"})())
+    assert vault.addenda(rid) == [addendum] and sorted(vault.ids()) == sorted([rid, other])  # no request of its own
+    assert vault.classes(rid) == ["legal", "main"]
+
+    def exported_by(key: Path, folder: Path) -> tuple[dict[str, Any], list[bytes]]:
+        out = mustafid(repo, "export", rid, "-o", str(folder), key=key)
+        assert out.returncode == 0, out.stderr
+        record = yaml.safe_load((folder / f"{rid}.yml").read_text(encoding="utf-8"))
+        return record, [p.read_bytes() for p in folder.iterdir() if p.suffix != ".yml"]
+
+    exported, files = exported_by(keys[STAFF], tmp_path / "copy")
     assert exported["data"]["first_name"] == fields["first_name"] and "lookup" not in exported
-    assert doc in [p.read_bytes() for p in copy.iterdir() if p.suffix != ".yml"]
-    # a member removed from the roster: after re-wrapping, their key opens nothing
+    assert doc in files and later_doc in files and exported["info_requests"][-1]["answer"] == ANSWER
+    # a member removed from the roster and one added: after re-wrapping, the removed member's key opens nothing
+    # (what came later neither), the new member's opens it all
     assoc = load_association(repo)
     gone = assoc.committee[-1].id
     ry = YAML()
     d = ry.load((repo / "association.yml").read_text(encoding="utf-8"))
     d["committee"]["members"] = [m for m in d["committee"]["members"] if m["id"] != gone]
     d["committee"]["quorum"] = min(d["committee"]["quorum"], len(d["committee"]["members"]))
+    keys["new.officer"] = tmp_path / "keys" / "new.officer"
+    d["staff"].append({**dict(d["staff"][0]), "id": "new.officer", "email": "new.officer@example.invalid",
+                       "keys": [{"ssh": keygen(keys["new.officer"]), "valid_after": "2026-01-01"}]})
     with (repo / "association.yml").open("w", encoding="utf-8") as fh:
         ry.dump(d, fh)
     git(repo, "-c", "gpg.format=ssh", "-c", f"user.signingkey={keys[STAFF]}", "commit", "-q", "-S", "-a", "-m",
         "member leaves")
-    vault = Vault.beside(type("R", (), {"git_dir": repo / ".git"})())
-    assert vault.open(rid, [identity(keys[gone])]) is not None  # wrapped to them while they were on it
+    assert addendum in (vault.open(rid, [identity(keys[gone])]) or {})  # wrapped to them while they were on it
+    with pytest.raises(UserError):
+        vault.open(rid, [identity(keys["new.officer"])])
     head = git(repo, "rev-parse", "HEAD")
     out = mustafid(repo, "rewrap", key=keys[STAFF])
     assert out.returncode == 0, out.stdout + out.stderr
-    from mustafid.core.errors import UserError
-
     with pytest.raises(UserError):
         vault.open(rid, [identity(keys[gone])])
-    assert vault.open(rid, [identity(keys[STAFF])])
+    with pytest.raises(pyrage.DecryptError):
+        pyrage.decrypt(vault.load_blob(f"{rid}+{addendum}") or b"", [identity(keys[gone])])
+    assert addendum in (vault.open(rid, [identity(keys[STAFF])]) or {})
+    exported, files = exported_by(keys["new.officer"], tmp_path / "copy-new")
+    assert later_doc in files and exported["info_requests"][-1]["answer"] == ANSWER
     assert git(repo, "rev-parse", "HEAD") == head  # no history rewritten
     # erase: keys and documents destroyed, the erasure recorded, history and the audit intact
     refused = mustafid(repo, "erase", rid, "--reason", "because I said so", actor=STAFF, key=keys[STAFF])
     assert refused.returncode != 0
     out = mustafid(repo, "erase", rid, "--reason", "subject-request", actor=STAFF, key=keys[STAFF])
     assert out.returncode == 0, out.stderr
-    # the payment account is financial evidence, kept under its own key for its legal period; the rest is gone
+    # the payment account is financial evidence, kept under its own key for its legal period; the rest is gone,
+    # what came later with it
     assert vault.classes(rid) == ["legal"] and vault.classes(other) == ["legal", "main"]
-    assert json_of(out.stdout)["kept_until"]
+    erased = json_of(out.stdout)
+    assert erased["kept_until"] and addendum in erased["destroyed"] and erased["answers_removed"] == 1
+    assert vault.addenda(rid) == [] and not (repo / ".git" / "mustafid" / "vault" / "keys" / f"{rid}+{addendum}.age"
+                                            ).exists()
+    gone_blobs = [d["sha256"] for d in completed["documents"]] + [completed["info_requests"][-1]["answer_sha256"]]
+    assert not any((repo / ".git" / "mustafid" / "documents" / s[:2] / s).exists() for s in gone_blobs)
+    exported, files = exported_by(keys[STAFF], tmp_path / "copy-after")
+    assert exported["info_requests"][-1]["answer"] == {"ar": "⌀ أُتلف", "en": "⌀ erased"} and files == []
     log = git(repo, "show", f"mustafid-erasures:erasures/{rid}.yml")
     assert "subject-request" in log and STAFF in log and fields["first_name"] not in log
     assert subprocess.run(["git", "-C", str(repo), "fsck", "--strict"], capture_output=True,

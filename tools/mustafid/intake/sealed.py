@@ -3,7 +3,9 @@ drawn, its documents encrypted with them, the keys wrapped to the roster's recip
 then is the record committed, its personal answers sealed. The intake holds public keys only.
 
 The record keeps a keyed hash of the applicant's normalised national ID (``lookup.applicant``: HMAC-SHA256 with
-the vault's secret) so duplicate detection (intake/duplicates.py) works without a clear ID in git."""
+the vault's secret) so duplicate detection (intake/duplicates.py) works without a clear ID in git, and one of
+its id and mobile's last four digits (``lookup.mobile``, notices/lookup.py) for the status lookup. What arrives
+later (the completion link's answer and documents) is sealed with keys of its own: review/addenda.py."""
 
 from __future__ import annotations
 

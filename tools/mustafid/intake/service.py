@@ -85,6 +85,7 @@ class Intake:
     vault: Vault | None = None
     duplicates: DuplicateIndex = field(init=False)
     sealer: Sealer | None = field(init=False)
+    _link_secret: bytes | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         if not self.forms:
@@ -154,8 +155,9 @@ class Intake:
                 path = record_path(form.id, record["submitted_at"], rid)
                 written = record
                 if self.sealer and keys:
-                    if isinstance(nid, str) and nid:
-                        record["lookup"] = {"applicant": keyed_hash(self.duplicates.secret, nid)}
+                    record["lookup"] = self._lookup(record, nid)
+                    if not record["lookup"]:
+                        del record["lookup"]
                     written = self.sealer.record_sealed(form, record, keys)
                 try:
                     commit = self.store.create_submission(rid, {path: dump_record(written, path).encode()},
@@ -171,6 +173,21 @@ class Intake:
                 claim.added(PREFIX + rid, commit, record)
                 return Accepted(record, path, commit)
         raise UserError("تعذّر إيجاد رقم طلب غير مستخدم", "could not find an unused request number")
+
+    def _lookup(self, record: Mapping[str, Any], nid: Any) -> dict[str, str]:
+        """What a sealed record keeps to be found without a key: the keyed hash of the applicant's national ID
+        (duplicates, with the vault's secret) and of its id and mobile's last four digits (the status lookup,
+        with the lookup's secret: notices/lookup.py)."""
+        from mustafid.notices.links import link_secret
+        from mustafid.notices.lookup import mobile_lookup
+
+        out = {"applicant": keyed_hash(self.duplicates.secret, nid)} if isinstance(nid, str) and nid else {}
+        if self._link_secret is None:
+            self._link_secret = link_secret(self.store.common_dir)
+        mobile = mobile_lookup(self._link_secret, record)
+        if mobile:
+            out["mobile"] = mobile
+        return out
 
     @staticmethod
     def message(record: Mapping[str, Any], actor: str) -> str:

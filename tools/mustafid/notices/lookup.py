@@ -1,7 +1,13 @@
 """The applicant's status lookup: the reference plus a second factor they hold (the code on their receipt, or
 the last four digits of their mobile) gives the status in words, the promised date and what to do next.
 Nothing personal is shown; a wrong reference and a wrong factor get the same answer (None), after the same
-work, so a lookup cannot tell a guesser which reference exists. Rate limiting is the caller's (per client)."""
+work, so a lookup cannot tell a guesser which reference exists. Rate limiting is the caller's (per client).
+
+A sealed record's mobile is ciphertext, so it keeps, from intake, a keyed hash of the request's id and the
+mobile's last four digits (``lookup.mobile``: HMAC-SHA256 with the lookup's own secret, the one the receipt's
+code is made with, notices/links.link_secret): the lookup compares the factor's hash with it in constant time.
+The id in the hash makes it the request's alone (two requests with the same last digits keep different hashes,
+so git cannot tell they share a mobile); without the secret, nothing can be learnt from it."""
 
 from __future__ import annotations
 
@@ -69,6 +75,16 @@ def _clear_mobile(record: Mapping[str, Any]) -> str:
     return mobile if mobile.startswith("+") and mobile[1:].isdigit() else ""  # ciphertext never matches
 
 
+def mobile_hash(secret: bytes, record_id: str, last4: str) -> str:
+    return hmac.new(secret, f"mobile|{record_id}|{last4}".encode(), hashlib.sha256).hexdigest()
+
+
+def mobile_lookup(secret: bytes, record: Mapping[str, Any]) -> str:
+    """The ``lookup.mobile`` of a record in clear, before it is sealed ("" when it has no mobile)."""
+    mobile = _clear_mobile(record)
+    return mobile_hash(secret, str(record["id"]), mobile[-4:]) if len(mobile) > 4 else ""
+
+
 def lookup(assoc: Any, forge: LocalForge, ref: str, factor: str, secret: bytes, lang: str = "ar",
            today: dt.date | None = None,
            mobile_of: Callable[[Mapping[str, Any]], str] = _clear_mobile) -> StatusView | None:
@@ -83,8 +99,13 @@ def lookup(assoc: Any, forge: LocalForge, ref: str, factor: str, secret: bytes, 
         record = find(forge, rid)[3]
     except Exception:
         return None
-    mobile = mobile_of(record)
-    good_mobile = len(factor) == 4 and bool(mobile) and hmac.compare_digest(mobile[-4:], factor)
+    kept = str((record.get("lookup") or {}).get("mobile") or "")
+    hashed = mobile_hash(secret, rid, factor[-4:])  # always: the same work whichever the record keeps
+    if kept:  # sealed: the mobile is ciphertext, its last four digits kept as a keyed hash
+        good_mobile = len(factor) == 4 and hmac.compare_digest(kept, hashed)
+    else:
+        mobile = mobile_of(record)
+        good_mobile = len(factor) == 4 and bool(mobile) and hmac.compare_digest(mobile[-4:], factor)
     if not (good_code or good_mobile):
         return None
     return view(assoc, record, lang, today)

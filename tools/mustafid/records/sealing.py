@@ -170,6 +170,41 @@ def encrypt_bytes(key: bytes, content: bytes, label: str) -> bytes:
     return b"MUSTAFID-ENC1" + nonce + sealed
 
 
+# What arrives after intake (the completion link's answer and documents, a staff resubmission's documents) is
+# sealed with a key of its own, an "addendum" of the request: the intake holds public keys only, so it cannot
+# open the request's main key to use it again. The record names the addendum key on each entry it seals.
+ADDENDUM = "add-"
+
+
+def new_addendum() -> tuple[str, bytes]:
+    """A fresh addendum key and its name (``add-`` and 12 hex digits: random, so two additions racing on one
+    request never share a name)."""
+    import secrets
+
+    return f"{ADDENDUM}{secrets.token_hex(6)}", os.urandom(32)
+
+
+def is_addendum(name: str) -> bool:
+    return name.startswith(ADDENDUM) and len(name) == len(ADDENDUM) + 12 and all(
+        c in "0123456789abcdef" for c in name[len(ADDENDUM):])
+
+
+def key_name(entry: Mapping[str, Any]) -> str:
+    """The key a document entry (or a resubmission's answer) is sealed with: its own addendum, else ``main``."""
+    return str(entry.get("key") or MAIN)
+
+
+def document_label(rid: str, entry: Mapping[str, Any]) -> str:
+    """The associated data of a sealed document: at intake its field; in an addendum also the request and the
+    key, so a document cannot be moved to another request or addition."""
+    name = key_name(entry)
+    return f"document|{entry['field']}" if name == MAIN else f"{rid}|{name}|document|{entry['field']}"
+
+
+def answer_label(rid: str, name: str) -> str:
+    return f"{rid}|{name}|answer"
+
+
 def decrypt_bytes(key: bytes, blob: bytes, label: str) -> bytes:
     if not blob.startswith(b"MUSTAFID-ENC1"):
         return blob

@@ -102,14 +102,18 @@ def request_info(assoc: Association, forge: LocalForge, record_id: str, actor: s
 
 
 def resubmit(assoc: Association, forge: LocalForge, record_id: str, actor: str | None,
-             note: str = "", documents: Sequence[Mapping[str, Any]] = (), answer_sha256: str = "") -> dict[str, Any]:
+             note: str = "", documents: Sequence[Mapping[str, Any]] = (), answer_sha256: str = "",
+             answer_key: str = "") -> dict[str, Any]:
     """needs_info -> received; `documents`: what the applicant brought, already in the document store, as the
     record's entries. One for a single-document field replaces the one it had (history keeps the old entry);
-    for a field of several documents it is added. Checked against the form like any record's documents."""
+    for a field of several documents it is added. Checked against the form like any record's documents.
+    ``answer_key``: the addendum key the answer is sealed with (review/addenda.py), where the request is sealed."""
     def change(r: dict[str, Any], by: str, at: str) -> None:
         entry = {"by": by, "at": at, "note": note or "resubmitted", "resubmitted": True}
         if answer_sha256:
             entry["answer_sha256"] = answer_sha256
+            if answer_key:
+                entry["key"] = answer_key
         r["info_requests"] = [*(r.get("info_requests") or []), entry]
         if documents:
             r["documents"] = _with_documents(assoc, r, documents)
@@ -148,11 +152,12 @@ def _with_documents(assoc: Association, record: Mapping[str, Any],
 
 
 def complete_by_applicant(assoc: Association, forge: LocalForge, record_id: str, n: int, answer_sha256: str = "",
-                          documents: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+                          documents: Sequence[Mapping[str, Any]] = (), answer_key: str = "") -> dict[str, Any]:
     """The applicant's answer to the n-th request for information, through the signed link of its notice: the
     same resubmission staff record (needs_info -> received, the documents checked against the form), by
-    ``applicant``. What they typed is kept in the document store beside the repository (it may be personal),
-    the record naming it by its SHA-256 only. Refused when that request is no longer the open one."""
+    ``applicant``. What they typed is kept in the document store beside the repository (it may be personal;
+    sealed with an addendum key where the request is: review/addenda.py), the record naming it by its SHA-256
+    only. Refused when that request is no longer the open one."""
     record = find(forge, record_id)[3]
     asks = [r for r in record.get("info_requests") or [] if not r.get("resubmitted")]
     if record.get("status") != "needs_info" or len(asks) != n:
@@ -161,7 +166,7 @@ def complete_by_applicant(assoc: Association, forge: LocalForge, record_id: str,
     if not answer_sha256 and not documents:
         raise UserError("اكتب ما طُلب منك أو أرفق المستندات", "write what was asked or attach the documents")
     note = "answered through the link" if answer_sha256 else "documents sent through the link"
-    return resubmit(assoc, forge, record_id, APPLICANT, note, documents, answer_sha256)
+    return resubmit(assoc, forge, record_id, APPLICANT, note, documents, answer_sha256, answer_key)
 
 
 def decide(assoc: Association, forge: LocalForge, record_id: str, actor: str | None, outcome: str, reason: str,

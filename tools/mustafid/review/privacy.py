@@ -3,7 +3,8 @@ erase (a PDPL destruction request), export (the subject's own copy, the 30-day a
 re-wrapping every request's keys when the roster's recipients change. None of them rewrites git history.
 
 Erasure destroys the request's keys in the vault (crypto-shredding: every copy of its ciphertext, in history,
-clones and git backups, is then noise) and its documents, and is itself recorded without personal data: a
+clones and git backups, is then noise), those of what it received later (review/addenda.py) with them, and its
+documents and sealed answers, and is itself recorded without personal data: a
 commit on ``refs/heads/mustafid-erasures`` (never merged, not a request branch) adding
 ``erasures/<id>.yml`` — the record id, form, who, when, the reason's code and what was destroyed — signed like
 any action. Answers kept for a legal period (a field whose own ``retention_days`` is longer than the form's,
@@ -17,15 +18,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from mustafid.config.association import Association
-from mustafid.config.keys import encryption_recipients
 from mustafid.core.errors import NotFound, UserError
 from mustafid.forms.load import load_forms
 from mustafid.records.format import dump_record, parse_record
-from mustafid.records.sealing import LEGAL, decrypt_bytes, is_sealed, open_record
+from mustafid.records.sealing import LEGAL, is_sealed, open_record
+from mustafid.review.addenda import open_document, recipients, sealed_blobs, with_answers
 from mustafid.review.forges.local import LocalForge
 from mustafid.review.queries import find
+from mustafid.store import docrefs
 from mustafid.store.documents import DocumentStore
-from mustafid.store.vault import recipient
 from mustafid.store.vault_http import open_vault
 
 LOG = "mustafid-erasures"
@@ -44,10 +45,6 @@ def locate(forge: LocalForge, rid: str) -> tuple[str, dict[str, Any]]:
     if not path:
         raise NotFound(f"لا يوجد طلب برقم {rid}", f"no request {rid}")
     return path, parse_record(forge.git("show", f"refs/heads/{forge.main}:{path}").decode())
-
-
-def _recipients(assoc: Association) -> list[Any]:
-    return [recipient(k) for _id, k in encryption_recipients(assoc)]
 
 
 def legal_until(assoc: Association, record: Mapping[str, Any]) -> dt.date | None:
@@ -76,8 +73,9 @@ def erase(assoc: Association, forge: LocalForge, rid: str, actor: str, reason: s
         raise UserError("في الطلب إجابات تحفظ لمدة نظامية: يلزم مفتاحك لإعادة تغليفها وحدها (--key)",
                         "the request holds answers kept for a legal period: your key is needed to wrap them "
                         "again alone (--key)")
-    destroyed = vault.destroy(rid, keep=keep, identities=ids, recipients=_recipients(assoc))
+    destroyed = vault.destroy(rid, keep=keep, identities=ids, recipients=recipients(assoc))
     removed = sum(documents.remove(str(d["sha256"])) for d in record.get("documents") or [])
+    answers = sum(documents.remove(sha) for sha in sealed_blobs(record))
     ref = f"refs/mustafid/documents/{rid}"
     if forge.git("rev-parse", "--verify", "-q", ref, check=False).strip():
         forge.git("update-ref", "-d", ref)
@@ -85,6 +83,8 @@ def erase(assoc: Association, forge: LocalForge, rid: str, actor: str, reason: s
              "at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), "reason": reason,
              "destroyed": destroyed or ["none left"], "documents_removed": removed,
              "kept_until": until.isoformat() if keep and until else None}
+    if answers:
+        entry["answers_removed"] = answers
     _log(forge, rid, entry, actor)
     return entry
 
@@ -112,7 +112,8 @@ def erasures(forge: LocalForge) -> list[dict[str, Any]]:
 
 
 def export(forge: LocalForge, rid: str, ids: list[Any]) -> tuple[str, dict[str, bytes]]:
-    """The data subject's copy: the record in clear (YAML) and its documents in clear, by file name."""
+    """The data subject's copy: the record in clear (YAML, the answers sent through a completion link with it)
+    and its documents in clear, by file name (a second of one name numbered)."""
     _path, record = locate(forge, rid)
     if not is_sealed(record):
         keys: dict[str, bytes] | None = None
@@ -121,16 +122,25 @@ def export(forge: LocalForge, rid: str, ids: list[Any]) -> tuple[str, dict[str, 
             raise UserError("النسخة تحتاج مفتاحك لفتح البيانات (--key)",
                             "the copy needs your key to open the data (--key)")
         keys = open_vault(forge).open(rid, ids) or {}
-    clear = open_record(record, keys) if keys is not None else dict(record)
+    documents = DocumentStore.beside(forge)
+
+    def read(sha: str) -> bytes | None:
+        return docrefs.read(forge, documents, rid, sha)
+
+    clear = with_answers(open_record(record, keys) if keys is not None else dict(record), read, keys)
     clear.pop("lookup", None)
     clear.pop("sealed", None)
-    documents = DocumentStore.beside(forge)
     files: dict[str, bytes] = {}
     for d in record.get("documents") or []:
-        sha = str(d["sha256"])
-        if documents.has(sha) and (keys is None or "main" in keys):
-            blob = documents.get(sha)
-            files[str(d["name"])] = decrypt_bytes(keys["main"], blob, f"document|{d['field']}") if keys else blob
+        blob = read(str(d["sha256"]))
+        content = open_document(record, d, blob, keys) if blob is not None else None
+        if content is not None:
+            name, n = str(d["name"]), 1
+            while name in files:
+                n += 1
+                stem, dot, ext = str(d["name"]).rpartition(".")
+                name = f"{stem}-{n}{dot}{ext}" if dot else f"{d['name']}-{n}"
+            files[name] = content
     return dump_record(clear), files
 
 
@@ -138,7 +148,7 @@ def rewrap(assoc: Association, forge: LocalForge, ids: list[Any]) -> tuple[int, 
     """Every request's keys wrapped again to today's recipients (a member added or removed)."""
     if not ids:
         raise UserError("إعادة التغليف تحتاج مفتاحك (--key)", "re-wrapping needs your key (--key)")
-    return open_vault(forge).rewrap(ids, _recipients(assoc))
+    return open_vault(forge).rewrap(ids, recipients(assoc))
 
 
 def due(assoc: Association, forge: LocalForge, today: dt.date | None = None) -> list[tuple[str, str]]:

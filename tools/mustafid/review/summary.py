@@ -40,8 +40,12 @@ def summary(assoc: Association, record: Mapping[str, Any], lang: str = "ar", red
     days = period_days(assoc, kind)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    # the applicant's answer to a request for information (review/addenda.with_answers put it there), never
+    # where the summary leaves the association
+    asks = [{**q, "answer": "" if redact or "answer" not in q else " ".join(str(_readable(q["answer"], lang)).split())}
+            for q in record.get("info_requests") or []]
     return env.get_template("review_summary.md.j2").render(
-        r=record, lang=lang, title=title, answers=answers, redacted=redact,
+        r=record, lang=lang, title=title, answers=answers, redacted=redact, asks=asks,
         days_left=days_left(assoc, record, kind=kind),
         period=count(days, DAY, lang, digits=False) if days else "—",
         referral=assoc.referral_to_social_research)

@@ -71,6 +71,18 @@ def _safe(name: str) -> str:
     return keep.strip("._") or "document"
 
 
+def read(store: GitStore, documents: DocumentStore, record_id: str, sha: str) -> bytes | None:
+    """A blob of the request by its SHA-256 (a document, or a sealed answer sent later): from the local
+    document store, else from its documents ref (then kept in the store); None when neither holds it."""
+    if documents.has(sha):
+        return documents.get(sha)
+    got = store.git("cat-file", "blob", f"{ref_of(record_id)}:{sha}", check=False)
+    if not got or hashlib.sha256(got).hexdigest() != sha:
+        return None
+    documents.put(got)
+    return got
+
+
 def export(store: GitStore, documents: DocumentStore, record: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Write every document of `record` into `out_dir` as `<field>-<n>-<name>`, each checked against the SHA-256
     the record lists; read from the local document store, else from the request's documents ref (and kept in
@@ -81,16 +93,12 @@ def export(store: GitStore, documents: DocumentStore, record: Mapping[str, Any],
     written, counts = [], dict[str, int]()
     for entry in entries:
         sha = str(entry.get("sha256", ""))
-        if documents.has(sha):
-            content = documents.get(sha)
-        else:
-            got = store.git("cat-file", "blob", f"{ref_of(rid)}:{sha}", check=False)
-            if not got or hashlib.sha256(got).hexdigest() != sha:
-                raise UserError(f"المستند «{entry.get('name')}» للطلب {rid} غير موجود هنا ولا في المستودع المشترك",
-                                f"document '{entry.get('name')}' of {rid} is neither here nor on the shared "
-                                "repository's documents ref: ask the intake machine's admin to run `mustafid sync`")
-            content = got
-            documents.put(content)
+        got = read(store, documents, rid, sha)
+        if got is None:
+            raise UserError(f"المستند «{entry.get('name')}» للطلب {rid} غير موجود هنا ولا في المستودع المشترك",
+                            f"document '{entry.get('name')}' of {rid} is neither here nor on the shared "
+                            "repository's documents ref: ask the intake machine's admin to run `mustafid sync`")
+        content = got
         if hashlib.sha256(content).hexdigest() != sha:
             raise UserError(f"المستند «{entry.get('name')}» تالف: لا يطابق بصمته", f"document '{entry.get('name')}' "
                             "does not match its SHA-256: it is damaged")

@@ -19,7 +19,7 @@ from typing import Any
 
 from mustafid.core.errors import UserError
 from mustafid.store.sshsig import Signer
-from mustafid.store.vault import Vault, check_id, configured
+from mustafid.store.vault import Vault, check_entry, check_id, configured
 
 NAMESPACE = "mustafid-vault"
 
@@ -65,15 +65,20 @@ class RemoteVault(Vault):
                             f"{r.text[:200]}")
         return r
 
-    def store_blob(self, rid: str, blob: bytes, classes: Sequence[str]) -> None:
-        self._call("PUT", f"/vault/keys/{check_id(rid)}?classes={','.join(sorted(classes))}", blob)
+    # an entry is a request's id or ``<id>+add-<hex>`` (one of its addenda): the same routes carry both
+    def store_blob(self, entry: str, blob: bytes, classes: Sequence[str]) -> None:
+        self._call("PUT", f"/vault/keys/{check_entry(entry)}?classes={','.join(sorted(classes))}", blob)
 
-    def load_blob(self, rid: str) -> bytes | None:
-        r = self._call("GET", f"/vault/keys/{check_id(rid)}")
+    def load_blob(self, entry: str) -> bytes | None:
+        r = self._call("GET", f"/vault/keys/{check_entry(entry)}")
         return None if r is None else bytes(r.content)
 
-    def remove_blob(self, rid: str) -> bool:
-        return self._call("DELETE", f"/vault/keys/{check_id(rid)}") is not None
+    def remove_blob(self, entry: str) -> bool:
+        return self._call("DELETE", f"/vault/keys/{check_entry(entry)}") is not None
+
+    def addenda(self, rid: str) -> list[str]:
+        r = self._call("GET", f"/vault/addenda/{check_id(rid)}")
+        return [] if r is None else list(r.json()["addenda"])
 
     def classes(self, rid: str) -> list[str]:
         r = self._call("GET", f"/vault/classes/{check_id(rid)}")

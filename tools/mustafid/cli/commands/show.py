@@ -18,30 +18,34 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mustafid.review.clear import identities, opened
+    from mustafid.records.sealing import is_sealed, open_record
+    from mustafid.review.addenda import open_document, with_answers
+    from mustafid.review.clear import identities, keys_of
     from mustafid.review.queries import find
     from mustafid.review.summary import summary
+    from mustafid.store import docrefs
+    from mustafid.store.documents import DocumentStore
     from mustafid.store.vault_http import open_vault
 
     assoc, team = open_team(args)
-    vault, ids = open_vault(team.forge), identities(args.key)
-    record = opened(find(team.forge, args.id)[3], vault, ids)
+    vault, ids, store = open_vault(team.forge), identities(args.key), DocumentStore.beside(team.forge)
+    stored = find(team.forge, args.id)[3]
+    keys = keys_of(vault, str(stored["id"]), ids) if is_sealed(stored) else None
+    rid = str(stored["id"])
+    answers = [str(q["answer_sha256"]) for q in stored.get("info_requests") or [] if q.get("answer_sha256")]
+    if args.documents or any(not store.has(sha) for sha in answers):  # held on the team's documents ref
+        team.fetch_documents(rid)
+        tell(team)
+    record = with_answers(open_record(stored, keys) if is_sealed(stored) else dict(stored),
+                          lambda sha: docrefs.read(team.forge, store, rid, sha), keys)
     print(summary(assoc, record, args.lang))
     if args.documents:
-        from mustafid.records.sealing import MAIN, decrypt_bytes, is_sealed
-        from mustafid.review.clear import keys_of
-        from mustafid.store.docrefs import export
-        from mustafid.store.documents import DocumentStore
-
-        team.fetch_documents(str(record["id"]))
-        tell(team)
-        keys = keys_of(vault, str(record["id"]), ids) if is_sealed(record) else None
-        for entry, path in zip(record.get("documents") or [], export(team.forge, DocumentStore.beside(team.forge),
-                                                                    record, args.documents), strict=True):
-            if keys and MAIN in keys:  # sealed: written in clear for the person who holds a key
-                path.write_bytes(decrypt_bytes(keys[MAIN], path.read_bytes(), f"document|{entry['field']}"))
-            elif is_sealed(record):
+        for entry, path in zip(stored.get("documents") or [], docrefs.export(team.forge, store, stored, args.documents),
+                               strict=True):
+            clear = open_document(stored, entry, path.read_bytes(), keys)
+            if clear is None:  # sealed, and this person holds no key that opens it (or it was destroyed)
                 print(f"(مشفّر | sealed) {path}")
                 continue
+            path.write_bytes(clear)
             print(path)
     return 0

@@ -142,14 +142,29 @@ async def complete(request: Request) -> Response:
 
 
 def _record(intake: IntakeState, rid: str, n: int, answer: str, uploads: list[Upload]) -> None:
+    """The answer and documents durable before the record that names them: sealed with an addendum key of their
+    own where the request is sealed (review/addenda.py: this server cannot open the request's key), and then the
+    resubmission commit; an addition that is not recorded after all leaves no key or ciphertext behind."""
     from mustafid.review.actions import complete_by_applicant
+    from mustafid.review.addenda import forget, published, seal_addition
+    from mustafid.review.queries import find
+    from mustafid.store import docrefs
 
-    docs = intake.intake.documents
-    for u in uploads:  # durable before the record that names them
-        docs.put(u.content)
-    answer_sha = docs.put(answer.encode()) if answer.strip() else ""
-    complete_by_applicant(intake.intake.assoc, intake.intake.store, rid, n, answer_sha,
-                          [dict(u.document()) for u in uploads])
+    it = intake.intake
+    assert it.vault is not None
+    record = find(it.store, rid)[3]
+    added = seal_addition(it.assoc, it.vault, it.documents, record, answer,
+                          [(dict(u.document()), u.content) for u in uploads])
+    try:
+        complete_by_applicant(it.assoc, it.store, rid, n, added.answer_sha256, added.documents, added.key)
+    except BaseException:
+        forget(it.vault, it.documents, rid, added)
+        raise
+    if published(added):  # the ciphertext on the request's documents ref, for staff on their own clones
+        try:
+            docrefs.publish(it.store, it.documents, rid, published(added))
+        except Exception as exc:  # recorded already: the blobs stay in this machine's document store, read there
+            log.warning("documents ref of %s not updated (%s)", rid, type(exc).__name__)
 
 
 def after_intake(request: Request, record: dict[str, Any]) -> str:

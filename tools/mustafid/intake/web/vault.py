@@ -1,5 +1,6 @@
 """The team's vault served by the intake server (store/vault_http.py is the client): wrapped keys handed to, and
-taken from, staff and committee members who sign each call with their roster key. Nothing here is ever in
+taken from, staff and committee members who sign each call with their roster key (a request's, and those of
+its addenda: ``/vault/keys/<id>+add-<hex>``, listed by ``/vault/addenda/<id>``). Nothing here is ever in
 clear: the blobs are age-wrapped to the recipients, the server cannot open them."""
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from mustafid.config.keys import signer_of
+from mustafid.records.sealing import is_addendum
 from mustafid.store import sshsig
-from mustafid.store.vault import Vault, check_id
+from mustafid.store.vault import Vault, check_entry, check_id
 from mustafid.store.vault_http import NAMESPACE, signed_message
 
 SKEW = 300  # seconds a signed call stays good
@@ -49,9 +51,10 @@ async def _authorised(request: Request) -> tuple[Vault, str] | JSONResponse:
     return vault, who[0]
 
 
-def _rid(request: Request) -> str | None:
+def _rid(request: Request, entry: bool = False) -> str | None:
+    """The request's id in the path (or, for the keys themselves, an entry: ``<id>+add-<hex>``, an addendum)."""
     try:
-        return check_id(request.path_params["rid"])
+        return (check_entry if entry else check_id)(request.path_params["rid"])
     except ValueError:
         return None
 
@@ -63,7 +66,7 @@ async def keys(request: Request) -> Response:
     vault, _who = auth
     if "rid" not in request.path_params:
         return JSONResponse({"ids": list(vault.ids())})
-    rid = _rid(request)
+    rid = _rid(request, entry=True)
     if rid is None:
         return _refuse(404, "لا طلب بهذا الرقم", "no such request")
     if request.method == "GET":
@@ -71,7 +74,8 @@ async def keys(request: Request) -> Response:
         return _refuse(404, "لا مفاتيح لهذا الطلب (أُتلفت؟)", "no keys for this request (erased?)") if blob is None \
             else Response(blob, media_type="application/octet-stream")
     if request.method == "PUT":
-        classes = [c for c in request.query_params.get("classes", "main").split(",") if c.isalpha()]
+        classes = [c for c in request.query_params.get("classes", "main").split(",") if c.isalpha() or
+                   is_addendum(c)]
         vault.store_blob(rid, await request.body(), classes)
         return JSONResponse({"stored": rid})
     removed = vault.remove_blob(rid)
@@ -90,6 +94,16 @@ async def classes(request: Request) -> Response:
     return JSONResponse({"classes": found}) if found else _refuse(404, "لا مفاتيح", "no keys")
 
 
+async def addenda(request: Request) -> Response:
+    auth = await _authorised(request)
+    if isinstance(auth, JSONResponse):
+        return auth
+    rid = _rid(request)
+    if rid is None:
+        return _refuse(404, "لا طلب بهذا الرقم", "no such request")
+    return JSONResponse({"addenda": auth[0].addenda(rid)})
+
+
 async def dedupe(request: Request) -> Response:
     auth = await _authorised(request)
     if isinstance(auth, JSONResponse):
@@ -101,5 +115,6 @@ VAULT_ROUTES = [
     Route("/vault/keys", keys, methods=["GET"]),
     Route("/vault/keys/{rid}", keys, methods=["GET", "PUT", "DELETE"]),
     Route("/vault/classes/{rid}", classes, methods=["GET"]),
+    Route("/vault/addenda/{rid}", addenda, methods=["GET"]),
     Route("/vault/dedupe", dedupe, methods=["GET"]),
 ]
