@@ -4,6 +4,7 @@ server starts again. Real bare remote and clone (tmp_path), the app in process (
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import time
 from pathlib import Path
@@ -75,3 +76,33 @@ def test_with_the_remote_away_requests_are_kept_and_sent_at_the_next_start(tmp_p
     for rid in kept:
         assert f"refs/heads/submission/{rid}" in have
         assert f"refs/mustafid/documents/{rid}" in have
+
+
+def test_an_answer_through_the_completion_link_reaches_the_team(tmp_path: Path) -> None:
+    """Staff ask for information from their own clone; the intake (whose copy is behind) opens the link on the
+    team's state, and the applicant's answer is on the shared remote before the thank-you page."""
+    from mustafid.notices.links import link_secret, make_token
+    from tests.cli.test_team import STAFF, mustafid
+
+    bare, clone = clone_of_new_records_repo(tmp_path, "ajaa")
+    assoc = load_association(clone)
+    site = built_shells(tmp_path / "site", [*load_forms(assoc), "receipt", "complete"])
+    with _test_client(create_app(assoc, LocalForge(clone), site, settings=Settings(rate_per_minute=0))) as client:
+        rid = _post(client, "ajaa", 4)
+        staff = tmp_path / "staff"
+        subprocess.run(["git", "clone", "-q", str(bare), str(staff)], check=True)
+        asked = mustafid(staff, "request-info", rid, "--note", "صورة أوضح من الهوية", actor=STAFF)
+        assert asked.returncode == 0, asked.stderr
+        assert "needs_info" in git(bare, "show", f"refs/heads/submission/{rid}:" + _path(clone, rid))
+        token = make_token(link_secret(clone / ".git"), rid, 1, dt.date.today() + dt.timedelta(days=7))
+        r = client.post("/en/complete/", data={"t": token, "answer": "the clearer copy is at the office"})
+        assert r.status_code == 200, r.text[-400:]
+    shared = git(bare, "show", f"refs/heads/submission/{rid}:" + _path(clone, rid))
+    assert 'status: "received"' in shared and '"applicant"' in shared
+    assert git(bare, "rev-parse", f"refs/heads/submission/{rid}").strip() == \
+        git(clone, "rev-parse", f"refs/heads/submission/{rid}").strip()
+
+
+def _path(repo: Path, rid: str) -> str:
+    return next(p for p in git(repo, "ls-tree", "-r", "--name-only", f"submission/{rid}").split()
+                if p.endswith(f"{rid}.yml"))

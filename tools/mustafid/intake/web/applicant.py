@@ -96,6 +96,7 @@ def _open(intake: IntakeState, secret: bytes, token: str) -> tuple[str, int, dic
     if found is None:
         return None
     rid, n = found
+    _team(intake).read()  # staff asked from their own clones: the request as the team has it now
     try:
         record = find(intake.intake.store, rid)[3]
     except UserError:
@@ -155,16 +156,27 @@ def _record(intake: IntakeState, rid: str, n: int, answer: str, uploads: list[Up
     record = find(it.store, rid)[3]
     added = seal_addition(it.assoc, it.vault, it.documents, record, answer,
                           [(dict(u.document()), u.content) for u in uploads])
-    try:
+
+    def action() -> None:
         complete_by_applicant(it.assoc, it.store, rid, n, added.answer_sha256, added.documents, added.key)
+        if published(added):  # the ciphertext on the request's documents ref, for staff on their own clones
+            try:
+                docrefs.publish(it.store, it.documents, rid, published(added))
+            except Exception as exc:  # recorded already: the blobs stay in this machine's store, read there
+                log.warning("documents ref of %s not updated (%s)", rid, type(exc).__name__)
+
+    try:  # on the team's latest state, and shared with it (the branch and the documents' ref) before the answer
+        _team(intake).act(rid, action)
     except BaseException:
         forget(it.vault, it.documents, rid, added)
         raise
-    if published(added):  # the ciphertext on the request's documents ref, for staff on their own clones
-        try:
-            docrefs.publish(it.store, it.documents, rid, published(added))
-        except Exception as exc:  # recorded already: the blobs stay in this machine's document store, read there
-            log.warning("documents ref of %s not updated (%s)", rid, type(exc).__name__)
+
+
+def _team(intake: IntakeState) -> Any:
+    """The shared repository as the review sees it (review/team.py): none in the embedded default."""
+    from mustafid.review.team import open_team
+
+    return open_team(intake.intake.store)
 
 
 def after_intake(request: Request, record: dict[str, Any]) -> str:
