@@ -18,6 +18,7 @@ from mustafid.audit.objects import Batch
 from mustafid.audit.roster import Roster
 from mustafid.audit.signatures import Pending, Verdict
 from mustafid.config.keys import signer_of, signing_required
+from mustafid.core.period import riyadh_day
 from mustafid.core.vocab import DECIDED
 from mustafid.core.yamlio import load_fast
 from mustafid.forms.kinds import kind_of
@@ -46,6 +47,8 @@ class Checker:
         self.signed: dict[str, str] = {}              # commit -> the roster id whose valid signature it bears
         self.kinds: dict[tuple[int, str], str] = {}   # (roster version, form) -> the form's kind, asked once
         self.wrote: dict[tuple[str, str], str] = {}   # (commit, path) -> the blob it wrote there (ZERO: deleted)
+        self.signers: dict[tuple[int, str, Any], tuple[str, str] | None] = {}  # signer_of, asked once per day
+        self.then: Callable[[Commit], None] | None = None  # told of each commit once checked (audit/report.py)
 
     def run(self, history: Iterable[Commit]) -> list[Commit]:
         """Every commit checked as the walk streams (its objects asked for at once, read `_AHEAD` commits
@@ -93,6 +96,8 @@ class Checker:
         got = {(what, path): batch.take() for what, path, _n in plan}
         self._at = (len(self.judged), 0)
         self._check(c, got)
+        if self.then is not None:
+            self.then(c)
 
     def _plan(self, c: Commit, planned: dict[str, str]) -> Plan:
         plan: Plan = []
@@ -158,7 +163,10 @@ class Checker:
             self.flag(rid, c.sha, "bad-signature", "توقيع الإيداع لا يصح (مزوّر أو لمحتوى آخر)",
                       f"the commit's signature does not verify ({detail}): forged, or made for other content")
             return
-        who = signer_of(assoc, detail, when)
+        day = riyadh_day(when)
+        known = (id(assoc), detail, day)  # the roster versions are kept (audit/roster.py): their ids stay theirs
+        who = self.signers[known] if known in self.signers else self.signers.setdefault(
+            known, signer_of(assoc, detail, day))
         if who is None:
             self.flag(rid, c.sha, "unknown-signer",
                       f"وُقّع الإيداع بمفتاح ليس لأحد في قائمة association.yml صالحًا يوم {when:%Y-%m-%d}",

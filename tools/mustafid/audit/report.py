@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -118,16 +118,22 @@ def _audit(assoc: Association, forge: LocalForge, today: dt.date | None) -> dict
     def flag(record: str, commit: str, code: str, ar: str, en: str) -> None:
         anomalies.append(Anomaly(record, commit[:10], code, ar, en))
 
-    roster = Roster(forge, assoc)
     revs = heads(forge)
-    pending = Pending(forge.repo, revs) if roster.signs else None  # verified while the history streams
-    checker = Checker(forge, roster, pending)
+    # the signatures verified beside the walk, from the start (today's roster says whether there are any)
+    pending = Pending(forge.repo, revs) if signing_required(assoc) else None
+    roster = Roster(forge, assoc)
+    if roster.signs and pending is None:
+        pending = Pending(forge.repo, revs)
+    elif pending is not None and not roster.signs:  # keys in an association.yml not yet committed: not judged
+        pending.result()
+    on_main = set(forge.git("rev-list", "--first-parent", f"refs/heads/{main}", check=False).decode().split())
+    checker = Checker(forge, roster, pending if roster.signs else None)
+    built = _Timelines(assoc, on_main, roster.at, roster.signs)
+    checker.then = built.add  # each request's timeline built as the walk checks its commits
     history = checker.run(commits(forge, revs))  # checked as it streams; its findings reported after the seals'
     sealed = checkpoints.check(forge, roster, {c.sha for c in history}, flag)
     checker.report(flag)
-    on_main = set(forge.git("rev-list", "--first-parent", f"refs/heads/{main}", check=False).decode().split())
-    ballots = Ballots(checker.signed) if roster.signs else None
-    timelines = _timelines(assoc, history, flag, on_main, roster.at, ballots)
+    timelines = built.replay(flag, checker.signed)
     order = sorted(timelines, key=lambda r: (timelines[r].received or _EPOCH, r))
     rows = [_row(assoc, timelines[rid], today) for rid in order]
     decided = [r for r in rows if r["decided"] and r["kind"] == "request"]
@@ -148,22 +154,44 @@ def _audit(assoc: Association, forge: LocalForge, today: dt.date | None) -> dict
             "anomalies": [asdict(a) for a in anomalies]}
 
 
-def _timelines(today: Association, history: Iterable[Commit], flag: Flag,
-               on_main: AbstractSet[str] = frozenset(), roster_at: RosterAt | None = None,
-               ballots: Ballots | None = None) -> dict[str, Timeline]:
-    """Each request's events from the commits (parents first), flagging what the tools would not have done.
-    `on_main`: main's first-parent line, where the tools only ever write merge commits; `roster_at`: the
-    association as it stood on a commit's date (today's when not given); `ballots`: the signed votes, when the
-    association signs (a decision's members must each have signed theirs)."""
-    timelines: dict[str, Timeline] = {}
-    for c in history:
-        assoc = roster_at(c.committed or c.at) if roster_at else today
+class _Timelines:
+    """Each request's events from the commits (parents first, each as soon as audit/checks.py has checked it,
+    while the history still streams), flagging what the tools would not have done. `on_main`: main's
+    first-parent line, where the tools only ever write merge commits; `roster_at`: the association as it stood on
+    a commit's date (today's when not given); `signs`: whether the association signs, so that a decision's members
+    must each have signed their vote. The signatures are known only after the walk, so the findings and the
+    ballots are kept in order and played back then (`replay`)."""
+
+    def __init__(self, today: Association, on_main: AbstractSet[str] = frozenset(),
+                 roster_at: RosterAt | None = None, signs: bool = False) -> None:
+        self.today, self.on_main, self.roster_at, self.signs = today, on_main, roster_at, signs
+        self.timelines: dict[str, Timeline] = {}
+        self.events: list[tuple[str, tuple[Any, ...]]] = []  # ("flag" | a Ballots method, its arguments)
+
+    def flag(self, record: str, commit: str, code: str, ar: str, en: str) -> None:
+        self.events.append(("flag", (record, commit, code, ar, en)))
+
+    def replay(self, flag: Flag, signed: Mapping[str, str]) -> dict[str, Timeline]:
+        ballots = Ballots(signed)
+        for what, args in self.events:
+            if what == "flag":
+                flag(*args)
+            elif what == "verified":
+                ballots.verified(*args)
+            else:
+                getattr(ballots, what)(*args, flag)
+        self.events.clear()
+        return self.timelines
+
+    def add(self, c: Commit) -> None:
+        timelines, flag = self.timelines, self.flag
+        assoc = self.roster_at(c.committed or c.at) if self.roster_at else self.today
         rid = c.trailers.get("record")
         if len(c.parents) > 1:  # a merge: the request reached main (its changes were checked on the branch)
             if rid in timelines:
                 timelines[rid].merged_at = timelines[rid].merged_at or c.at
-            continue
-        if rid and c.sha in on_main:
+            return
+        if rid and c.sha in self.on_main:
             flag(rid, c.sha, "merged-without-merge-commit",
                  "وصل الطلب إلى الفرع الرئيسي بلا إيداع دمج (دمج بالضغط squash أو بإعادة التأسيس rebase، أو دفع "
                  "مباشر): يجب أن يُدمج كل طلب بإيداع دمج، كما تفرضه قواعد المستودع في README",
@@ -178,12 +206,12 @@ def _timelines(today: Association, history: Iterable[Commit], flag: Flag,
             if status == "D":
                 flag(pid, c.sha, "deleted", "حُذف السجل", "the record was deleted")
         if not rid or "status" not in c.trailers:
-            continue
+            return
         if "vote" in c.trailers:  # a member's vote: no change of status (review/votes.py)
             _check_vote(assoc, timelines.get(rid), rid, c, flag)
-            if ballots is not None:
-                ballots.vote(rid, c.sha, c.trailers.get("actor", ""), c.trailers.get("vote", ""), flag)
-            continue
+            if self.signs:
+                self.events.append(("vote", (rid, c.sha, c.trailers.get("actor", ""), c.trailers.get("vote", ""))))
+            return
         t = timelines.setdefault(rid, Timeline(rid))
         if not t.form:
             t.kind = kind_of(assoc, c.trailers.get("form", ""))
@@ -192,12 +220,11 @@ def _timelines(today: Association, history: Iterable[Commit], flag: Flag,
         ev = Event(c.sha, c.at, c.trailers["status"], c.trailers.get("from"), c.trailers.get("actor", ""),
                    c.trailers.get("decision"), members(c.trailers.get("members", "")), c.trailers.get("meeting"))
         _check_event(assoc, t, ev, flag)
-        if ballots is not None and ev.status == "verified" and ev.before != "verified":
-            ballots.verified(rid)
-        elif ballots is not None and ev.status in DECIDED and ev.before not in DECIDED and signing_required(assoc):
-            ballots.decision(rid, c.sha, ev.status, ev.members, flag)
+        if self.signs and ev.status == "verified" and ev.before != "verified":
+            self.events.append(("verified", (rid,)))
+        elif self.signs and ev.status in DECIDED and ev.before not in DECIDED and signing_required(assoc):
+            self.events.append(("decision", (rid, c.sha, ev.status, ev.members)))
         t.events.append(ev)
-    return timelines
 
 
 def _check_vote(assoc: Association, t: Timeline | None, rid: str, c: Commit, flag: Flag) -> None:
