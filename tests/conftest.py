@@ -19,9 +19,11 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _git_identity() -> None:
-    # Real git in every test, with a fixed identity and no user/system config leaking in.
+def _git_identity(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Real git in every test, with a fixed identity and no user/system config leaking in; the user's cache
+    # (the audit's proven signatures, audit/sigcache.py) in this session's own folder, not the developer's home.
     os.environ.update({
+        "XDG_CACHE_HOME": str(tmp_path_factory.mktemp("xdg-cache")),
         "GIT_AUTHOR_NAME": "Mustafid Test", "GIT_AUTHOR_EMAIL": "test@mustafid.invalid",
         "GIT_COMMITTER_NAME": "Mustafid Test", "GIT_COMMITTER_EMAIL": "test@mustafid.invalid",
         "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,

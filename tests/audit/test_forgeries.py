@@ -375,3 +375,42 @@ def test_a_rewritten_open_branch_after_a_seal_and_no_seal_over_it(copy: Base) ->
     again = mustafid(copy.repo, "audit", "--seal", actor=STAFF, key=copy.keys[STAFF])
     assert again.returncode == 1 and "not sealed" in again.stderr, again.stderr
     assert len(git(copy.repo, "for-each-ref", "refs/tags/mustafid/audited/").splitlines()) == 1
+
+
+def test_proven_signatures_are_remembered_and_forgeries_still_found(copy: Base, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """audit/sigcache.py: the next audit verifies only the commits it has not seen; a forgery made after the
+    first audit is still reported; a garbled cache is ignored; `MUSTAFID_SIGNATURE_CACHE=off` keeps none.
+    (The verification runs in process here, fork turned off, so that it can be counted.)"""
+    import multiprocessing
+
+    from mustafid.audit import sigcache
+    from mustafid.store import sshsig
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    checked: list[bytes] = []
+    real = sshsig.verify
+    monkeypatch.setattr(sshsig, "verify", lambda armored, payload, *a: checked.append(payload) or real(
+        armored, payload, *a))
+    signed = len(git(copy.repo, "rev-list", "--all").split()) - 1  # all but the repository's first commit
+    assert findings(copy) == set() and len(checked) == signed
+    where = sigcache.path_for(copy.repo)
+    assert where is not None and where.is_file() and len(sigcache.load(where)) == signed
+    assert str(copy.repo) not in str(where) and not str(where).startswith(str(copy.repo))  # never in the repository
+    checked.clear()
+    assert findings(copy) == set() and checked == []  # nothing verified twice
+    branch = f"submission/{copy.b}"
+    raw = subprocess.run(["git", "-C", str(copy.repo), "cat-file", "commit", branch], capture_output=True,
+                         check=True).stdout
+    forged = git(copy.repo, "hash-object", "-t", "commit", "-w", "--stdin",
+                 input=raw.replace(b"\n\n", b"\n\nForged ", 1)).strip()
+    git(copy.repo, "update-ref", f"refs/heads/{branch}", forged)
+    assert findings(copy) == {(copy.b, forged[:10], "bad-signature")} and len(checked) == 1
+    assert forged not in sigcache.load(where)
+    where.write_bytes(b"mustafid-signatures-1\n[\"ssh-ed25519 AAAA\"]\n" + b"\x00" * 7)  # cut short
+    checked.clear()
+    assert findings(copy) == {(copy.b, forged[:10], "bad-signature")} and len(checked) == signed
+    monkeypatch.setenv("MUSTAFID_SIGNATURE_CACHE", "off")
+    where.unlink()
+    assert findings(copy) == {(copy.b, forged[:10], "bad-signature")} and not where.exists()

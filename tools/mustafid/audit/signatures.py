@@ -3,7 +3,8 @@ is the audit's largest single cost (about 70 µs a commit, the GIL held), and it
 the commits, so a forked worker reads them (`git rev-list` of the same heads, one `git cat-file --batch`) and
 verifies them (store/sshsig.py) while the main process reads `git log`. Who signed, and whether they might, is
 judged afterwards against the roster of the commit's date (audit/checks.py). Where fork is not available the
-same function runs in process."""
+same function runs in process. Commits this user's audits already found well signed are not verified again
+(audit/sigcache.py: a commit id names its signature too)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import subprocess
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from mustafid.audit import sigcache
 from mustafid.audit.objects import read_objects
 from mustafid.store import sshsig
 
@@ -21,11 +23,15 @@ Verdict = tuple[bool, str, str]
 
 
 def verdicts(repo: Path, revs: list[str]) -> dict[str, Verdict]:
-    """The verdict on every commit reachable from ``revs``."""
+    """The verdict on every commit reachable from ``revs``: the good ones this user's audits already proved
+    (audit/sigcache.py), the others verified here."""
     listed = subprocess.run(["git", "-C", str(repo), "rev-list", "--stdin"], input=("\n".join(revs) + "\n").encode(),
                             capture_output=True, check=False).stdout.decode().split()
-    out: dict[str, Verdict] = {}
-    for sha, raw in read_objects(repo, listed):
+    where = sigcache.path_for(repo)
+    proven = sigcache.load(where)
+    out: dict[str, Verdict] = {sha: (False, "ok", proven[sha]) for sha in listed if sha in proven}
+    todo = [sha for sha in listed if sha not in out]
+    for sha, raw in read_objects(repo, todo):
         if raw is None:
             continue
         payload, armored = sshsig.split_commit(raw)
@@ -37,6 +43,8 @@ def verdicts(repo: Path, revs: list[str]) -> dict[str, Verdict]:
             out[sha] = (pgp, "ok", sshsig.verify(armored, payload).openssh_key)
         except sshsig.BadSignature as exc:
             out[sha] = (pgp, "bad", str(exc))
+    if todo:
+        sigcache.save(where, {**proven, **{sha: v[2] for sha, v in out.items() if v[1] == "ok" and not v[0]}})
     return out
 
 
