@@ -21,6 +21,7 @@ from ruamel.yaml import YAML
 
 from mustafid.audit.report import audit
 from mustafid.config.association import load_association
+from mustafid.core.period import riyadh_today
 from mustafid.review.forges.local import LocalForge
 from tests.cli.test_signing import keygen, mustafid, signed_submit, signing_repo
 from tests.staff.util import STAFF
@@ -171,7 +172,7 @@ def test_a_key_used_outside_its_validity(copy: Base) -> None:
     """A second key for the staff member, valid until yesterday, signs today: as if no roster entry had it."""
     old = copy.repo.parent / "old-key"
     public = keygen(old)
-    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    yesterday = (riyadh_today() - dt.timedelta(days=1)).isoformat()
     roster_change(copy, lambda doc: next(p for p in doc["staff"] if p["id"] == STAFF)["keys"].append(
         {"ssh": public, "valid_after": "2026-01-01", "valid_before": yesterday}))
     refused = mustafid(copy.repo, "verify", copy.b, actor=STAFF, key=old)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from mustafid.config.association import load_association
+from mustafid.core.period import riyadh_today
 from mustafid.forms.load import load_forms
 from mustafid.intake.web.app import create_app
 from mustafid.intake.web.state import Settings
@@ -94,7 +95,7 @@ def test_an_answer_through_the_completion_link_reaches_the_team(tmp_path: Path) 
         asked = mustafid(staff, "request-info", rid, "--note", "صورة أوضح من الهوية", actor=STAFF)
         assert asked.returncode == 0, asked.stderr
         assert "needs_info" in git(bare, "show", f"refs/heads/submission/{rid}:" + _path(clone, rid))
-        token = make_token(link_secret(clone / ".git"), rid, 1, dt.date.today() + dt.timedelta(days=7))
+        token = make_token(link_secret(clone / ".git"), rid, 1, riyadh_today() + dt.timedelta(days=7))
         r = client.post("/en/complete/", data={"t": token, "answer": "the clearer copy is at the office"})
         assert r.status_code == 200, r.text[-400:]
     shared = git(bare, "show", f"refs/heads/submission/{rid}:" + _path(clone, rid))

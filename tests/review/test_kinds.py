@@ -13,7 +13,7 @@ import pytest
 
 from mustafid.config.association import load_association
 from mustafid.core.errors import UserError
-from mustafid.core.period import riyadh_day
+from mustafid.core.period import riyadh_day, riyadh_today
 from mustafid.forms.load import load_forms
 from mustafid.intake.service import Intake
 from mustafid.review import actions
@@ -141,7 +141,7 @@ def test_the_audit_follows_the_kind(world: tuple[Any, ...]) -> None:
     survey = intake.accept("satisfaction-survey", SURVEY).id
     request = submit(repo, assoc.id)
     actions.answer(assoc, forge, answered, STAFF, "تم")
-    far = dt.date.today() + dt.timedelta(days=400)
+    far = riyadh_today() + dt.timedelta(days=400)
     report = audit(assoc, forge, today=far)
     rows = {r["id"]: r for r in report["rows"]}
     assert report["anomalies"] == []

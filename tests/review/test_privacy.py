@@ -21,6 +21,7 @@ import yaml
 from ruamel.yaml import YAML
 
 from mustafid.config.association import load_association
+from mustafid.core.period import riyadh_today
 from tests.cli.test_signing import git, mustafid, signing_repo
 from tests.intake.util import fake_pdf
 from tests.staff.util import STAFF
@@ -130,7 +131,7 @@ def complete_by_link(url: str, repo: Path, keys: dict[str, Path], rid: str, answ
     asked = mustafid(repo, "request-info", rid, "--note", "صورة أوضح من الهوية", actor=STAFF, key=keys[STAFF])
     assert asked.returncode == 0, asked.stderr
     n = len([q for q in find(LocalForge(repo), rid)[3]["info_requests"] if not q.get("resubmitted")])
-    token = make_token(link_secret(repo / ".git"), rid, n, dt.date.today() + dt.timedelta(days=7))
+    token = make_token(link_secret(repo / ".git"), rid, n, riyadh_today() + dt.timedelta(days=7))
     r = httpx.post(f"{url}/en/complete/", data={"t": token, "answer": answer}, files=files, timeout=60)
     assert r.status_code == 200, r.text[-500:]
     record = find(LocalForge(repo), rid)[3]

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from mustafid.config.association import Association
+from mustafid.core.period import riyadh_today
 from mustafid.core.text import arabic_digits
 from mustafid.review.forges.local import LocalForge
 from mustafid.review.queries import list_open
@@ -36,7 +37,7 @@ def _days(n: int) -> tuple[str, str]:
 
 def markdown(rows: list[dict[str, Any]], within: int, today: dt.date | None = None) -> str:
     """The reminder as GitHub-flavoured Markdown: a heading, one line of counts, the table (or "none")."""
-    today = today or dt.date.today()
+    today = today or riyadh_today()
     late = sum(1 for r in rows if r["days_left"] < 0)
     out = [f"## تذكير بالمواعيد — Reminders ({today.isoformat()})", "",
            (f"طلبات مفتوحة موعدها خلال {arabic_digits(within)} أيام أو فات: {arabic_digits(len(rows))} "

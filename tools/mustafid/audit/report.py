@@ -35,7 +35,7 @@ from mustafid.audit.roster import Roster
 from mustafid.audit.signatures import Pending
 from mustafid.config.association import Association
 from mustafid.config.keys import signing_required
-from mustafid.core.period import period_days, promised_date, riyadh_day
+from mustafid.core.period import period_days, promised_date, riyadh_day, riyadh_today
 from mustafid.core.vocab import ANSWERED, DECIDED, INITIAL, OPEN
 from mustafid.forms.kinds import kind_of
 from mustafid.review import lifecycle
@@ -111,7 +111,7 @@ def audit(assoc: Association, forge: LocalForge, today: dt.date | None = None) -
 
 
 def _audit(assoc: Association, forge: LocalForge, today: dt.date | None) -> dict[str, Any]:
-    today = today or dt.date.today()
+    today = today or riyadh_today()
     main = forge.main
     anomalies: list[Anomaly] = []
 

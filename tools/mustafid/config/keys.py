@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from mustafid.core.period import riyadh_today
+
 
 class _Person(Protocol):
     @property
@@ -107,7 +109,7 @@ def encryption_recipients(assoc: Association, day: dt.date | None = None) -> lis
     conf = getattr(assoc, "raw", {}).get("encryption")
     if not conf:
         return []
-    day = day or dt.date.today()
+    day = day or riyadh_today()
     out: list[tuple[str, str]] = []
     if conf.get("roster", True):
         out.extend((rid, key.ssh) for rid, role, key in roster_keys(assoc) if role != "intake" and key.valid_on(day))

@@ -10,6 +10,12 @@ from typing import Any
 from mustafid.core.vocab import OPEN, RIYADH
 
 
+def riyadh_today(now: dt.datetime | None = None) -> dt.date:
+    """Today as the association counts it: the day in Riyadh (the machine's own date is UTC on most servers, a day
+    behind after 21:00 UTC)."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(RIYADH).date()
+
+
 def riyadh_day(when: str | dt.datetime) -> dt.date:
     """The calendar day in Riyadh of a timestamp (ISO text, `Z` allowed, or a datetime)."""
     moment = when if isinstance(when, dt.datetime) else dt.datetime.fromisoformat(str(when))
@@ -40,5 +46,5 @@ def days_left(assoc: Any, record: Mapping[str, Any], today: dt.date | None = Non
     """Days left of the promised period (negative when overdue); None once decided or closed, or for a survey."""
     if record.get("status") not in OPEN or period_days(assoc, kind) is None:
         return None
-    today = today or dt.date.today()
+    today = today or riyadh_today()
     return (promised_date(assoc, str(record["submitted_at"]), kind) - today).days

@@ -15,6 +15,7 @@ from typing import Any
 
 from mustafid.core.errors import Problem
 from mustafid.core.normalize import normalize_text
+from mustafid.core.period import riyadh_today
 from mustafid.core.text import T
 from mustafid.core.vocab import YES_WORDS
 from mustafid.forms import messages as M
@@ -129,7 +130,7 @@ def validate_input(form: FormDef, raw: Raw, lang: str = "ar", *,  # noqa: ARG001
     both languages. ``files`` maps a file field's path to what was uploaded for it. ``today`` fixes relative
     dates and ages (a stored record is re-checked against its own submission day).
     """
-    run = _Run(form, raw, today or dt.date.today())
+    run = _Run(form, raw, today or riyadh_today())
     data: dict[str, Any] = {}
     _fields(run, form.fields, "", data, None)
     data = _in_page_order(form.fields, data)

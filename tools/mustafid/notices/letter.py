@@ -14,6 +14,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from mustafid.core.period import riyadh_today
 from mustafid.notices.render import Notice, day_text
 from mustafid.notices.senders import SendError
 
@@ -31,7 +32,7 @@ footer { margin-top: 12mm; font-size: 9.5pt; color: #444; }
 
 def letter_html(assoc: Any, notice: Notice, today: dt.date | None = None) -> str:
     lang = notice.lang
-    today = today or dt.date.today()
+    today = today or riyadh_today()
     greg, hijri = day_text(today, lang)
     e = html.escape
     paras = "".join(f"<p>{e(p)}</p>" for p in notice.body.split("\n\n"))

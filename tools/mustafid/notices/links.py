@@ -12,6 +12,7 @@ import hmac
 import os
 from pathlib import Path
 
+from mustafid.core.period import riyadh_today
 from mustafid.store.secretfile import secret_file
 
 LINK_DAYS = 14  # how long a completion link works
@@ -59,7 +60,7 @@ def check_token(secret: bytes, token: str, today: dt.date) -> tuple[str, int] | 
 def completion_link(assoc: object, secret: bytes, record_id: str, n: int, lang: str,
                     today: dt.date | None = None) -> tuple[str, dt.date]:
     """(the link, its last day) for the n-th request for information on a record."""
-    expires = (today or dt.date.today()) + dt.timedelta(days=LINK_DAYS)
+    expires = (today or riyadh_today()) + dt.timedelta(days=LINK_DAYS)
     base = (getattr(assoc, "intake_url", "") or getattr(assoc, "site_url", "")).rstrip("/")
     prefix = "" if lang == "ar" else "/en"
     return f"{base}{prefix}/complete/?t={make_token(secret, record_id, n, expires)}", expires

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mustafid.core.normalize import normalize_digits
-from mustafid.core.period import period_days, promised_date
+from mustafid.core.period import period_days, promised_date, riyadh_today
 from mustafid.core.text import T
 from mustafid.forms.kinds import kind_of
 from mustafid.notices.render import day_text
@@ -119,7 +119,7 @@ def view(assoc: Any, record: Mapping[str, Any], lang: str, today: dt.date | None
     due, late = None, False
     if status in OPEN and period_days(assoc, kind):
         day = promised_date(assoc, str(record["submitted_at"]), kind)
-        due, late = day_text(day, lang), (today or dt.date.today()) > day
+        due, late = day_text(day, lang), (today or riyadh_today()) > day
     words = STATUS_WORDS.get(status, T(status, status))(lang)
     nxt = NEXT.get(status, T("", ""))(lang)
     return StatusView(str(record["id"]), kind, status, words, due, late, nxt)

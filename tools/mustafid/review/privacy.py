@@ -19,6 +19,7 @@ from typing import Any
 
 from mustafid.config.association import Association
 from mustafid.core.errors import NotFound, UserError
+from mustafid.core.period import riyadh_today
 from mustafid.forms.load import load_forms
 from mustafid.records.format import dump_record, parse_record
 from mustafid.records.sealing import LEGAL, is_sealed, open_record
@@ -64,7 +65,7 @@ def erase(assoc: Association, forge: LocalForge, rid: str, actor: str, reason: s
     """Destroy a request's keys (except answers still within a legal period) and documents; record it."""
     if reason not in REASONS:
         raise UserError(f"سبب الإتلاف واحد من: {', '.join(REASONS)}", f"the reason is one of: {', '.join(REASONS)}")
-    today = today or dt.date.today()
+    today = today or riyadh_today()
     _path, record = locate(forge, rid)
     vault, documents = open_vault(forge), DocumentStore.beside(forge)
     until = legal_until(assoc, record)
@@ -153,7 +154,7 @@ def rewrap(assoc: Association, forge: LocalForge, ids: list[Any]) -> tuple[int, 
 
 def due(assoc: Association, forge: LocalForge, today: dt.date | None = None) -> list[tuple[str, str]]:
     """(record id, what is due) for every record on main whose retention has run out and whose keys remain."""
-    today = today or dt.date.today()
+    today = today or riyadh_today()
     forms = load_forms(assoc)
     vault = open_vault(forge)
     names = forge.git("ls-tree", "-r", "--name-only", f"refs/heads/{forge.main}", "--", "submissions/").decode()

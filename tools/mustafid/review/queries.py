@@ -11,7 +11,7 @@ from typing import Any
 
 from mustafid.config.association import Association
 from mustafid.core.errors import NotFound, UserError
-from mustafid.core.period import days_left
+from mustafid.core.period import days_left, riyadh_today
 from mustafid.core.vocab import DUPLICATE, INCOMPLETE, OPEN
 from mustafid.forms.kinds import kind_of
 from mustafid.review.forges.local import PREFIX, LocalForge
@@ -66,7 +66,7 @@ def list_open(assoc: Association, forge: LocalForge, today: dt.date | None = Non
     paths = forge.record_paths(tips)
     order = sorted(paths)
     blobs = forge.read_many([f"{tips[b]}:{paths[b]}" for b in order])
-    today = today or dt.date.today()
+    today = today or riyadh_today()
     rows = []
     for blob in blobs:
         if blob is None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from mustafid.config.association import Association
 from mustafid.config.keys import INTAKE, signer_of, signing_required
 from mustafid.core.errors import UserError
+from mustafid.core.period import riyadh_today
 from mustafid.store.sshsig import Signer
 
 HOW = (("أنشئ مفتاحًا بالأمر mustafid keys new --as {actor}، وأضف السطر الذي يطبعه إلى association.yml (بطلب دمج "
@@ -44,7 +45,7 @@ def signer_for(assoc: Association, actor: str | None, key: str | None = None, re
         raise UserError("الجمعية توقّع كل إجراء، ولا مفتاح توقيع لك: " + HOW[0].format(actor=who),
                         "this association signs every action and you have no signing key: " + HOW[1].format(actor=who))
     signer = Signer(Path(path))
-    found = signer_of(assoc, signer.public, today or dt.date.today())
+    found = signer_of(assoc, signer.public, today or riyadh_today())
     if found is None or (actor and found[0] != actor):
         owner = f" (it is {found[0]}'s)" if found else ""
         raise UserError(f"المفتاح {path} ليس في association.yml لـ «{who}» صالحًا اليوم: " + HOW[0].format(actor=who),
@@ -65,7 +66,7 @@ def intake_signer(assoc: Association, git_dir: Path) -> Signer | None:
                         "intake server has no key: create it with `mustafid keys new --intake` and add its line "
                         "to association.yml under intake:")
     signer = Signer(Path(path))
-    found = signer_of(assoc, signer.public, dt.date.today())
+    found = signer_of(assoc, signer.public, riyadh_today())
     if found is None or found[0] != INTAKE:
         raise UserError(f"مفتاح خادم الاستقبال {path} ليس في association.yml تحت intake صالحًا اليوم",
                         f"the intake server's key {path} is not on the roster under intake:, valid today")

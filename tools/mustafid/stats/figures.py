@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from statistics import median
 from typing import Any
 
-from mustafid.core.period import riyadh_day
+from mustafid.core.period import riyadh_day, riyadh_today
 from mustafid.core.vocab import DECIDED, OPEN
 from mustafid.stats.kinds import KINDS, form_kind
 
@@ -132,7 +132,7 @@ def aggregates(report: Mapping[str, Any], kinds: Mapping[str, str] | None = None
     ``scores``: one mapping per survey response ({"month", "score_…", "recommend"}), non-personal answers only."""
     rows = [r for r in report.get("rows", ()) if r.get("received")]
     kind_of = {**{r["form"]: form_kind(r["form"]) for r in rows}, **(kinds or {})}
-    today = str(report.get("today") or dt.date.today().isoformat())
+    today = str(report.get("today") or riyadh_today().isoformat())
     # every month a request or a survey arrived in, and today's (Riyadh's day can be ahead of the report's date)
     seen = {month_of(r["received"]) for r in rows} | {str(s["month"]) for s in scores if s.get("month")}
     months = months_between(min(seen | {today[:7]}), max(seen | {today[:7]}))

@@ -14,11 +14,11 @@ records, or give that person an age identity with `recipient`.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import subprocess
 from pathlib import Path
 
 from mustafid.cli.commands.common import add_actor, add_association, add_repo
+from mustafid.core.period import riyadh_today
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -32,7 +32,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _snippet(public: str, who: str) -> str:
-    today = dt.date.today().isoformat()
+    today = riyadh_today().isoformat()
     where = "intake:" if who == "intake" else f"the entry of {who} (committee: members: or staff:)"
     return (f"أضف إلى association.yml تحت {where} | add to association.yml under {where}:\n"
             f'  keys:\n    - {{ssh: "{public}", valid_after: "{today}"}}')
