@@ -51,3 +51,26 @@ def test_the_server_queues_and_sends_the_receipt(name: str, tmp_path: Path) -> N
         text = delivered.read_bytes()
         assert b"Content-Language: en" in text
         assert "sara" not in log.lower() and "0551234567" not in log
+
+
+def test_the_servers_notes_reach_the_shared_repository(tmp_path: Path) -> None:
+    """The intake in a clone of the team's repository: the receipt's history commit is shared, not kept here."""
+    from tests.intake.test_shared_remote import clone_of_new_records_repo
+    from tests.intake_server import running_intake
+
+    bare, clone = clone_of_new_records_repo(tmp_path, "kahatain")
+    env = {"MUSTAFID_SEND_NOTICES": "0.2", "MUSTAFID_OUTBOX": str(tmp_path / "outbox"),
+           "MUSTAFID_LINK_SECRET": SECRET}
+    with running_intake(clone, clone, None, extra_env=env) as server:
+        r = httpx.post(f"{server.url}/submit/suggestion-or-complaint", data={**COMPLAINT, "_lang": "en"},
+                       headers={"Accept": "application/json"})
+        assert r.status_code == 201, r.text
+        rid = r.json()["id"]
+        deadline, log = time.monotonic() + 20, ""
+        while time.monotonic() < deadline:
+            log = subprocess.run(["git", "-C", str(bare), "log", "-1", "--format=%B", f"submission/{rid}"],
+                                 capture_output=True, text=True, check=False).stdout
+            if "Mustafid-Notice: receipt" in log:
+                break
+            time.sleep(0.1)
+    assert "Mustafid-Notice: receipt" in log and "Mustafid-Actor: intake" in log

@@ -220,11 +220,13 @@ def start_sender(state: IntakeState, every_s: float) -> threading.Thread | None:
     store, assoc = state.intake.store, state.intake.assoc
     outbox = outbox_of(store)
     senders = senders_from_config(assoc, outbox.root)
+    team = _team(state)  # each notice noted on the team's latest branch and shared, as `mustafid notices send` does
 
     def loop() -> None:
         while True:
             try:
-                deliver(outbox, senders, note=lambda n, via: note_sent(store, n, via, "intake"))
+                deliver(outbox, senders, note=lambda n, via: team.act(
+                    n.record_id, lambda: note_sent(store, n, via, "intake")))
             except Exception as exc:  # the next pass tries again; nothing personal in the log
                 log.warning("notices pass failed: %s", type(exc).__name__)
             time.sleep(every_s)
