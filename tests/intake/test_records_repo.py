@@ -47,6 +47,7 @@ def test_github_configured_opens_a_pull_request_after_the_answer(tmp_path: Path)
     from http.server import ThreadingHTTPServer
 
     from tests.review.forges.test_github import FakeGitHub
+    from tests.review.test_kinds import SURVEY
 
     FakeGitHub.requests = []
     api = ThreadingHTTPServer(("127.0.0.1", 0), FakeGitHub)
@@ -66,6 +67,15 @@ def test_github_configured_opens_a_pull_request_after_the_answer(tmp_path: Path)
             deadline = time.monotonic() + 20
             while len(FakeGitHub.requests) < 3 and time.monotonic() < deadline:
                 time.sleep(0.1)
+            # a survey answer is shared but never reviewed: no pull request (file-surveys merges them)
+            answered = httpx.post(server.url + "/submit/satisfaction-survey", data={**SURVEY, "_lang": "en"},
+                                  headers={"Accept": "application/json"})
+            assert answered.status_code == 201, answered.text
+            survey = answered.json()["id"]
+            assert f"refs/heads/submission/{survey}" in refs(remote)  # pushed before the answer
+            time.sleep(1.0)  # what the publisher's thread would have sent by now
+        heads = [q["body"].get("head") for q in FakeGitHub.requests if isinstance(q.get("body"), dict)]
+        assert f"submission/{rid}" in heads and f"submission/{survey}" not in heads
         pr = FakeGitHub.requests[0]
         assert pr["path"] == "/repos/kahatain/records/pulls"
         assert pr["body"]["title"] == f"{rid} (support-request)" and pr["body"]["head"] == f"submission/{rid}"

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mustafid.config.association import Association
+from mustafid.forms.kinds import kind_of
 from mustafid.review.forges.github import GitHubForge
 from mustafid.review.forges.local import LocalForge
 from mustafid.store import docrefs
@@ -97,7 +98,8 @@ class Publisher:
             ok = False
         if not ok:
             self.queue.put((rid, dict(record), 0))
-        elif self.forge is None:
+        elif self.forge is None or kind_of(self.assoc, record.get("form")) == "survey":
+            # (a survey answer is recorded, never reviewed: `mustafid file-surveys` merges them, no pull request)
             log.info("published %s to the remote", rid)
         else:
             self.queue.put((rid, dict(record), 0))  # the pull request, off the answer's path
