@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import mimetypes
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ from mustafid.config.association import Association
 from mustafid.config.keys import encryption_recipients
 from mustafid.forms.model import FormDef
 from mustafid.records.sealing import MAIN, Keys, encrypt_bytes, new_keys, seal
+from mustafid.review.addenda import plain_name
 from mustafid.store.documents import DocumentStore
 from mustafid.store.vault import Vault, recipient
 
@@ -49,8 +49,7 @@ class Sealer:
             sha = self.documents.put(encrypt_bytes(keys[MAIN], clear, f"document|{d['field']}"))
             if d["sha256"] != sha and self.documents.has(str(d["sha256"])):
                 self.documents.remove(str(d["sha256"]))
-            ext = mimetypes.guess_extension(str(d["type"])) or ""
-            out.append({"field": d["field"], "name": f"{d['field']}{ext}", "type": d["type"], "size": d["size"],
+            out.append({"field": d["field"], "name": plain_name(d), "type": d["type"], "size": d["size"],
                         "sha256": sha})
         return out
 
