@@ -52,12 +52,13 @@ class Roster:
         self.signs = any(signing_required(a) for a in (*self.versions, *([today] if today else [])))
 
     def at(self, when: dt.datetime) -> Association:
-        """The version committed at or before `when`; before the first one (or with none) the oldest, else today's
-        (a repository whose association.yml is elsewhere: the roster given is the only one known)."""
+        """The version standing before `when` (as `exact_at`: a commit in the same second as a roster change is
+        judged by the roster before it, for its trailers as for its signature); before the first one the oldest;
+        with none, today's (a repository whose association.yml is elsewhere: the roster given is the only one)."""
         if not self.versions:
             assert self.today is not None, "a Roster without versions needs today's association"
             return self.today
-        i = bisect.bisect_right(self.dates, when)
+        i = bisect.bisect_left(self.dates, when)
         return self.versions[max(i - 1, 0)]
 
     def exact_at(self, when: dt.datetime) -> Association | None:
