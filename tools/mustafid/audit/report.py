@@ -98,15 +98,14 @@ Flag = Callable[[str, str, str, str, str], None]  # (record, commit, code, ar, e
 def audit(assoc: Association, forge: LocalForge, today: dt.date | None = None) -> dict[str, Any]:
     """The report's data: rows (one per request), anomalies, and the figures the summary gives. The cyclic
     garbage collector is paused meanwhile: the walk builds hundreds of thousands of small acyclic objects that it
-    keeps, and the collector's passes over them cost 15% of the audit and free nothing; what the audit keeps is
-    then frozen (gc.freeze: left out of later passes too, or the first one after would scan it all)."""
+    keeps, and the collector's passes over them cost 15% of the audit and free nothing. (The command keeps it
+    paused to the end, cli/commands/audit.py: the first pass after would scan all the report holds.)"""
     paused = gc.isenabled()
     gc.disable()
     try:
         return _audit(assoc, forge, today)
     finally:
         if paused:
-            gc.freeze()
             gc.enable()
 
 
