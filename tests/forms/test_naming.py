@@ -61,6 +61,16 @@ def test_addressed_turns_whole_words_only() -> None:
     assert addressed("اكتب", "masculine") == "اكتب"
 
 
+def test_an_ambiguous_word_is_turned_only_in_the_phrase_that_settles_it() -> None:
+    assert addressed("قبل أن تبدأ", "feminine") == "قبل أن تبدئي"
+    assert addressed("٢٤ خانة تبدأ بـ SA", "feminine") == "٢٤ خانة تبدأ بـ SA"  # "it begins": not the reader
+    assert addressed("لم ترفق مستندات", "feminine") == "لم ترفقي مستندات"
+    assert addressed("لم ترفقي مستندات", "feminine") == "لم ترفقي مستندات"  # already feminine: left alone
+    assert addressed("الحساب باسم مقدم الطلب نفسه", "feminine") == "الحساب باسم مقدمة الطلب نفسها"
+    assert addressed("الحساب لمقدم الطلب نفسه", "feminine") == "الحساب لمقدمة الطلب نفسها"  # a clinging "ل"
+    assert addressed("تأكد منهما وأعد المحاولة", "feminine") == "تأكدي منهما وأعيدي المحاولة"
+
+
 @pytest.mark.parametrize("form_id", ["support-request", "new-beneficiary", "satisfaction-survey",
                                      "suggestion-or-complaint", "volunteering"])
 def test_one_address_on_a_whole_form_page(assocs: dict[str, Any], form_id: str) -> None:

@@ -67,3 +67,19 @@ def test_a_sealed_record_is_found_by_the_keyed_hash_of_its_mobile(tmp_path: Path
     assert lookup(assoc, forge, rid, wrong, SECRET) is None
     assert lookup(assoc, forge, rid, last4, b"t" * 32) is None
     assert lookup(assoc, forge, other, last4, SECRET) is None
+
+
+def test_what_to_do_next_addresses_the_applicant_as_the_association_does() -> None:
+    """"Send what was asked" in Ajaa's feminine and Kahatain's masculine; the status itself says what the
+    association needs ("تحتاج الجمعية"), which is no address to the applicant and stays as it is."""
+    from mustafid.notices.lookup import view
+    from tests.helpers import EXAMPLES
+
+    record = {"id": "K7M3-9QXD", "form": "support-request", "submitted_at": "2026-11-23T10:00:00+03:00",
+              "status": "needs_info"}
+    ajaa, kahatain = (view(load_association(EXAMPLES[n]), record, "ar") for n in ("ajaa", "kahatain"))
+    assert ajaa.next == "أرسلي ما طُلب من الرابط الذي وصلك، أو أحضريه إلى الجمعية واذكري رقم طلبك."
+    assert kahatain.next == "أرسل ما طُلب من الرابط الذي وصلك، أو أحضره إلى الجمعية واذكر رقم طلبك."
+    assert ajaa.words == kahatain.words == "تحتاج الجمعية منك معلومات أو مستندات"
+    english = view(load_association(EXAMPLES["ajaa"]), record, "en")
+    assert english.next.startswith("Send what was asked for")

@@ -68,3 +68,25 @@ def test_the_channel_follows_what_the_applicant_has_and_prefers() -> None:
     assert channel_for(Contact(mobile="+966551234567", email="a@b.sa", prefers="sms")) == ("sms", "+966551234567")
     assert channel_for(Contact(mobile="+966551234567")) == ("sms", "+966551234567")
     assert channel_for(Contact(name="سارة")) == ("letter", "سارة")
+
+
+@pytest.mark.parametrize(("name", "said"), [
+    ("ajaa", ("احتفظي بهذا الرقم", "أرسليه من هذا الرابط", "أو أحضريه", "أرسليها حتى", "فتواصلي مع الجمعية واذكري")),
+    ("kahatain", ("احتفظ بهذا الرقم", "أرسله من هذا الرابط", "أو أحضره", "أرسلها حتى", "فتواصل مع الجمعية واذكر")),
+])
+def test_the_notices_address_the_applicant_as_the_association_does(name: str, said: tuple[str, ...]) -> None:
+    """Ajaa's notices in the feminine, Kahatain's in the masculine; what staff typed (the note, the reason) is
+    sent as they wrote it, whatever its words."""
+    assoc = load_association(EXAMPLES[name])
+    keep, send, bring, sms, contact = said
+    r = record()
+    assert keep in render(assoc, r, "receipt", contact_of(r)).body
+    note = "أرسل صورة أوضح من عقد الإيجار"
+    asked = record(status="needs_info", info_requests=[{"by": "staff.officer", "at": AT, "note": note}])
+    n = render(assoc, asked, "info_request", contact_of(asked), link="https://intake.example/complete/?t=abc")
+    assert send in n.body and bring in n.body and sms in n.sms
+    assert note in n.body and note in n.sms
+    decided = record(**FILLED["decision"])
+    decided["decision"]["reason"] = "تواصل مع الضمان الاجتماعي أولاً"
+    body = render(assoc, decided, "decision", contact_of(decided)).body
+    assert contact in body and "السبب: تواصل مع الضمان الاجتماعي أولاً" in body

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from mustafid.forms.load import load_forms
+from mustafid.forms.messages import address_t, gender_of
 from mustafid.site import pages
 from tests.helpers import EXAMPLES
 from tests.site.conftest import BuiltSite
@@ -104,4 +105,6 @@ def test_the_guides_documents_are_the_forms_file_fields(sites: dict[str, BuiltSi
     for lang in LANGS:
         reader = _ListItems()
         reader.feed(page_path(sites[name], lang, "guides/apply/index.html").read_text(encoding="utf-8"))
-        assert [x.strip() for x in reader.items] == [(f.document or f.label)(lang) for f in files]
+        # worded as the form's own "before you start" box: "لمقدمة الطلب" where the association is a women's
+        assert [x.strip() for x in reader.items] == [address_t(f.document or f.label, gender_of(assocs[name]))(lang)
+                                                     for f in files]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from mustafid.core.plural import CHARACTER, CHOICE, ITEM, Noun, count
 from mustafid.core.text import T
@@ -140,18 +141,35 @@ FEMININE_WORDS: dict[str, str] = {
     "عدت": "عدتِ", "ستجده": "ستجدينه", "تمسحه": "تمسحيه", "تؤكده": "تؤكديه", "تطلب": "تطلبي",
     "تنتهي": "تنتهين", "لمقدم": "لمقدمة", "مقدم": "مقدمة", "تعولهم": "تعولينهم",
     "تعرفه": "تعرفينه", "تستخدم": "تستخدمين", "قدّم": "قدّمي", "قيّم": "قيّمي", "تختر": "تختاري",
+    "اترك": "اتركي", "احفظها": "احفظيها", "املأه": "املئيه", "انظر": "انظري", "صوّره": "صوّريه",
+    "صوّرها": "صوّريها", "أحضره": "أحضريه", "أرسلها": "أرسليها", "اعرض": "اعرضي",
 }
-# Longer phrases first, where a word's agreement reaches past it.
-FEMININE_PHRASES: dict[str, str] = {"مقدم الطلب نفسه": "مقدمة الطلب نفسها"}
-_WORD = re.compile(r"[\u0621-\u064a\u0640\u064b-\u0652]+")
+# Where the word alone is ambiguous ("تبدأ" is also "it begins": "٢٤ خانة تبدأ بـ SA"; "ترفق" after "لم" is
+# jussive, elsewhere it would be "ترفقين"), the phrase that settles it; longer phrases first, where a word's
+# agreement reaches past it. Whole words at both ends, so a text already feminine is left alone.
+FEMININE_PHRASES: dict[str, str] = {
+    "مقدم الطلب نفسه": "مقدمة الطلب نفسها", "قبل أن تبدأ": "قبل أن تبدئي", "لم ترفق": "لم ترفقي",
+    "تأكد منهما": "تأكدي منهما",
+}
+_LETTERS = "\u0621-\u064a\u0640\u064b-\u0652"
+_WORD = re.compile(f"[{_LETTERS}]+")
+# a phrase may follow a clinging "و", "ف", "ل" or "ب" ("لمقدم الطلب نفسه"), and no other letter
+_PHRASES = [(re.compile(f"(?<![{_LETTERS}])([وفلب]?){re.escape(m)}(?![{_LETTERS}])"), f)
+            for m, f in FEMININE_PHRASES.items()]
+
+
+def gender_of(assoc: Any) -> str:
+    """How the association addresses the applicant (association.yml ``address_applicant_as``; masculine when an
+    object without it, such as a test's stand-in, is given)."""
+    return str(getattr(assoc, "address_applicant_as", "masculine") or "masculine")
 
 
 def addressed(text: str, gender: str) -> str:
     """Arabic ``text`` addressing the applicant in ``gender`` (the catalogue is written masculine)."""
     if gender != "feminine" or not text:
         return text
-    for masculine, feminine in FEMININE_PHRASES.items():
-        text = text.replace(masculine, feminine)
+    for phrase, feminine in _PHRASES:
+        text = phrase.sub(rf"\g<1>{feminine}", text)  # the feminine phrases hold no backslash or group
     return _WORD.sub(lambda m: _feminine_word(m.group(0)), text)
 
 

@@ -22,6 +22,7 @@ from mustafid.core.normalize import normalize_digits
 from mustafid.core.period import period_days, promised_date, riyadh_today
 from mustafid.core.text import T
 from mustafid.forms.kinds import kind_of
+from mustafid.forms.messages import addressed, gender_of
 from mustafid.notices.render import day_text
 from mustafid.review.forges.local import LocalForge
 
@@ -120,6 +121,8 @@ def view(assoc: Any, record: Mapping[str, Any], lang: str, today: dt.date | None
     if status in OPEN and period_days(assoc, kind):
         day = promised_date(assoc, str(record["submitted_at"]), kind)
         due, late = day_text(day, lang), (today or riyadh_today()) > day
-    words = STATUS_WORDS.get(status, T(status, status))(lang)
-    nxt = NEXT.get(status, T("", ""))(lang)
-    return StatusView(str(record["id"]), kind, status, words, due, late, nxt)
+    words = STATUS_WORDS.get(status, T(status, status))(lang)  # "تحتاج الجمعية": the association, never addressed
+    nxt = NEXT.get(status, T("", ""))
+    gender = gender_of(assoc)
+    return StatusView(str(record["id"]), kind, status, words, due, late,
+                      addressed(nxt.ar, gender) if lang == "ar" else nxt.en)

@@ -1,6 +1,8 @@
 """A notice rendered from a record in clear and the applicant's contact: its channel, address, subject and
 text, in the applicant's language. Plain functions: the caller decrypts (the record's personal fields are
-encrypted at rest), nothing here reads a key."""
+encrypted at rest), nothing here reads a key. The words address the applicant in the association's gender
+(association.yml ``address_applicant_as``: "احتفظي بهذا الرقم"), applied to the templates before the values are
+filled in, so nothing the applicant or staff typed is changed."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from mustafid.core.period import period_days, promised_date
-from mustafid.core.text import arabic_digits
+from mustafid.core.text import T, arabic_digits
+from mustafid.forms.messages import addressed, gender_of
 from mustafid.notices import texts
 
 CHANNELS = ("email", "sms", "letter", "outbox")
@@ -80,6 +83,10 @@ def day_text(day: dt.date, lang: str) -> tuple[str, str]:
     return f"{day.day} {day.strftime('%B')} {day.year}", f"{h.day} {h.month_name('en')} {h.year} AH"
 
 
+def _say(assoc: Any, text: T, lang: str) -> str:
+    return addressed(text.ar, gender_of(assoc)) if lang == "ar" else text.en
+
+
 def _facts(assoc: Any, record: Mapping[str, Any], event: str, lang: str, kind: str) -> dict[str, str]:
     phone = assoc.phones[0].number if assoc.phones else (assoc.email or "")
     facts = {"association": assoc.name(lang), "short": assoc.short_name(lang), "ref": str(record["id"]),
@@ -90,13 +97,13 @@ def _facts(assoc: Any, record: Mapping[str, Any], event: str, lang: str, kind: s
     facts["form"] = form.title(lang) if form else str(record.get("form"))
     if event == "receipt" and period_days(assoc, kind):
         greg, hijri = day_text(promised_date(assoc, str(record["submitted_at"]), kind), lang)
-        facts["due_line"], facts["due_short"] = texts.DUE(lang).format(greg=greg, hijri=hijri), \
-            texts.DUE_SHORT(lang).format(greg=greg)
+        facts["due_line"], facts["due_short"] = _say(assoc, texts.DUE, lang).format(greg=greg, hijri=hijri), \
+            _say(assoc, texts.DUE_SHORT, lang).format(greg=greg)
     decision = record.get("decision") or {}
     outcome = str(decision.get("outcome", ""))
     facts["outcome"] = texts.OUTCOME[outcome](lang) if outcome in texts.OUTCOME else outcome
     facts["reason"] = str(decision.get("reason", ""))
-    facts["next_line"] = (texts.NEXT_APPROVED if outcome == "approved" else texts.NEXT_REJECTED)(lang)
+    facts["next_line"] = _say(assoc, texts.NEXT_APPROVED if outcome == "approved" else texts.NEXT_REJECTED, lang)
     asks = [r for r in record.get("info_requests") or [] if not r.get("resubmitted")]
     facts["note"] = str(asks[-1].get("note", "")) if asks else ""
     facts["answer"] = str((record.get("answer") or {}).get("text", ""))
@@ -119,13 +126,13 @@ def render(assoc: Any, record: Mapping[str, Any], event: str, contact: Contact, 
     lang = contact.lang if contact.lang in ("ar", "en") else "ar"
     facts = _facts(assoc, record, event, lang, kind)
     facts["link"] = link
-    facts["code_line"] = texts.CODE(lang).format(code=code) if code else ""
+    facts["code_line"] = _say(assoc, texts.CODE, lang).format(code=code) if code else ""
     facts["expires"] = " / ".join(day_text(expires, lang)) if expires else ""
     greeting = (texts.GREETING if contact.name else texts.GREETING_ANON)(lang).format(name=contact.name)
-    body = "\n\n".join([greeting, texts.BODY[event](lang).format(**facts).strip(),
+    body = "\n\n".join([greeting, _say(assoc, texts.BODY[event], lang).format(**facts).strip(),
                         texts.SIGN_OFF(lang).format(**facts)])
     channel, to = channel_for(contact)
     return Notice(key=f"{record['id']}.{event}.{ordinal(record, event)}", record_id=str(record["id"]),
                   event=event, lang=lang, channel=channel, to=to,
-                  subject=texts.SUBJECT[event](lang).format(**facts), body=body,
-                  sms=" ".join(texts.SMS[event](lang).format(**facts).split()), name=contact.name)
+                  subject=_say(assoc, texts.SUBJECT[event], lang).format(**facts), body=body,
+                  sms=" ".join(_say(assoc, texts.SMS[event], lang).format(**facts).split()), name=contact.name)

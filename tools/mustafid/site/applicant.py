@@ -1,7 +1,8 @@
 """The applicant's own pages: the status lookup (reference + the code on the receipt, or the mobile's last four
 digits) and the page a request for information's link opens to send what is missing. Built into the site as
 shells (``forms/status/``, ``forms/complete/``) and filled by the intake; plain HTML forms that work without
-JavaScript, every value escaped."""
+JavaScript, every value escaped, addressing the applicant in the association's gender (``gender``: association.yml
+``address_applicant_as``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mustafid.core.text import T
+from mustafid.forms.messages import address_t, gender_of
 
 UI: dict[str, T] = {
     "status_title": T("متابعة طلب", "Check a request"),
@@ -42,14 +44,15 @@ CODE_LABEL = T("رمز المتابعة (اكتبه مع رقم طلبك في ص
                "Your follow-up code (type it with your reference on the page to check a request)")
 
 
-def _ui(lang: str) -> dict[str, str]:
-    return {k: v(lang) for k, v in UI.items()}
+def _ui(lang: str, gender: str) -> dict[str, str]:
+    return {k: address_t(v, gender)(lang) for k, v in UI.items()}
 
 
-def status_fragment(lang: str, action: str, view: Any | None = None, asked: bool = False, ref: str = "") -> str:
+def status_fragment(lang: str, action: str, view: Any | None = None, asked: bool = False, ref: str = "",
+                    gender: str = "masculine") -> str:
     """The lookup form, with the answer above it once asked: the status, the promised date, the next step, or
     the one message for anything that does not match."""
-    u = _ui(lang)
+    u = _ui(lang, gender)
     out = ['<div class="mf mf-status">']
     if asked and view is None:
         out.append(f'<div class="mf-panel mf-panel--error" role="alert"><p>{_e(u["no_match"])}</p></div>')
@@ -76,10 +79,11 @@ def status_fragment(lang: str, action: str, view: Any | None = None, asked: bool
 
 
 def complete_fragment(lang: str, action: str, token: str, ref: str, note: str,
-                      files: Sequence[tuple[str, str, str, bool]], problems: Sequence[str] = ()) -> str:
+                      files: Sequence[tuple[str, str, str, bool]], problems: Sequence[str] = (),
+                      gender: str = "masculine") -> str:
     """The page a request for information's link opens: what was asked, a box for the answer, the form's file
     fields (id, label, accept, multiple), posted as multipart with the link's token."""
-    u = _ui(lang)
+    u = _ui(lang, gender)
     out = [f'<div class="mf mf-complete"><p class="mf-ref" dir="ltr">{_e(ref)}</p>']
     if problems:
         items = "".join(f"<li>{_e(p)}</li>" for p in problems)
@@ -99,18 +103,20 @@ def complete_fragment(lang: str, action: str, token: str, ref: str, note: str,
     return "".join(out)
 
 
-def message_fragment(lang: str, key: str) -> str:
-    return f'<div class="mf mf-message"><div class="mf-panel" role="status"><p>{_e(UI[key](lang))}</p></div></div>'
+def message_fragment(lang: str, key: str, gender: str = "masculine") -> str:
+    text = _e(address_t(UI[key], gender)(lang))
+    return f'<div class="mf mf-message"><div class="mf-panel" role="status"><p>{text}</p></div></div>'
 
 
 def applicant_pages(assoc: Any, lang: str, mark: tuple[str, str]) -> list[tuple[str, str, str]]:
     """(src_uri, title, markdown) of the two shells the site builds (out of the nav, search and sitemap)."""
     base = (getattr(assoc, "intake_url", "") or "").rstrip("/")
     prefix = "" if lang == "ar" else "/en"
+    gender = gender_of(assoc)
     fm = '---\nmustafid_form: true\nhide: ["toc"]\nsearch: {"exclude": true}\n---\n\n'
     status = (fm + f"# {UI['status_title'](lang)}\n\n{mark[0]}\n"
-              + status_fragment(lang, f"{base}{prefix}/status/") + f"\n{mark[1]}\n")
-    complete = (fm + f"# {UI['complete_title'](lang)}\n\n{mark[0]}\n" + message_fragment(lang, "bad_link")
+              + status_fragment(lang, f"{base}{prefix}/status/", gender=gender) + f"\n{mark[1]}\n")
+    complete = (fm + f"# {UI['complete_title'](lang)}\n\n{mark[0]}\n" + message_fragment(lang, "bad_link", gender)
                 + f"\n{mark[1]}\n")
     return [("forms/status.md", UI["status_title"](lang), status),
             ("forms/complete.md", UI["complete_title"](lang), complete)]

@@ -24,6 +24,7 @@ from mustafid.config.association import Association, Phone, load_association
 from mustafid.core.errors import ConfigError, Problem
 from mustafid.core.plural import DAY, count
 from mustafid.core.text import T, arabic_digits
+from mustafid.forms.messages import addressed, gender_of
 from mustafid.forms.model import FormDef
 from mustafid.site.tree import GeneratedPage
 
@@ -116,6 +117,10 @@ class SiteContext:
     def t(self, value: T | None) -> str:
         return value(self.lang) if value is not None else ""
 
+    def addressed(self, value: T) -> str:
+        """A form definition's text in the page's language, addressing the reader as the form pages do."""
+        return addressed(value.ar, gender_of(self.assoc)) if self.lang == "ar" else value.en
+
     def phone_link(self, phone: Phone) -> str:
         return f'<a href="tel:{phone.number}" dir="ltr">{html.escape(phone.display)}</a>'
 
@@ -145,10 +150,16 @@ class SiteContext:
         """What to bring for a form, in the page's language: each file field's ``document`` label (its label
         when it has none), in the form's order. Empty when the association has no such form."""
         form = self.forms().get(form_id)
-        return [d.label(self.lang) for d in form.documents] if form is not None else []
+        return [self.addressed(d.label) for d in form.documents] if form is not None else []
 
     def number(self, n: int) -> str:
         return arabic_digits(n) if self.lang == "ar" else str(n)
+
+    def you(self, masculine: str, feminine: str) -> str:
+        """The word that addresses the reader, in the association's gender (association.yml
+        ``address_applicant_as``): ``{{ you("احتفظ", "احتفظي") }}`` is the feminine on a women's association's
+        Arabic pages and the masculine everywhere else (English pages have one form and need no call)."""
+        return feminine if self.lang == "ar" and gender_of(self.assoc) == "feminine" else masculine
 
     def as_dict(self, page_src_uri: str) -> dict[str, Any]:
         a, lang = self.assoc, self.lang
@@ -157,6 +168,7 @@ class SiteContext:
             policy.setdefault(key, "")
         return {
             "assoc": a, "lang": lang, "t": self.t, "ltr": ltr, "number": self.number, "link": PageLinks(page_src_uri),
+            "you": self.you,
             "name": a.name(lang), "short_name": a.short_name(lang), "city": a.city(lang), "region": a.region(lang),
             "policy": policy, "period": a.decision_period(lang), "period_days": self.number(a.decision_period_days),
             "period_wording": a.decision_period_wording(lang), "referral": a.referral_to_social_research,
@@ -173,8 +185,8 @@ class SiteContext:
             # the forms themselves (not the list of forms or the receipt page)
             "form_pages": [p for p in self.form_pages
                            if getattr(p, "in_nav", True) and getattr(p, "form_id", None) != ""],
-            "forms": {fid: {"title": f.title(lang), "description": f.description(lang), "src_uri": f"forms/{fid}.md"}
-                      for fid, f in self.forms().items() if f.audience == "public"},
+            "forms": {fid: {"title": f.title(lang), "description": self.addressed(f.description),
+                            "src_uri": f"forms/{fid}.md"} for fid, f in self.forms().items() if f.audience == "public"},
             "required_documents": self.required_documents,
         }
 

@@ -29,7 +29,7 @@ from mustafid.core.plural import DAY, count
 from mustafid.core.text import T, arabic_digits
 from mustafid.core.vocab import is_yes
 from mustafid.forms.load import load_forms
-from mustafid.forms.messages import addressed
+from mustafid.forms.messages import address_t, addressed, gender_of
 from mustafid.forms.model import FormDef
 from mustafid.forms.naming import name_problems
 from mustafid.forms.validation import CONSENT_FIELD, DECLARATION_FIELD
@@ -165,13 +165,13 @@ def _render(name: str, **ctx: Any) -> str:
     return "\n".join(line for line in html.splitlines() if line.strip())
 
 
-def gender_of(assoc: Any) -> str:
-    """How the association's pages address the applicant (association.yml ``address_applicant_as``)."""
-    return str(getattr(assoc, "address_applicant_as", "masculine") or "masculine")
-
-
 def _ui(lang: str, gender: str = "masculine") -> dict[str, str]:
     return {k: addressed(v.ar, gender) if lang == "ar" else v.en for k, v in {**FIELD_UI, **UI}.items()}
+
+
+def form_description(form: FormDef, lang: str, gender: str) -> str:
+    """The form's description addressing the applicant as its questions do ("اكتبي اقتراحك…")."""
+    return addressed(form.description.ar, gender) if lang == "ar" else form.description.en
 
 
 def public_forms(assoc: Any) -> list[FormDef]:
@@ -295,7 +295,7 @@ def receipt_fragment(assoc: Any, lang: str, record: Mapping[str, Any], code: str
                    due=(gregorian_text(due, lang), hijri_text(due, lang)), due_iso=due.isoformat(),
                    show_due=by_kind.get("show_due", True), period_note=period_note,
                    steps=by_kind.get("steps", steps), phones=phones, email=assoc.email or "", social=social,
-                   code=code, code_label=CODE_LABEL(lang))
+                   code=code, code_label=address_t(CODE_LABEL, gender)(lang))
 
 
 def _feedback_links(assoc: Any, lang: str) -> list[dict[str, str]]:
@@ -322,11 +322,12 @@ def generated_pages(assoc: Any) -> list[GeneratedPage]:
     """The form pages, the list of forms and the receipt page, in Arabic and English."""
     out: list[GeneratedPage] = []
     forms = public_forms(assoc)
+    gender = gender_of(assoc)
     for lang in LANGS:
-        ui = _ui(lang, gender_of(assoc))
+        ui = _ui(lang, gender)
         index = [_front_matter(mustafid_form=False), f"# {ui['forms_title']}\n\n{ui['forms_intro']}\n\n"]
         for form in forms:
-            title, description = form.title(lang), form.description(lang)
+            title, description = form.title(lang), form_description(form, lang, gender)
             index.append(f"- **[{title}]({form.id}.md)**  \n  {description}\n")
             md = (_front_matter(mustafid_form=True, hide=["toc"]) + f"# {title}\n\n{description}\n\n{ui['intro']}\n\n"
                   + FORM_MARK[0] + "\n" + form_fragment(assoc, form, lang) + "\n" + FORM_MARK[1] + "\n")

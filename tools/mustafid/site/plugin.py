@@ -39,7 +39,7 @@ from mustafid.core.errors import ConfigError
 from mustafid.site.context import load_site_association, page_context, render_markdown
 from mustafid.site.html import finish_page
 from mustafid.site.search import strip_search_indexes
-from mustafid.site.settings import EXTRA_CSS, EXTRA_JAVASCRIPT, STATIC_DIR, home_url, language_settings
+from mustafid.site.settings import EXTRA_CSS, EXTRA_JAVASCRIPT, STATIC_DIR, home_url, language_settings, theme_words
 from mustafid.site.sitemap import unlisted
 from mustafid.site.statistics import statistics_nav, statistics_pages
 from mustafid.site.tree import GeneratedPage, dest_uri, forms_nav, missing_twins, twin_failure
@@ -122,6 +122,7 @@ class MustafidPlugin(BasePlugin[MustafidPluginConfig]):  # type: ignore[no-untyp
         lang = self._lang(config)
         config.nav = self._base_nav + forms_nav(self._pages(), lang) + statistics_nav(self._pages(), lang)
         config.extra["mustafid_home"] = home_url(assoc.site_url, lang, i18n.default_language)  # the 404's link
+        config.extra["mustafid_theme_words"] = theme_words(assoc, lang)  # static/partials/language.html
         return config
 
     def on_pre_build(self, config: MkDocsConfig) -> None:

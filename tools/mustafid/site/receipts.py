@@ -9,6 +9,7 @@ from typing import Any
 
 from mustafid.core.text import T, arabic_digits
 from mustafid.core.vocab import is_yes
+from mustafid.forms.messages import addressed, gender_of
 
 FEEDBACK_UI: dict[str, T] = {
     "received": T("وصلت ملاحظتك", "We have your message"),
@@ -43,17 +44,23 @@ SURVEY_STEPS = (
 
 def kind_texts(assoc: Any, kind: str, lang: str, record: Mapping[str, Any]) -> dict[str, Any]:
     """The receipt's words that differ from a request's: ``ui`` overrides, ``steps``, and ``show_due`` (False
-    for a survey, and for a complaint whose sender asked for no reply)."""
+    for a survey, and for a complaint whose sender asked for no reply); in the association's address
+    (association.yml ``address_applicant_as``): "لم تطلبي رداً" for a women's association."""
+    gender = gender_of(assoc)
+
+    def say(text: T) -> str:
+        return addressed(text.ar, gender) if lang == "ar" else text.en
+
     if kind == "survey":
-        return {"ui": {k: v(lang) for k, v in SURVEY_UI.items()}, "steps": [s(lang) for s in SURVEY_STEPS],
+        return {"ui": {k: say(v) for k, v in SURVEY_UI.items()}, "steps": [say(s) for s in SURVEY_STEPS],
                 "show_due": False}
     if kind != "feedback":
         return {}
     days = assoc.feedback_answer_days
     shown = arabic_digits(days) if lang == "ar" else str(days)
-    ui = {k: v(lang).format(days=shown) for k, v in FEEDBACK_UI.items()}
+    ui = {k: say(v).format(days=shown) for k, v in FEEDBACK_UI.items()}
     wants = (record.get("data") or {}).get("wants_reply")
     if wants is not None and not is_yes(wants):
-        return {"ui": ui, "steps": [FEEDBACK_STEPS[0](lang), FEEDBACK_STEPS[1](lang), NO_REPLY(lang)],
+        return {"ui": ui, "steps": [say(FEEDBACK_STEPS[0]), say(FEEDBACK_STEPS[1]), say(NO_REPLY)],
                 "show_due": False}
-    return {"ui": ui, "steps": [s(lang).format(days=shown) for s in FEEDBACK_STEPS], "show_due": True}
+    return {"ui": ui, "steps": [say(s).format(days=shown) for s in FEEDBACK_STEPS], "show_due": True}

@@ -28,6 +28,7 @@ from mustafid.core.errors import UserError
 from mustafid.core.normalize import normalize_text
 from mustafid.core.period import riyadh_day
 from mustafid.core.text import T
+from mustafid.forms.messages import address_t, gender_of
 from mustafid.intake.messages import MSG
 from mustafid.intake.uploads import Upload, content_problems, safe_filename
 from mustafid.intake.web.middleware import RateLimiter, Refusal, message_page
@@ -76,16 +77,17 @@ def _today() -> dt.date:
 async def status(request: Request) -> Response:
     intake, mine = _state(request)
     lang = _lang(request)
-    action = f"{'' if lang == 'ar' else '/en'}/status/"
+    action, gender = f"{'' if lang == 'ar' else '/en'}/status/", gender_of(intake.intake.assoc)
     if request.method == "GET":
-        return _page(intake, lang, "status", pages.status_fragment(lang, action))
+        return _page(intake, lang, "status", pages.status_fragment(lang, action, gender=gender))
     if not mine.lookups.allow(client(request)):
         raise Refusal(429, MSG["rate"], "rate_limited", {"Retry-After": "60"})
     form = await request.form()
     ref, code = str(form.get("ref") or "")[:20], str(form.get("code") or "")[:12]
     view = await asyncio.to_thread(lookup, intake.intake.assoc, intake.intake.store, ref, code, mine.secret, lang,
                                    _today())
-    return _page(intake, lang, "status", pages.status_fragment(lang, action, view, asked=True, ref=ref))
+    return _page(intake, lang, "status", pages.status_fragment(lang, action, view, asked=True, ref=ref,
+                                                                gender=gender))
 
 
 def _open(intake: IntakeState, secret: bytes, token: str) -> tuple[str, int, dict[str, Any]] | None:
@@ -110,36 +112,38 @@ def _open(intake: IntakeState, secret: bytes, token: str) -> tuple[str, int, dic
 async def complete(request: Request) -> Response:
     intake, mine = _state(request)
     lang = _lang(request)
-    action = f"{'' if lang == 'ar' else '/en'}/complete/"
+    action, gender = f"{'' if lang == 'ar' else '/en'}/complete/", gender_of(intake.intake.assoc)
     if request.method == "POST" and not mine.completions.allow(client(request)):
         raise Refusal(429, MSG["rate"], "rate_limited", {"Retry-After": "60"})
     form = await request.form() if request.method == "POST" else None
     token = str((form.get("t") if form else request.query_params.get("t")) or "")[:400]
     opened = await asyncio.to_thread(_open, intake, mine.secret, token)
     if opened is None:
-        return _page(intake, lang, "complete", pages.message_fragment(lang, "bad_link"), 404)
+        return _page(intake, lang, "complete", pages.message_fragment(lang, "bad_link", gender), 404)
     rid, n, record = opened
     shape = intake.intake.forms.get(str(record.get("form")))
     files = pages.file_fields(shape, lang) if shape else []
     note = str([r for r in record["info_requests"] if not r.get("resubmitted")][-1].get("note", ""))
     if form is None:
-        return _page(intake, lang, "complete", pages.complete_fragment(lang, action, token, rid, note, files))
+        return _page(intake, lang, "complete", pages.complete_fragment(lang, action, token, rid, note, files,
+                                                                          gender=gender))
     uploads = [Upload(str(key), safe_filename(v.filename or "document"), v.content_type or "", await v.read())
                for key, v in form.multi_items() if isinstance(v, UploadFile) and v.filename]
-    problems = [p(lang) for p in (T(x.ar, x.en) for x in content_problems(uploads))]
+    problems = [address_t(T(x.ar, x.en), gender)(lang) for x in content_problems(uploads)]
     if any(u.field not in {f[0] for f in files} for u in uploads):
         problems.append(T("ملف في حقل لا يعرفه النموذج", "a file in a field the form does not have")(lang))
     answer = normalize_text(str(form.get("answer") or ""))[:3000]
     if problems:
         return _page(intake, lang, "complete",
-                     pages.complete_fragment(lang, action, token, rid, note, files, problems), 422)
+                     pages.complete_fragment(lang, action, token, rid, note, files, problems, gender), 422)
     try:
         await asyncio.to_thread(_record, intake, rid, n, answer, uploads)
     except UserError as exc:
-        more = [f"{p.ar if lang == 'ar' else p.en}" for p in exc.problems] or [exc.ar if lang == "ar" else exc.en]
-        return _page(intake, lang, "complete", pages.complete_fragment(lang, action, token, rid, note, files, more),
-                     422)
-    return _page(intake, lang, "complete", pages.message_fragment(lang, "thanks"))
+        more = [address_t(T(p.ar, p.en), gender)(lang) for p in exc.problems] or \
+            [address_t(T(exc.ar, exc.en), gender)(lang)]
+        return _page(intake, lang, "complete",
+                     pages.complete_fragment(lang, action, token, rid, note, files, more, gender), 422)
+    return _page(intake, lang, "complete", pages.message_fragment(lang, "thanks", gender))
 
 
 def _record(intake: IntakeState, rid: str, n: int, answer: str, uploads: list[Upload]) -> None:
