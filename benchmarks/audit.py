@@ -18,12 +18,17 @@ repository. Times, in the same run, best of `--runs`:
 `--growth` does it all again at 10x the count (100,000 requests, 600,001 commits) and prints how each figure
 grew (the 100,000 figure over the 10,000 one: 10.0 is linear).
 
-Measured 2026-12-01 on the 2 shared cores (load 4-17 from other work): 10,000 requests, best of 3 interleaved:
-floor 3.87 s (CPU 3.17 s), signed audit 18.38 s (CPU 21.11 s), 4.75x the floor (goal <= 2x, not met); unsigned
-14.25 s (CPU 14.15 s), so signature checks cost 4.13 s, +29% (CPU 6.96 s, 116 us a commit). 100,000 requests,
-one sequential run each as the load fell from 10 to 2: floor 122 s, signed 295 s (2.42x), unsigned 132 s
-(1.08x), signatures 163 s (+124%). What remains above the floor is Python in the main process (trailer checks,
-lifecycle checks of every record version, parsing the log, the indented JSON).
+Measured 2026-12-02, `--runs 2 --sample 20 --growth`, the 2 cores shared with another agent's intake benchmark
+(load 1-5). 10,000 requests: floor 3.20 s; the signed audit, every signature verified, 9.82 s (CPU 16.6 s),
+3.07x the floor (goal <= 2x: not met); the same user's next audit (signatures proven before, audit/sigcache.py)
+9.04 s, 2.83x; unsigned 8.87 s, 2.77x; so the signature checks cost 0.95 s of wall time (+11%; CPU 5.1 s, 85 us
+a commit, in the worker beside the walk). Earlier the same day, quieter: signed 10.25-10.54 s against a 3.6 s
+floor (2.8-2.9x), unsigned 7.0 s (1.9x). 100,000 requests (600,001 commits), one run each: floor 53.3 s, signed
+114.5 s (2.15x), proven before 103.1 s (1.93x), unsigned 111.6 s (2.09x): the signatures cost 2.9 s of wall time
+(+3%, CPU 42 s, 71 us a commit); the audit grew 11.7x for 10x the requests while the floor grew 16.7x.
+Where the rest goes (CPU at 10k): git log 4.6 s (1.4 s of it the merges' diffs), cat-file 1.3 s, the walk's
+Python 4.6 s, the worker 4.4 s (libsodium 3.1 s of it): 15 s of CPU on 2 cores, so 2x the floor is about the
+best a perfectly packed run could do here.
 """
 
 from __future__ import annotations
