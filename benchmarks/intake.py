@@ -14,6 +14,18 @@ Encryption (issue 14): the same load again on an association that seals personal
 each request's keys drawn, its documents and sealed answers encrypted, the keys wrapped with age to five
 recipients into the vault, before the commit), and the ratio of the two (goal >= 0.8x, and >= 100/s).
 
+Durability: what a request writes before its ref (its loose objects, documents and vault keys) is renamed into
+place unsynced and flushed at once, one syncfs of the file system (store/durable.py), then the ref and the
+receipt notice are fsync'd as before: 4 fsyncs and a syncfs a request where there were 30 (clear) and 32
+(sealed, six documents) fsyncs (strace -c of the server).
+
+Measuring here: all 32 clients come from 127.0.0.1, so the per-client cap on uploads received at once
+(MUSTAFID_MAX_UPLOADS_PER_CLIENT, 4) is what runs at once. On the 2-core VM these figures come from, the root
+file system is ext4 without a journal: its inode allocator skips, one by one, every inode deleted in the last
+60 s (300 s while its inode-table block is dirty), so right after thousands of files were deleted (the previous
+run's temporary repositories, other work's test clean-ups) each file created costs up to a millisecond of
+system CPU and a request several. Leave a minute between runs (`sync; sleep 65`) and interleave what you compare.
+
 Usage: python benchmarks/intake.py [--n 2000] [--clients 32] [--workers 1]
 """
 

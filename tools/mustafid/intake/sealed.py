@@ -41,16 +41,19 @@ class Sealer:
                          contents: Mapping[str, bytes]) -> list[dict[str, Any]]:
         """Each document encrypted with the request's key and stored (the clear copy of a stashed one removed);
         the record's entries name the ciphertext and a plain name (the applicant's file name may be personal)."""
-        out = []
+        out: list[dict[str, Any]] = []
+        clear_copies: list[str] = []
         for d in docs:
             clear = contents.get(str(d["sha256"]))
             if clear is None:
                 clear = self.documents.get(str(d["sha256"]))
             sha = self.documents.put(encrypt_bytes(keys[MAIN], clear, f"document|{d['field']}"))
             if d["sha256"] != sha and self.documents.has(str(d["sha256"])):
-                self.documents.remove(str(d["sha256"]))
+                clear_copies.append(str(d["sha256"]))
             out.append({"field": d["field"], "name": plain_name(d), "type": d["type"], "size": d["size"],
                         "sha256": sha})
+        for sha in clear_copies:  # once every ciphertext is kept (in a write batch: one flush before the first)
+            self.documents.remove(sha)
         return out
 
     def record_sealed(self, form: FormDef, record: dict[str, Any], keys: Keys) -> dict[str, Any]:

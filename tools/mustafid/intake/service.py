@@ -25,6 +25,7 @@ from mustafid.intake.uploads import CONTROL, Upload, content_problems, document,
 from mustafid.records.format import dump_record, make_record, new_record_id, record_path
 from mustafid.review.forges.local import LocalForge
 from mustafid.store.documents import DocumentStore
+from mustafid.store.durable import batch
 from mustafid.store.errors import RefExists
 from mustafid.store.git import PREFIX
 from mustafid.store.vault import Vault
@@ -131,47 +132,49 @@ class Intake:
         problems = [p for p in problems if not (p.code == "file_required" and p.path in later)]  # staff: for later
         if problems:
             raise Invalid(problems)
-        keys = self.sealer.keys(form) if self.sealer else None
-        if self.sealer and keys:  # encrypted with the request's key, durable before the record that names them
-            contents = {u.sha256: u.content or (u.spooled.path.read_bytes() if u.spooled else b"") for u in uploads}
-            docs = self.sealer.documents_sealed(keys, docs, contents)  # type: ignore[assignment]
-        else:
-            for u in uploads:  # durable before the record that names them
-                u.store_in(self.documents)
-        nid_path = applicant_id_path(form)
-        nid = data.get(nid_path) if nid_path else None
-        consent = require_declaration  # validate_input refused a missing consent where the form asks one
-        with self.duplicates.claim(form, data) as claim:  # checked and written under one lock, across processes
-            dups = claim.dups
-            for _ in range(ID_DRAWS):
-                rid = new_record_id()
-                record = make_record(form, data, association=self.assoc.id, channel=channel, consent=consent,
-                                     documents=docs, record_id=rid, flags=[DUPLICATE] if dups else [],
-                                     duplicate_of=dups, lang=lang)
-                if missing := sorted(set(later) & {d.field for d in form.documents if not any(
-                        x["field"] == d.field for x in docs)}):
-                    record["flags"].append(INCOMPLETE)
-                    record["missing_documents"] = missing
-                path = record_path(form.id, record["submitted_at"], rid)
-                written = record
-                if self.sealer and keys:
-                    record["lookup"] = self._lookup(record, nid)
-                    if not record["lookup"]:
-                        del record["lookup"]
-                    written = self.sealer.record_sealed(form, record, keys)
-                try:
-                    commit = self.store.create_submission(rid, {path: dump_record(written, path).encode()},
-                                                          self.message(record, actor))
-                except RefExists:
-                    if self.sealer:
-                        self.sealer.forget(rid)
-                    continue  # an id drawn twice (1 in 34 billion): draw another
-                except BaseException:
-                    if self.sealer:
-                        self.sealer.forget(rid)  # not written: nothing of it stays
-                    raise
-                claim.added(PREFIX + rid, commit, record)
-                return Accepted(record, path, commit)
+        # the documents, the vault keys and the record's objects: one flush, before the ref (store/durable.py)
+        with batch():
+            keys = self.sealer.keys(form) if self.sealer else None
+            if self.sealer and keys:  # encrypted with the request's key, durable before the record that names them
+                contents = {u.sha256: u.content or (u.spooled.path.read_bytes() if u.spooled else b"") for u in uploads}
+                docs = self.sealer.documents_sealed(keys, docs, contents)  # type: ignore[assignment]
+            else:
+                for u in uploads:  # durable before the record that names them
+                    u.store_in(self.documents)
+            nid_path = applicant_id_path(form)
+            nid = data.get(nid_path) if nid_path else None
+            consent = require_declaration  # validate_input refused a missing consent where the form asks one
+            with self.duplicates.claim(form, data) as claim:  # checked and written under one lock, across processes
+                dups = claim.dups
+                for _ in range(ID_DRAWS):
+                    rid = new_record_id()
+                    record = make_record(form, data, association=self.assoc.id, channel=channel, consent=consent,
+                                         documents=docs, record_id=rid, flags=[DUPLICATE] if dups else [],
+                                         duplicate_of=dups, lang=lang)
+                    if missing := sorted(set(later) & {d.field for d in form.documents if not any(
+                            x["field"] == d.field for x in docs)}):
+                        record["flags"].append(INCOMPLETE)
+                        record["missing_documents"] = missing
+                    path = record_path(form.id, record["submitted_at"], rid)
+                    written = record
+                    if self.sealer and keys:
+                        record["lookup"] = self._lookup(record, nid)
+                        if not record["lookup"]:
+                            del record["lookup"]
+                        written = self.sealer.record_sealed(form, record, keys)
+                    try:
+                        commit = self.store.create_submission(rid, {path: dump_record(written, path).encode()},
+                                                              self.message(record, actor))
+                    except RefExists:
+                        if self.sealer:
+                            self.sealer.forget(rid)
+                        continue  # an id drawn twice (1 in 34 billion): draw another
+                    except BaseException:
+                        if self.sealer:
+                            self.sealer.forget(rid)  # not written: nothing of it stays
+                        raise
+                    claim.added(PREFIX + rid, commit, record)
+                    return Accepted(record, path, commit)
         raise UserError("تعذّر إيجاد رقم طلب غير مستخدم", "could not find an unused request number")
 
     def _lookup(self, record: Mapping[str, Any], nid: Any) -> dict[str, str]:

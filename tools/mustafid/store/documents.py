@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
-from mustafid.store.durable import fsync_folder
+from mustafid.store.durable import Batch, deferred, fsync_file, fsync_folder
 
 
 class _Repository(Protocol):
@@ -26,7 +26,8 @@ class _Repository(Protocol):
 
 
 class DocumentStore:
-    """Documents by SHA-256: written atomically (temporary file, fsync, rename, fsync of the folder)."""
+    """Documents by SHA-256: written atomically (temporary file, fsync, rename, fsync of the folder; inside a
+    write batch, store/durable.py, the fsyncs are the batch's one flush)."""
 
     def __init__(self, root: Path, fsync: bool = True) -> None:
         self.root = Path(root)
@@ -43,21 +44,37 @@ class DocumentStore:
             raise ValueError("not a sha256")
         return self.root / sha256[:2] / sha256
 
+    def _place(self, final: Path) -> tuple[bool, Batch | None]:
+        """Before a write to ``final``: (whether it is there already, the write batch it joins if any)."""
+        later = deferred() if self.fsync else None
+        if final.exists():
+            if later is not None:  # maybe another request's, not flushed yet: flushed with ours too
+                later.add(final)
+            return True, later
+        created = not final.parent.is_dir()
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if later is not None:
+            later.add(final, created)
+        return False, later
+
+    def _settle(self, final: Path, later: Batch | None) -> None:
+        if self.fsync and later is None:
+            fsync_folder(final.parent)
+
     def put(self, content: bytes) -> str:
         sha = hashlib.sha256(content).hexdigest()
         final = self.path(sha)
-        if final.exists():
+        there, later = self._place(final)
+        if there:
             return sha
-        final.parent.mkdir(parents=True, exist_ok=True)
         tmp = final.parent / f".tmp-{os.getpid()}-{threading.get_ident()}-{sha[:8]}"
         with tmp.open("wb") as fh:
             fh.write(content)
-            if self.fsync:
+            if self.fsync and later is None:
                 fh.flush()
                 os.fsync(fh.fileno())
         tmp.replace(final)
-        if self.fsync:
-            fsync_folder(final.parent)
+        self._settle(final, later)
         return sha
 
     def put_file(self, source: Path, sha256: str) -> str:
@@ -65,9 +82,10 @@ class DocumentStore:
         into place when on the same file system, else copied in chunks; atomically, like ``put``. The caller
         vouches for ``sha256`` (it hashed the bytes as they were written)."""
         final = self.path(sha256)
-        if final.exists():
+        there, later = self._place(final)
+        if there:
             return sha256
-        final.parent.mkdir(parents=True, exist_ok=True)
+        now = self.fsync and later is None
         tmp = final.parent / f".tmp-{os.getpid()}-{threading.get_ident()}-{sha256[:8]}"
         try:
             os.link(source, tmp)
@@ -75,19 +93,14 @@ class DocumentStore:
             with source.open("rb") as src, tmp.open("wb") as dst:
                 while chunk := src.read(1 << 20):
                     dst.write(chunk)
-                if self.fsync:
+                if now:
                     dst.flush()
                     os.fsync(dst.fileno())
         else:
-            if self.fsync:
-                fd = os.open(tmp, os.O_RDONLY)
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
+            if now:
+                fsync_file(tmp)
         tmp.replace(final)
-        if self.fsync:
-            fsync_folder(final.parent)
+        self._settle(final, later)
         return sha256
 
     def has(self, sha256: str) -> bool:
@@ -100,7 +113,12 @@ class DocumentStore:
         return self.path(sha256).read_bytes()
 
     def remove(self, sha256: str) -> bool:
-        """Delete one document (erasure, or a clear copy replaced by its ciphertext); False when absent."""
+        """Delete one document (erasure, or a clear copy replaced by its ciphertext); False when absent. Inside a
+        write batch, what it holds is flushed first: a removal never lands before the writes that came before it
+        (a clear copy goes only once its ciphertext is kept)."""
+        later = deferred() if self.fsync else None
+        if later is not None:
+            later.flush()
         try:
             self.path(sha256).unlink()
         except FileNotFoundError:

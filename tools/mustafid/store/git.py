@@ -5,8 +5,10 @@ How a submission is written (``create_submission``):
 1. main's tip and its tree are read through one long-lived ``git cat-file --batch`` (catfile.py; trees are
    cached by id: they never change, trees.py).
 2. The record's blob, the trees on its path (``submissions/<form>/<yyyy>/<mm>/``) and the commit are written
-   as loose objects, exactly as git writes them (objects.py: zlib, a temporary file, fsync, link into place,
-   fsync of the folder). No work tree, no index, no lock shared between writers.
+   as loose objects, exactly as git writes them (objects.py: zlib, a temporary file, link into place), in one
+   write batch with what the caller wrote for the record (its documents, its vault keys: durable.py), made
+   durable by one flush of the file system (syncfs; fsync of each file and folder where it is missing). No
+   work tree, no index, no lock shared between writers.
 3. The branch ``submission/<id>`` is created only if it does not exist (refs.py: git's lock-file protocol, or
    ``git update-ref <ref> <new> <zero>``), so two writers can never both own an id, and the ref file is
    fsync'd before we return.
@@ -27,7 +29,7 @@ from pathlib import Path
 
 from mustafid.core.errors import UserError
 from mustafid.store.catfile import CatFile
-from mustafid.store.durable import Folders
+from mustafid.store.durable import Folders, batch
 from mustafid.store.errors import RefExists, RefMoved, StoreError
 from mustafid.store.objects import Identity, LooseObjects, commit_body
 from mustafid.store.refs import Refs
@@ -156,7 +158,9 @@ class GitStore:
         if main is None:
             raise StoreError(f"the branch {self.main} does not exist in {self.repo}")
         tip, tree = main
-        commit = self.write_commit(self.tree_with(tree, dict(files)), [tip], message)
+        with batch() as writes:  # joins the caller's: the documents and vault keys the record names
+            commit = self.write_commit(self.tree_with(tree, dict(files)), [tip], message)
+            writes.flush()  # all of it durable, in one flush, before the ref that publishes it
         if not self.create_ref(f"refs/heads/{PREFIX}{record_id}", commit):
             raise RefExists(f"branch {PREFIX}{record_id} exists")
         return commit
@@ -167,7 +171,9 @@ class GitStore:
         if info is None or (expected_tip and info[0] != expected_tip):
             raise RefMoved(branch)
         tip, tree = info
-        new = self.write_commit(self.tree_with(tree, files), [tip], message)
+        with batch() as writes:
+            new = self.write_commit(self.tree_with(tree, files), [tip], message)
+            writes.flush()
         if not self.update_ref(f"refs/heads/{branch}", new, tip, f"mustafid: {message.splitlines()[0]}"):
             raise RefMoved(branch)
         return new
@@ -184,7 +190,9 @@ class GitStore:
             raise UserError("تعذّر دمج الطلب في الفرع الرئيسي لتعارض: لم يتغير الفرع الرئيسي",
                             f"{branch} cannot be merged into {self.main} (conflict); {self.main} is unchanged")
         tree = proc.stdout.decode().splitlines()[0].strip()
-        new = self.write_commit(tree, [main_tip, tip], message)
+        with batch() as writes:
+            new = self.write_commit(tree, [main_tip, tip], message)
+            writes.flush()
         if not self.update_ref(f"refs/heads/{self.main}", new, main_tip, f"mustafid: merge {branch}"):
             raise RefMoved(self.main)
         return new

@@ -1,5 +1,6 @@
 """Git objects written by us, exactly as git writes them: zlib, a temporary file, fsync, link into place, fsync
-of the folder. An object's id is returned only once it is durable, so a commit never names a missing object."""
+of the folder. An object's id is returned only once it is durable, so a commit never names a missing object;
+inside a write batch (durable.py) the two fsyncs are left to the batch's one flush, before any ref names it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mustafid.store.durable import Folders
+from mustafid.store.durable import Folders, deferred
 
 TMP_PREFIX = "tmp_obj_mustafid_"
 Entry = tuple[str, str, str]  # a tree's entry: (mode, name, sha)
@@ -76,21 +77,29 @@ class LooseObjects:
         self._dirs: set[str] = set()  # objects/xx folders known to exist
 
     def write(self, kind: str, body: bytes) -> str:
-        """A loose object, durable before its id is returned."""
+        """A loose object, durable before its id is returned; inside a write batch (durable.py), durable once
+        the batch is flushed (before the ref that names it)."""
         header = f"{kind} {len(body)}\0".encode()
         sha = hashlib.sha1(header + body).hexdigest()
         folder = self.objects / sha[:2]
         final = folder / sha[2:]
-        if final.exists():
-            return sha
+        later = deferred() if self.fsync else None
+        created = False
         if sha[:2] not in self._dirs:
+            created = not folder.is_dir()
             folder.mkdir(exist_ok=True)
             self._dirs.add(sha[:2])
+        if final.exists():
+            if later is not None:  # another writer's, maybe not flushed yet: ours to flush too
+                later.add(final)
+            return sha
+        if later is not None:
+            later.add(final, created)
         tmp = folder / f"{TMP_PREFIX}{os.getpid()}_{threading.get_ident()}_{sha[2:10]}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o444)
         try:
             os.write(fd, zlib.compress(header + body, 1))
-            if self.fsync:
+            if self.fsync and later is None:
                 os.fsync(fd)
         finally:
             os.close(fd)
@@ -99,6 +108,6 @@ class LooseObjects:
                 os.link(tmp, final)
         finally:
             tmp.unlink()
-        if self.fsync:
+        if self.fsync and later is None:
             self.folders.sync(folder)
         return sha

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from mustafid.core.errors import UserError
 from mustafid.records.sealing import MAIN, is_addendum
-from mustafid.store.durable import Folders, fsync_folder
+from mustafid.store.durable import Folders, deferred, fsync_folder
 
 
 class _Repository(Protocol):
@@ -92,16 +92,22 @@ class Vault:
         return self.root / "keys" / f"{entry}.age"
 
     def _write(self, final: Path, data: bytes) -> None:
+        """Atomically; durable when it returns, or inside a write batch (durable.py) once the batch is flushed,
+        before the record that needs it is published."""
+        created = not final.parent.is_dir()
         final.parent.mkdir(parents=True, exist_ok=True)
+        later = deferred() if self.fsync else None
+        if later is not None:
+            later.add(final, created)
         tmp = final.parent / f".tmp-{os.getpid()}-{threading.get_ident()}-{final.name}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            if self.fsync:
+            if self.fsync and later is None:
                 fh.flush()
                 os.fsync(fh.fileno())
         tmp.replace(final)
-        if self.fsync:
+        if self.fsync and later is None:
             self._folders.sync(final.parent)
 
     # one file an entry: a first line naming its keys (not secret), then the age blob; one write, one fsync

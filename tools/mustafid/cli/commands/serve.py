@@ -24,7 +24,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--site", type=Path, default=None,
                    help="serve this already built site instead of building one (default: build into ./site)")
     p.add_argument("--out", type=Path, default=Path("site"), help="where to build the site (default: ./site)")
-    p.add_argument("--workers", type=int, default=1, help="server processes (default: 1); writes are safe across them")
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes (default: 1); writes are safe across them, the rate limit and the caps "
+                        "on uploads count per process")
     p.add_argument("--rate-limit", type=float, default=float(os.environ.get("MUSTAFID_RATE_LIMIT", "30")),
                    help="form posts per client per minute (default: 30; 0 turns the limit off)")
     p.add_argument("--remote", default=os.environ.get("MUSTAFID_REMOTE", ""),
