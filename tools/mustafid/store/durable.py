@@ -32,21 +32,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
-def fsync_folder(folder: Path) -> None:
-    """fsync one folder (open, sync, close)."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_file(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """fsync one file or folder (open, sync, close)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+fsync_folder = fsync_file = fsync_path
 
 
 class Folders:
