@@ -56,3 +56,11 @@ def period_text(days: int) -> T:
     if days in named:
         return named[days]
     return T(count(days, DAY, "ar", case="gen"), count(days, DAY, "en"))
+
+
+def same_secret(a: str, b: str) -> bool:
+    """Whether two codes or signatures are equal, in constant time. As UTF-8 bytes: `hmac.compare_digest` refuses
+    str with any non-ASCII character (TypeError), and what a client sends may hold one."""
+    import hmac
+
+    return hmac.compare_digest(a.encode("utf-8", "surrogatepass"), b.encode("utf-8", "surrogatepass"))

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from mustafid.core.text import same_secret
 from mustafid.intake.messages import MSG
 from mustafid.intake.posted import Refused
 from mustafid.intake.uploads import Document, Spooled, Upload
@@ -68,7 +69,7 @@ class Stash:
 
     def _open(self, token: str, max_age: float | None) -> tuple[Document, str, str] | None:
         body, _, sig = token.partition(".")
-        if not sig or not hmac.compare_digest(sig, self._sign(body)):
+        if not sig or not same_secret(sig, self._sign(body)):
             return None
         try:
             f, name, typ, size, sha, at, *rest = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))

@@ -20,7 +20,7 @@ from typing import Any
 
 from mustafid.core.normalize import normalize_digits
 from mustafid.core.period import period_days, promised_date, riyadh_today
-from mustafid.core.text import T
+from mustafid.core.text import T, same_secret
 from mustafid.forms.kinds import kind_of
 from mustafid.forms.messages import addressed, gender_of
 from mustafid.notices.render import day_text
@@ -95,7 +95,7 @@ def lookup(assoc: Any, forge: LocalForge, ref: str, factor: str, secret: bytes, 
 
     rid = parse_record_id(normalize_digits(ref).strip().upper()) or "XXXX-XXXX"
     factor = normalize_digits(factor).replace(" ", "").strip()
-    good_code = hmac.compare_digest(receipt_code(secret, rid), factor.rjust(6, "x")[-6:])
+    good_code = same_secret(receipt_code(secret, rid), factor.rjust(6, "x")[-6:])
     try:
         record = find(forge, rid)[3]
     except Exception:
@@ -103,10 +103,10 @@ def lookup(assoc: Any, forge: LocalForge, ref: str, factor: str, secret: bytes, 
     kept = str((record.get("lookup") or {}).get("mobile") or "")
     hashed = mobile_hash(secret, rid, factor[-4:])  # always: the same work whichever the record keeps
     if kept:  # sealed: the mobile is ciphertext, its last four digits kept as a keyed hash
-        good_mobile = len(factor) == 4 and hmac.compare_digest(kept, hashed)
+        good_mobile = len(factor) == 4 and same_secret(kept, hashed)
     else:
         mobile = mobile_of(record)
-        good_mobile = len(factor) == 4 and bool(mobile) and hmac.compare_digest(mobile[-4:], factor)
+        good_mobile = len(factor) == 4 and bool(mobile) and same_secret(mobile[-4:], factor)
     if not (good_code or good_mobile):
         return None
     return view(assoc, record, lang, today)

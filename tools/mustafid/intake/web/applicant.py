@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hmac
 import logging
 import threading
 import time
@@ -27,7 +26,7 @@ from starlette.routing import Route
 from mustafid.core.errors import UserError
 from mustafid.core.normalize import normalize_text
 from mustafid.core.period import riyadh_day
-from mustafid.core.text import T
+from mustafid.core.text import T, same_secret
 from mustafid.forms.messages import address_t, gender_of
 from mustafid.intake.messages import MSG
 from mustafid.intake.uploads import Upload, content_problems, safe_filename
@@ -207,7 +206,7 @@ def genuine_code(request: Request, record: dict[str, Any]) -> str:
     _intake, mine = _state(request)
     rid, _, code = request.cookies.get(COOKIE, "").partition(".")
     good = receipt_code(mine.secret, str(record["id"]))
-    return good if rid == record["id"] and hmac.compare_digest(good, code[:6].ljust(6)) else ""
+    return good if rid == record["id"] and same_secret(good, code[:6].ljust(6)) else ""
 
 
 def start_sender(state: IntakeState, every_s: float) -> threading.Thread | None:
