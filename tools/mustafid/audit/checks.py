@@ -165,8 +165,9 @@ class Checker:
             return
         day = riyadh_day(when)
         known = (id(assoc), detail, day)  # the roster versions are kept (audit/roster.py): their ids stay theirs
-        who = self.signers[known] if known in self.signers else self.signers.setdefault(
-            known, signer_of(assoc, detail, day))
+        if known not in self.signers:
+            self.signers[known] = signer_of(assoc, detail, day)
+        who = self.signers[known]
         if who is None:
             self.flag(rid, c.sha, "unknown-signer",
                       f"وُقّع الإيداع بمفتاح ليس لأحد في قائمة association.yml صالحًا يوم {when:%Y-%m-%d}",

@@ -55,20 +55,24 @@ def _make_checks(assoc: Association) -> Checks:
     }
 
 
+def _good(checks: Checks, known: Verdicts, name: str, value: str) -> bool:
+    """One trailer's verdict, worked out once per (name, value) for a roster version."""
+    good = known.get((name, value))
+    if good is None:
+        check = checks.get(name)
+        good = check is not None and check(value)
+        if name != "state" and len(known) < 200_000:  # a state (a blob id) is never seen twice
+            known[(name, value)] = good
+    return good
+
+
 def known_good(parsed: dict[str, str], assoc: Association) -> bool:
     """The quick answer for the common case: each trailer once (``parsed`` as review/trailers.parse read them,
     when the block has no name twice), each value one the tools write, the set complete. False means: ask
     `bad_trailers` what is wrong."""
     checks, known = _checks(assoc)
-    for item in parsed.items():
-        good = known.get(item)
-        if good is None:
-            check = checks.get(item[0])
-            good = check is not None and check(item[1])
-            if item[0] != "state" and len(known) < 200_000:  # a state (a blob id) is never seen twice
-                known[item] = good
-        if not good:
-            return False
+    if not all(_good(checks, known, name, value) for name, value in parsed.items()):
+        return False
     together = NOTED if "notice" in parsed else TOGETHER
     return all(n in parsed for n in together) or not (parsed.keys() - {"init"})
 
@@ -87,13 +91,7 @@ def bad_trailers(trailer_text: str, assoc: Association) -> list[str]:
         if name in seen:
             problems.append(f"{key} appears twice (a line break smuggled into a value?)")
         seen.add(name)
-        good = known.get((name, value))
-        if good is None:
-            check = checks.get(name)
-            good = check is not None and check(value)
-            if name != "state" and len(known) < 200_000:  # a state (a blob id) is never seen twice
-                known[(name, value)] = good
-        if not good:
+        if not _good(checks, known, name, value):
             problems.append(f"{key} is not a trailer the tools write" if name not in checks
                             else f"{key}: {value[:60]!r} is not a value the tools write")
     missing = [n for n in (NOTED if "notice" in seen else TOGETHER) if n not in seen]
