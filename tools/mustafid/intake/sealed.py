@@ -45,10 +45,11 @@ class Sealer:
         clear_copies: list[str] = []
         for d in docs:
             clear = contents.get(str(d["sha256"]))
+            stored = clear is None  # a document kept at the check step: its clear copy is in the store
             if clear is None:
                 clear = self.documents.get(str(d["sha256"]))
             sha = self.documents.put(encrypt_bytes(keys[MAIN], clear, f"document|{d['field']}"))
-            if d["sha256"] != sha and self.documents.has(str(d["sha256"])):
+            if stored and d["sha256"] != sha and self.documents.has(str(d["sha256"])):
                 clear_copies.append(str(d["sha256"]))
             out.append({"field": d["field"], "name": plain_name(d), "type": d["type"], "size": d["size"],
                         "sha256": sha})
