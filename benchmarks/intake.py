@@ -19,6 +19,10 @@ place unsynced and flushed at once, one syncfs of the file system (store/durable
 receipt notice are fsync'd as before: 4 fsyncs and a syncfs a request where there were 30 (clear) and 32
 (sealed, six documents) fsyncs (strace -c of the server).
 
+Documents: a body's files are held in memory up to 1 MiB, then spooled (intake/web/multipart.py); each
+request's documents have bytes of their own here (identical ones would be stored once in clear, six times
+sealed).
+
 Measuring here: all 32 clients come from 127.0.0.1, so the per-client cap on uploads received at once
 (MUSTAFID_MAX_UPLOADS_PER_CLIENT, 4) is what runs at once. On the 2-core VM these figures come from, the root
 file system is ext4 without a journal: its inode allocator skips, one by one, every inode deleted in the last
