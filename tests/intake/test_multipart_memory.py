@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
+import pytest
 
 from mustafid.intake.uploads import Upload
 from mustafid.intake.web import multipart
@@ -54,7 +55,7 @@ def test_files_past_the_budget_go_to_disk_intact(tmp_path: Path) -> None:
     assert c.content == small[:5000]
 
 
-def test_memory_held_never_exceeds_the_budget(tmp_path: Path, monkeypatch: object) -> None:
+def test_memory_held_never_exceeds_the_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[int] = []
     original = multipart.StreamedMultipart.on_part_data
 
@@ -62,12 +63,13 @@ def test_memory_held_never_exceeds_the_budget(tmp_path: Path, monkeypatch: objec
         original(self, data, start, end)
         seen.append(self.in_memory)
 
-    monkeypatch.setattr(multipart.StreamedMultipart, "on_part_data", watched)  # type: ignore[attr-defined]
+    monkeypatch.setattr(multipart.StreamedMultipart, "on_part_data", watched)
     docs = [(f"d{i}", os.urandom(300_000)) for i in range(8)]  # 2.4 MB of files
     got = _parse(docs, tmp_path / "spool")
     assert max(seen) <= FILE_MEMORY
-    assert sum(1 for f, _ in docs if isinstance(got[f], Upload) and got[f].spooled is not None) >= 5  # type: ignore[union-attr]
-    for field, content in docs:
-        up = got[field]
+    uploads = [got[f] for f, _ in docs]
+    assert all(isinstance(up, Upload) for up in uploads)
+    assert sum(1 for up in uploads if isinstance(up, Upload) and up.spooled is not None) >= 5
+    for up, (_field, content) in zip(uploads, docs, strict=True):
         assert isinstance(up, Upload)
         assert (up.spooled.path.read_bytes() if up.spooled else up.content) == content

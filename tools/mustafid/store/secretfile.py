@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import threading
 from pathlib import Path
 
 
@@ -17,7 +16,7 @@ def secret_file(path: Path) -> bytes:
         path.parent.mkdir(parents=True, exist_ok=True)
         # a temporary name of this thread's own: threads of one server racing here must not share (or unlink)
         # one another's file (they did: three of a sealed intake's first concurrent requests answered 500)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.{secrets.token_hex(4)}")
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(secrets.token_bytes(32))

@@ -122,23 +122,8 @@ class StreamedMultipart:
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         part, chunk = self.part, data[start:end]
-        if part.filename is not None and part.file is None and self.in_memory + len(chunk) <= FILE_MEMORY:
-            part.data += chunk
-            self.in_memory += len(chunk)
-        elif part.filename is not None and part.file is None:  # over the budget: this part goes to disk
-            self.spool.mkdir(parents=True, exist_ok=True)
-            part.path = self.spool / f"part-{next(self.counter)}"
-            part.file = part.path.open("wb")
-            part.file.write(bytes(part.data) + chunk)
-            self.in_memory -= len(part.data)
-            part.data = bytearray()
-        elif part.file is not None:
-            part.file.write(chunk)
         if part.filename is not None:
-            part.hash.update(chunk)
-            if len(part.head) < HEAD:
-                part.head = (part.head + chunk)[:HEAD]
-            part.size += len(chunk)
+            self._file_data(part, chunk)
             return
         self.text += len(chunk)
         if len(part.data) + len(chunk) > TEXT_PART_LIMIT:
@@ -146,6 +131,26 @@ class StreamedMultipart:
         if self.text > TEXT_LIMIT:
             raise Refusal(413, MSG["too_large"].format(mb=TEXT_LIMIT // 1_000_000), "too_large")
         part.data += chunk
+
+    def _file_data(self, part: _Part, chunk: bytes) -> None:
+        """A file part's chunk: held in memory while the body's files fit FILE_MEMORY, else on disk (the bytes
+        held so far written first), hashed either way."""
+        if part.file is None and self.in_memory + len(chunk) > FILE_MEMORY:
+            self.spool.mkdir(parents=True, exist_ok=True)
+            part.path = self.spool / f"part-{next(self.counter)}"
+            part.file = part.path.open("wb")
+            part.file.write(part.data)
+            self.in_memory -= len(part.data)
+            part.data = bytearray()
+        if part.file is not None:
+            part.file.write(chunk)
+        else:
+            part.data += chunk
+            self.in_memory += len(chunk)
+        part.hash.update(chunk)
+        if len(part.head) < HEAD:
+            part.head = (part.head + chunk)[:HEAD]
+        part.size += len(chunk)
 
     def on_part_end(self) -> None:
         part = self.part
