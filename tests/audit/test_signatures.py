@@ -35,14 +35,18 @@ def test_the_worker_and_the_process_agree(tmp_path: Path, monkeypatch: pytest.Mo
                 input=raw.replace(b"Receive ", b"Received ", 1)).strip()
     for i, sha in enumerate((plain, moved)):
         git(repo, "update-ref", f"refs/heads/submission/X{i}", sha)
-    revs = heads(LocalForge(repo))
+    shas = git(repo, "rev-list", "--stdin", input="\n".join(heads(LocalForge(repo))).encode()).split()
 
-    forked = signatures.Pending(repo, revs)
-    assert forked._future is not None  # the worker really ran (fork is available here)
+    forked = signatures.Pending(repo)
+    assert forked._future is not None  # the worker really runs (fork is available here)
+    for sha in shas:  # handed over one by one, as the walk does in batches
+        forked.feed([sha])
     got = forked.result()
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
-    inline = signatures.Pending(repo, revs)
-    assert inline._future is None and inline.result() == got == signatures.verdicts(repo, revs)
+    inline = signatures.Pending(repo)
+    inline.feed(shas)
+    assert inline._future is None and inline.result() == got == signatures.verdicts(repo, shas)
+    assert set(got) == set(shas)
     assert got[signed] == (False, "ok", Signer(keys["intake"]).public)
     assert got[plain] == (False, "none", "")
     assert got[moved] == (False, "bad", "does not verify")

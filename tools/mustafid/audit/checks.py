@@ -22,7 +22,7 @@ from mustafid.core.period import riyadh_day
 from mustafid.core.vocab import DECIDED
 from mustafid.core.yamlio import load_fast
 from mustafid.forms.kinds import kind_of
-from mustafid.records.canon import load as load_canonical
+from mustafid.records.canon import load_lazy
 from mustafid.review import lifecycle
 from mustafid.review.forges.local import LocalForge
 from mustafid.store import sshsig
@@ -30,6 +30,9 @@ from mustafid.store import sshsig
 Flag = Callable[[str, str, str, str, str], None]
 _AHEAD, _ASK = 512, 128  # commits asked for before the oldest of them is checked; commits asked for at once
 Plan = list[tuple[str, str, str]]  # (what, path, object name) read for one commit, in order
+# compared (the lifecycle: nothing about the applicant changes after closing) or not looked at (the votes are the
+# signed vote commits', the declaration the intake's), never looked into: left as their text (records/canon.Lazy)
+_UNREAD = frozenset({"data", "documents", "declaration", "votes"})
 
 
 class Checker:
@@ -57,6 +60,9 @@ class Checker:
         walked: list[Commit] = []
         planned: dict[str, str] = {}
         window: deque[tuple[Commit, Plan]] = deque()
+        pending = self.pending
+        if pending is None and self.roster.signs:
+            pending = self.pending = Pending(self.forge.repo)
         batch = Batch(self.forge.repo)
         try:
             asking: list[str] = []
@@ -68,15 +74,22 @@ class Checker:
                 if len(walked) % _ASK == 0:  # asked in batches: a thread hand-over per batch, not per commit
                     batch.ask(asking)
                     asking = []
+                    if pending is not None:
+                        pending.feed([w.sha for w in walked[-_ASK:]])
                 if len(window) > _AHEAD:
                     self._next(window.popleft(), batch)
             batch.ask(asking)
+            if pending is not None:
+                pending.feed([w.sha for w in walked[len(walked) - len(walked) % _ASK:]])
             while window:
                 self._next(window.popleft(), batch)
         finally:
             batch.close()
+            if pending is not None:
+                pending.close()  # the worker has every commit (or, on an error, stops at what it has)
         if self.roster.signs:
-            self.verdicts = (self.pending or Pending(self.forge.repo, [c.sha for c in walked])).result()
+            assert pending is not None
+            self.verdicts = pending.result()
             for i, (c, rid, first) in enumerate(self.judged):
                 self._at = (i, 1)
                 self._signature(c, rid, first, self.verdicts.get(c.sha, (False, "none", "")))
@@ -198,8 +211,9 @@ class Checker:
             return None
         if (what, path) in got:
             data = got[(what, path)][1]
-            # the layout the tools write, read in C (records/canon.py, ~3 us); anything else by the YAML loader
-            parsed = load_canonical(data) if data is not None else None
+            # the layout the tools write, read in C (records/canon.py), the applicant's answers and documents left
+            # as their text: the lifecycle only asks whether they changed; anything else by the YAML loader
+            parsed = load_lazy(data, _UNREAD) if data is not None else None
             if parsed is None and data is not None:
                 try:
                     parsed = load_fast(data.decode("utf-8"))

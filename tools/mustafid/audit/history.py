@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from mustafid.audit.objects import widen
 from mustafid.core.errors import UserError
 from mustafid.review import trailers
 from mustafid.review.forges.local import LocalForge
@@ -43,6 +44,7 @@ def commits(forge: LocalForge, revs: list[str]) -> Iterator[Commit]:
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     out, stdin = proc.stdout, proc.stdin
     assert out is not None and stdin is not None
+    widen(out)  # git runs up to a thousand commits ahead of the walk instead of a hundred
     stdin.write("".join(f"{r}\n" for r in revs).encode())  # git reads them all before it writes anything
     stdin.close()
     buf, complete = "", False

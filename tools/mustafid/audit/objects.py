@@ -66,7 +66,7 @@ class Batch:
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.out = self.proc.stdout
-        _widen(self.out)
+        widen(self.out)
         self.names: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
         self.writer = threading.Thread(target=self._feed, args=(self.proc.stdin,), daemon=True)
         self.writer.start()
@@ -116,7 +116,7 @@ class Batch:
         self.writer.join()
 
 
-def _widen(pipe: IO[bytes]) -> None:
+def widen(pipe: IO[bytes]) -> None:
     """A 1 MiB pipe where Linux allows it (F_SETPIPE_SZ): git runs further ahead of the reader."""
     try:
         import fcntl

@@ -118,15 +118,12 @@ def _audit(assoc: Association, forge: LocalForge, today: dt.date | None) -> dict
         anomalies.append(Anomaly(record, commit[:10], code, ar, en))
 
     revs = heads(forge)
-    # the signatures verified beside the walk, from the start (today's roster says whether there are any)
-    pending = Pending(forge.repo, revs) if signing_required(assoc) else None
+    # the signatures verified beside the walk, the commits handed over as it reads them (only where a roster
+    # on main lists keys: keys in an association.yml not yet committed judge nothing)
     roster = Roster(forge, assoc)
-    if roster.signs and pending is None:
-        pending = Pending(forge.repo, revs)
-    elif pending is not None and not roster.signs:  # keys in an association.yml not yet committed: not judged
-        pending.result()
+    pending = Pending(forge.repo) if roster.signs else None
     on_main = set(forge.git("rev-list", "--first-parent", f"refs/heads/{main}", check=False).decode().split())
-    checker = Checker(forge, roster, pending if roster.signs else None)
+    checker = Checker(forge, roster, pending)
     built = _Timelines(assoc, on_main, roster.at, roster.signs)
     checker.then = built.add  # each request's timeline built as the walk checks its commits
     history = checker.run(commits(forge, revs))  # checked as it streams; its findings reported after the seals'

@@ -27,6 +27,7 @@ class Roster:
         self.dates: list[dt.datetime] = []
         self.versions: list[Association] = []
         self.invalid: list[str] = []  # blobs of versions that did not load (kept out; the previous one stands)
+        self._last: tuple[dt.datetime, Association] | None = None  # the date `at` was last asked for, its answer
         out = subprocess.run(["git", "-C", str(forge.repo), "log", "--reverse", "--first-parent",
                               "--diff-merges=first-parent", f"--format={_RS}%H{_US}%cI{_US}", "--raw",
                               "--no-abbrev", f"refs/heads/{forge.main}", "--", CONFIG_NAME],
@@ -55,11 +56,15 @@ class Roster:
         """The version standing before `when` (as `exact_at`: a commit in the same second as a roster change is
         judged by the roster before it, for its trailers as for its signature); before the first one the oldest;
         with none, today's (a repository whose association.yml is elsewhere: the roster given is the only one)."""
+        last = self._last
+        if last is not None and last[0] is when:  # a commit's checks ask with its date several times over
+            return last[1]
         if not self.versions:
             assert self.today is not None, "a Roster without versions needs today's association"
             return self.today
         i = bisect.bisect_left(self.dates, when)
-        return self.versions[max(i - 1, 0)]
+        self._last = (when, self.versions[max(i - 1, 0)])
+        return self._last[1]
 
     def exact_at(self, when: dt.datetime) -> Association | None:
         """The version standing before `when`, None before the first: what signatures are judged by. A change to

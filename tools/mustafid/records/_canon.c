@@ -20,6 +20,7 @@ typedef struct {
     const char *p;   /* the next line's first byte */
     const char *end;
     int depth;
+    PyObject *lazy;  /* top-level keys whose block is kept as its text (bytes), unread; or NULL */
 } Reader;
 
 /* One line, split: indent, dash, key, value (the value's bytes, still to convert). */
@@ -266,6 +267,28 @@ refuse:
     return NOT_CANONICAL;
 }
 
+/* A top-level key's block (the lines below it, each indented; an empty line only between two of them) as its
+ * text, unread: the caller reads it if it ever needs the value. NULL when there is no such block (the key's value is
+ * then read as usual: None). */
+static PyObject *skip_block(Reader *r) {
+    const char *q = r->p, *stop = r->p, *end = r->end;
+    while (q < end) {
+        if (*q == ' ') {
+            const char *nl = memchr(q, '\n', (size_t)(end - q));
+            if (nl == NULL) return NULL;
+            q = stop = nl + 1;
+        } else if (*q == '\n') {
+            q++;
+        } else {
+            break;
+        }
+    }
+    if (stop == r->p) return NULL;
+    PyObject *out = PyBytes_FromStringAndSize(r->p, stop - r->p);
+    r->p = stop;
+    return out;
+}
+
 static int set_item(Reader *r, PyObject *dict, const Line *ln, int indent, PyObject **failed) {
     PyObject *key = make_key(ln->key, ln->key_len);
     if (key == NULL) { *failed = NULL; return -1; }
@@ -275,8 +298,16 @@ static int set_item(Reader *r, PyObject *dict, const Line *ln, int indent, PyObj
         *failed = has < 0 ? NULL : NOT_CANONICAL;
         return -1;
     }
-    PyObject *value = ln->literal ? read_literal(r, indent)
-                    : ln->value != NULL ? make_value(ln->value, ln->value_len) : read_block(r, indent);
+    PyObject *value = NULL;
+    if (indent == 0 && r->lazy != NULL && ln->value == NULL && !ln->literal) {
+        int wanted = PySet_Contains(r->lazy, key);
+        if (wanted < 0) { Py_DECREF(key); *failed = NULL; return -1; }
+        if (wanted) value = skip_block(r);
+        if (value == NULL && PyErr_Occurred()) { Py_DECREF(key); *failed = NULL; return -1; }
+    }
+    if (value == NULL)
+        value = ln->literal ? read_literal(r, indent)
+              : ln->value != NULL ? make_value(ln->value, ln->value_len) : read_block(r, indent);
     if (value == NULL || value == NOT_CANONICAL) {
         Py_DECREF(key);
         *failed = value;
@@ -339,8 +370,10 @@ fail:
     return item;
 }
 
-static PyObject *canon_load(PyObject *self, PyObject *arg) {
+static PyObject *canon_load(PyObject *self, PyObject *args) {
     (void)self;
+    PyObject *arg, *lazy = NULL;
+    if (!PyArg_ParseTuple(args, "O|O!", &arg, &PySet_Type, &lazy)) return NULL;
     Py_ssize_t n;
     const char *text;
     if (PyUnicode_Check(arg)) {
@@ -359,7 +392,7 @@ static PyObject *canon_load(PyObject *self, PyObject *arg) {
         PyErr_SetString(PyExc_TypeError, "load() takes str or bytes");
         return NULL;
     }
-    Reader r = {text, text + n, 0};
+    Reader r = {text, text + n, 0, lazy};
     /* comment lines at the top only */
     while (r.p < r.end && *r.p == '#') {
         const unsigned char *q = (const unsigned char *)r.p + 1, *e = (const unsigned char *)r.end;
@@ -393,7 +426,9 @@ static PyObject *canon_load(PyObject *self, PyObject *arg) {
 }
 
 static PyMethodDef methods[] = {
-    {"load", canon_load, METH_O, "The record as dicts and lists, or None if the text is not in the canonical layout."},
+    {"load", canon_load, METH_VARARGS,
+     "load(text, lazy=None): the record as dicts and lists, or None if the text is not in the canonical layout. The "
+     "top-level keys in the set `lazy` that have a block below them get that block's text (bytes), not read."},
     {NULL, NULL, 0, NULL},
 };
 

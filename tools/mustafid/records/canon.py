@@ -66,3 +66,54 @@ except ImportError:  # built without a C compiler
     load_c = None
 
 load = load_c or load_portable
+
+
+class Lazy:
+    """A top-level block kept as its text until its value is needed (`load_lazy`). Equal to another Lazy of the same
+    text without reading either (a text in the layout has one value); otherwise the values are read and compared,
+    so equality is the values', as if both had been read."""
+
+    __slots__ = ("_read", "_value", "key", "text")
+    __hash__ = None  # type: ignore[assignment]  # (a mapping's or a list's value: never hashed)
+
+    def __init__(self, key: str, text: bytes) -> None:
+        self.key, self.text = key, text
+        self._value: Any = None
+        self._read = False
+
+    def value(self) -> Any:
+        """The block read: by the canonical reader, else the YAML one; its text itself if neither can."""
+        if not self._read:
+            whole = self.key.encode() + b":\n" + self.text
+            got = load(whole)
+            if got is None:
+                try:
+                    got = load_fast(whole.decode("utf-8"))
+                except Exception:
+                    got = None
+            self._value = got[self.key] if isinstance(got, dict) and self.key in got else self.text
+            self._read = True
+        return self._value
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Lazy):
+            return self.text == other.text or self.value() == other.value()
+        return bool(self.value() == other)
+
+    def __repr__(self) -> str:
+        return f"Lazy({self.key!r}, {len(self.text)} bytes)"
+
+
+def load_lazy(text: bytes, keys: frozenset[str]) -> dict[str, Any] | None:
+    """`load`, except that the top-level ``keys`` with a block below them are `Lazy`: read only if compared with
+    something other than the same text. For a reader that only asks whether those parts changed (the audit's
+    lifecycle check, on every version of every record). Without the C reader: `load`."""
+    if load_c is None:
+        return load(text)
+    out: dict[str, Any] | None = load_c(text, set(keys))
+    if out is not None:
+        for key in keys:
+            raw = out.get(key)
+            if isinstance(raw, bytes):
+                out[key] = Lazy(key, raw)
+    return out
