@@ -27,7 +27,9 @@ class Roster:
         self.dates: list[dt.datetime] = []
         self.versions: list[Association] = []
         self.invalid: list[str] = []  # blobs of versions that did not load (kept out; the previous one stands)
-        self._last: tuple[dt.datetime, Association] | None = None  # the date `at` was last asked for, its answer
+        # the date `at` (`exact_at`) was last asked for, and its answer: a commit's checks ask with its date often
+        self._last: tuple[dt.datetime, Association] | None = None
+        self._exact: tuple[dt.datetime, Association | None] | None = None
         out = subprocess.run(["git", "-C", str(forge.repo), "log", "--reverse", "--first-parent",
                               "--diff-merges=first-parent", f"--format={_RS}%H{_US}%cI{_US}", "--raw",
                               "--no-abbrev", f"refs/heads/{forge.main}", "--", CONFIG_NAME],
@@ -57,7 +59,7 @@ class Roster:
         judged by the roster before it, for its trailers as for its signature); before the first one the oldest;
         with none, today's (a repository whose association.yml is elsewhere: the roster given is the only one)."""
         last = self._last
-        if last is not None and last[0] is when:  # a commit's checks ask with its date several times over
+        if last is not None and last[0] is when:
             return last[1]
         if not self.versions:
             assert self.today is not None, "a Roster without versions needs today's association"
@@ -72,8 +74,12 @@ class Roster:
         and so is anything committed in the same second."""
         if not self.versions:
             return self.today
+        last = self._exact
+        if last is not None and last[0] is when:
+            return last[1]
         i = bisect.bisect_left(self.dates, when)
-        return self.versions[i - 1] if i else None
+        self._exact = (when, self.versions[i - 1] if i else None)
+        return self._exact[1]
 
 
 def _load(forge: LocalForge, blob: str, folder: Path, root: Path) -> Association | None:

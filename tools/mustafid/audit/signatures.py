@@ -41,7 +41,7 @@ def verdicts(repo: Path, shas: Iterable[str]) -> dict[str, Verdict]:
 
 def _judge(objects: Iterator[tuple[str, bytes | None]], proven: dict[str, str], out: dict[str, Verdict]) -> None:
     """Each commit object's verdict into ``out`` (those proven before taken as they are)."""
-    keys: dict[str, str] = {}  # one str per signer: the verdicts sent back share them
+    keys: dict[bytes, str] = {}  # each signer's key once, as one str: the verdicts sent back share it
     for sha, raw in objects:
         if raw is None or sha in out:
             continue
@@ -54,8 +54,11 @@ def _judge(objects: Iterator[tuple[str, bytes | None]], proven: dict[str, str], 
             continue
         pgp = armored.startswith("-----BEGIN PGP")
         try:
-            key = sshsig.verify(armored, payload).openssh_key
-            out[sha] = (pgp, "ok", keys.setdefault(key, key))
+            wire = sshsig.verify(armored, payload).key
+            key = keys.get(wire)
+            if key is None:
+                key = keys[wire] = sshsig.Signature(wire, "", "", b"").openssh_key
+            out[sha] = (pgp, "ok", key)
         except sshsig.BadSignature as exc:
             out[sha] = (pgp, "bad", str(exc))
 
