@@ -20,8 +20,8 @@ grew (the 100,000 figure over the 10,000 one: 10.0 is linear).
 
 Measured 2026-12-02 (session 9, a VM where a 10^7-add Python loop takes 1.3-1.6 s), `--runs 3 --sample 10`: floor
 9.90 s, signed 21.96 s (CPU 38.0 s), 2.22x (not met); proven before 17.95 s (1.81x); unsigned 15.92 s (1.61x).
-Earlier the same day, on a faster VM, `--runs 2 --sample 20 --growth`, the 2 cores shared with another agent's intake benchmark
-(load 1-5). 10,000 requests: floor 3.20 s; the signed audit, every signature verified, 9.82 s (CPU 16.6 s),
+Earlier the same day, on a faster VM, `--runs 2 --sample 20 --growth`, the 2 cores shared with another agent's
+intake benchmark (load 1-5). 10,000 requests: floor 3.20 s; the signed audit, every signature verified, 9.82 s (CPU 16.6 s),
 3.07x the floor (goal <= 2x: not met); the same user's next audit (signatures proven before, audit/sigcache.py)
 9.04 s, 2.83x; unsigned 8.87 s, 2.77x; so the signature checks cost 0.95 s of wall time (+11%; CPU 5.1 s, 85 us
 a commit, in the worker beside the walk). Earlier the same day, quieter: signed 10.25-10.54 s against a 3.6 s
