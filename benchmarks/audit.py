@@ -21,13 +21,13 @@ grew (the 100,000 figure over the 10,000 one: 10.0 is linear).
 Measured 2026-12-02 (session 9, a VM where a 10^7-add Python loop takes 1.3-1.6 s), `--runs 3 --sample 10`: floor
 9.90 s, signed 21.96 s (CPU 38.0 s), 2.22x (not met); proven before 17.95 s (1.81x); unsigned 15.92 s (1.61x).
 Earlier the same day, on a faster VM, `--runs 2 --sample 20 --growth`, the 2 cores shared with another agent's
-intake benchmark (load 1-5). 10,000 requests: floor 3.20 s; the signed audit, every signature verified, 9.82 s (CPU 16.6 s),
-3.07x the floor (goal <= 2x: not met); the same user's next audit (signatures proven before, audit/sigcache.py)
-9.04 s, 2.83x; unsigned 8.87 s, 2.77x; so the signature checks cost 0.95 s of wall time (+11%; CPU 5.1 s, 85 us
-a commit, in the worker beside the walk). Earlier the same day, quieter: signed 10.25-10.54 s against a 3.6 s
-floor (2.8-2.9x), unsigned 7.0 s (1.9x). 100,000 requests (600,001 commits), one run each: floor 53.3 s, signed
-114.5 s (2.15x), proven before 103.1 s (1.93x), unsigned 111.6 s (2.09x): the signatures cost 2.9 s of wall time
-(+3%, CPU 42 s, 71 us a commit); the audit grew 11.7x for 10x the requests while the floor grew 16.7x.
+intake benchmark (load 1-5). 10,000 requests: floor 3.20 s; the signed audit, every signature verified, 9.82 s (CPU
+16.6 s), 3.07x the floor (goal <= 2x: not met); the same user's next audit (signatures proven before,
+audit/sigcache.py) 9.04 s, 2.83x; unsigned 8.87 s, 2.77x; so the signature checks cost 0.95 s of wall time (+11%;
+CPU 5.1 s, 85 us a commit, in the worker beside the walk). Earlier the same day, quieter: signed 10.25-10.54 s
+against a 3.6 s floor (2.8-2.9x), unsigned 7.0 s (1.9x). 100,000 requests (600,001 commits), one run each: floor
+53.3 s, signed 114.5 s (2.15x), proven before 103.1 s (1.93x), unsigned 111.6 s (2.09x): the signatures cost 2.9 s
+of wall time (+3%, CPU 42 s, 71 us a commit); the audit grew 11.7x for 10x the requests while the floor grew 16.7x.
 Where the rest goes (CPU at 10k): git log 4.6 s (1.4 s of it the merges' diffs), cat-file 1.3 s, the walk's
 Python 4.6 s, the worker 4.4 s (libsodium 3.1 s of it): 15 s of CPU on 2 cores, so 2x the floor is about the
 best a perfectly packed run could do here.
