@@ -66,3 +66,19 @@ def test_the_batch_answers_in_the_order_asked(tmp_path: Path) -> None:
         assert sha == tip and body is not None and body.startswith(b"tree ")
     finally:
         batch.close()
+
+
+def test_a_signature_that_is_not_text_is_bad_not_a_crash(tmp_path: Path) -> None:
+    """A commit made by hand whose gpgsig header holds bytes that are not UTF-8: the worker used to stop on it
+    (and the audit with it); now it is a signature that does not verify, reported as such."""
+    repo, _keys = signing_repo(tmp_path, "kahatain")
+    tip = git(repo, "rev-parse", "main").strip()
+    raw = git(repo, "cat-file", "commit", tip).encode()
+    head, _, message = raw.partition(b"\n\n")
+    forged = head + b"\ngpgsig -----BEGIN SSH SIGNATURE-----\n \xff\xfe\n -----END SSH SIGNATURE-----\n\n" + message
+    sha = git(repo, "hash-object", "-t", "commit", "-w", "--stdin", input=forged).strip()
+    pending = signatures.Pending(repo)
+    pending.feed([sha, tip])
+    got = pending.result()
+    assert got[sha][1] == "bad"
+    assert got == signatures.verdicts(repo, [sha, tip])
