@@ -58,11 +58,25 @@ class Checker:
         later); the signatures once the worker's verdicts are in. The findings are kept, in the walk's order,
         for `report`; the commits walked are returned."""
         walked: list[Commit] = []
+        pending = self.pending
+        if pending is None and self.roster.signs:  # the worker, handed each batch of commit ids as it is read
+            pending = self.pending = Pending(self.forge.repo)  # (forked before any thread of ours starts)
+        try:
+            self._walk(history, walked, pending)
+        finally:
+            if pending is not None:
+                pending.close()  # the worker has every commit (or, on an error, stops at what it has)
+        if self.roster.signs:
+            assert pending is not None
+            self.verdicts = pending.result()
+            for i, (c, rid, first) in enumerate(self.judged):
+                self._at = (i, 1)
+                self._signature(c, rid, first, self.verdicts.get(c.sha, (False, "none", "")))
+        return walked
+
+    def _walk(self, history: Iterable[Commit], walked: list[Commit], pending: Pending | None) -> None:
         planned: dict[str, str] = {}
         window: deque[tuple[Commit, Plan]] = deque()
-        pending = self.pending
-        if pending is None and self.roster.signs:
-            pending = self.pending = Pending(self.forge.repo)
         batch = Batch(self.forge.repo)
         try:
             asking: list[str] = []
@@ -85,15 +99,6 @@ class Checker:
                 self._next(window.popleft(), batch)
         finally:
             batch.close()
-            if pending is not None:
-                pending.close()  # the worker has every commit (or, on an error, stops at what it has)
-        if self.roster.signs:
-            assert pending is not None
-            self.verdicts = pending.result()
-            for i, (c, rid, first) in enumerate(self.judged):
-                self._at = (i, 1)
-                self._signature(c, rid, first, self.verdicts.get(c.sha, (False, "none", "")))
-        return walked
 
     def report(self, flag: Flag) -> None:
         """The findings, in the walk's order (and for each commit: trailers, signature, content)."""

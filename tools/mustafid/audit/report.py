@@ -32,7 +32,6 @@ from mustafid.audit.ballots import Ballots
 from mustafid.audit.checks import Checker
 from mustafid.audit.history import Commit, commits, heads, stem
 from mustafid.audit.roster import Roster
-from mustafid.audit.signatures import Pending
 from mustafid.config.association import Association
 from mustafid.config.keys import signing_required
 from mustafid.core.period import period_days, promised_date, riyadh_day, riyadh_today
@@ -118,12 +117,11 @@ def _audit(assoc: Association, forge: LocalForge, today: dt.date | None) -> dict
         anomalies.append(Anomaly(record, commit[:10], code, ar, en))
 
     revs = heads(forge)
-    # the signatures verified beside the walk, the commits handed over as it reads them (only where a roster
-    # on main lists keys: keys in an association.yml not yet committed judge nothing)
+    # the signatures are verified beside the walk (audit/checks.py starts the worker), only where a roster on main
+    # lists keys: keys in an association.yml not yet committed judge nothing
     roster = Roster(forge, assoc)
-    pending = Pending(forge.repo) if roster.signs else None
     on_main = set(forge.git("rev-list", "--first-parent", f"refs/heads/{main}", check=False).decode().split())
-    checker = Checker(forge, roster, pending)
+    checker = Checker(forge, roster)
     built = _Timelines(assoc, on_main, roster.at, roster.signs)
     checker.then = built.add  # each request's timeline built as the walk checks its commits
     history = checker.run(commits(forge, revs))  # checked as it streams; its findings reported after the seals'
