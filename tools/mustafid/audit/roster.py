@@ -27,9 +27,8 @@ class Roster:
         self.dates: list[dt.datetime] = []
         self.versions: list[Association] = []
         self.invalid: list[str] = []  # blobs of versions that did not load (kept out; the previous one stands)
-        # the date `at` (`exact_at`) was last asked for, and its answer: a commit's checks ask with its date often
-        self._last: tuple[dt.datetime, Association] | None = None
-        self._exact: tuple[dt.datetime, Association | None] | None = None
+        # the date last asked for and the number of versions before it: a commit's checks ask with its date often
+        self._last: tuple[dt.datetime, int] | None = None
         out = subprocess.run(["git", "-C", str(forge.repo), "log", "--reverse", "--first-parent",
                               "--diff-merges=first-parent", f"--format={_RS}%H{_US}%cI{_US}", "--raw",
                               "--no-abbrev", f"refs/heads/{forge.main}", "--", CONFIG_NAME],
@@ -58,15 +57,10 @@ class Roster:
         """The version standing before `when` (as `exact_at`: a commit in the same second as a roster change is
         judged by the roster before it, for its trailers as for its signature); before the first one the oldest;
         with none, today's (a repository whose association.yml is elsewhere: the roster given is the only one)."""
-        last = self._last
-        if last is not None and last[0] is when:
-            return last[1]
         if not self.versions:
             assert self.today is not None, "a Roster without versions needs today's association"
             return self.today
-        i = bisect.bisect_left(self.dates, when)
-        self._last = (when, self.versions[max(i - 1, 0)])
-        return self._last[1]
+        return self.versions[max(self._before(when) - 1, 0)]
 
     def exact_at(self, when: dt.datetime) -> Association | None:
         """The version standing before `when`, None before the first: what signatures are judged by. A change to
@@ -74,12 +68,15 @@ class Roster:
         and so is anything committed in the same second."""
         if not self.versions:
             return self.today
-        last = self._exact
-        if last is not None and last[0] is when:
-            return last[1]
-        i = bisect.bisect_left(self.dates, when)
-        self._exact = (when, self.versions[i - 1] if i else None)
-        return self._exact[1]
+        i = self._before(when)
+        return self.versions[i - 1] if i else None
+
+    def _before(self, when: dt.datetime) -> int:
+        """How many versions came before `when` (the same second counts as after), kept for the same date."""
+        last = self._last
+        if last is None or last[0] is not when:
+            last = self._last = (when, bisect.bisect_left(self.dates, when))
+        return last[1]
 
 
 def _load(forge: LocalForge, blob: str, folder: Path, root: Path) -> Association | None:

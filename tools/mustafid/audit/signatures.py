@@ -57,7 +57,7 @@ def _judge(objects: Iterator[tuple[str, bytes | None]], proven: dict[str, str], 
             wire = sshsig.verify(armored, payload).key
             key = keys.get(wire)
             if key is None:
-                key = keys[wire] = sshsig.Signature(wire, "", "", b"").openssh_key
+                key = keys[wire] = sshsig.openssh_key(wire)
             out[sha] = (pgp, "ok", key)
         except sshsig.BadSignature as exc:
             out[sha] = (pgp, "bad", str(exc))

@@ -373,7 +373,12 @@ fail:
 static PyObject *canon_load(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *arg, *lazy = NULL;
-    if (!PyArg_ParseTuple(args, "O|O!", &arg, &PySet_Type, &lazy)) return NULL;
+    if (!PyArg_ParseTuple(args, "O|O", &arg, &lazy)) return NULL;
+    if (lazy == Py_None) lazy = NULL;
+    if (lazy != NULL && !PyAnySet_Check(lazy)) {
+        PyErr_SetString(PyExc_TypeError, "load(): lazy must be a set or frozenset of keys");
+        return NULL;
+    }
     Py_ssize_t n;
     const char *text;
     if (PyUnicode_Check(arg)) {

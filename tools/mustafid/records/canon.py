@@ -110,7 +110,7 @@ def load_lazy(text: bytes, keys: frozenset[str]) -> dict[str, Any] | None:
     lifecycle check, on every version of every record). Without the C reader: `load`."""
     if load_c is None:
         return load(text)
-    out: dict[str, Any] | None = load_c(text, set(keys))
+    out: dict[str, Any] | None = load_c(text, keys)
     if out is not None:
         for key in keys:
             raw = out.get(key)

@@ -70,7 +70,12 @@ class Signature:
 
     @property
     def openssh_key(self) -> str:
-        return "ssh-ed25519 " + base64.b64encode(self.key).decode()
+        return openssh_key(self.key)
+
+
+def openssh_key(wire: bytes) -> str:
+    """The `ssh-ed25519 AAAA…` line of a wire-format key."""
+    return "ssh-ed25519 " + base64.b64encode(wire).decode()
 
 
 # An ed25519 SSHSIG for git with SHA-512, the only kind the tools make: its blob is always these bytes around the
